@@ -1,0 +1,40 @@
+package io.gradcam4j.engine;
+
+/**
+ * A named weight of an op (a Keras "weight variable"): kernel, bias, gamma, moving_mean...
+ * The value can be replaced (loading, training updates) but keeps its shape.
+ */
+public final class Param {
+    private final String name;
+    private final boolean trainable;
+    private Tensor value;
+
+    public Param(String name, Tensor value, boolean trainable) {
+        this.name = name;
+        this.value = value;
+        this.trainable = trainable;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean trainable() {
+        return trainable;
+    }
+
+    public Tensor value() {
+        return value;
+    }
+
+    /** Replaces the value; the shape must stay the same. */
+    public void set(Tensor newValue) {
+        newValue.requireShape(value.shape(), "weight '" + name + "'");
+        this.value = newValue;
+    }
+
+    @Override
+    public String toString() {
+        return name + value;
+    }
+}

@@ -1,0 +1,115 @@
+package io.gradcam4j.engine;
+
+import java.util.Arrays;
+
+/**
+ * A dense float32 array with a shape, stored row-major (C order). Images are NHWC, as Keras
+ * stores them, so the channel of one pixel is contiguous in memory.
+ *
+ * <p>Tensors are plain value holders: ops read {@link #data()} directly. Shapes are checked
+ * once, where a tensor is created or an op starts, with messages that name the shapes.
+ */
+public final class Tensor {
+    private final int[] shape;
+    private final float[] data;
+
+    private Tensor(int[] shape, float[] data) {
+        this.shape = shape;
+        this.data = data;
+    }
+
+    /** Wraps {@code data} (not copied) as a tensor of the given shape. */
+    public static Tensor of(float[] data, int... shape) {
+        int[] s = shape.clone();
+        long size = sizeOf(s);
+        if (size != data.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(s) + " holds " + size
+                    + " values but the data has " + data.length);
+        }
+        return new Tensor(s, data);
+    }
+
+    public static Tensor zeros(int... shape) {
+        int[] s = shape.clone();
+        long size = sizeOf(s);
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(s) + " is too large for one array");
+        }
+        return new Tensor(s, new float[(int) size]);
+    }
+
+    public static Tensor zerosLike(Tensor t) {
+        return new Tensor(t.shape.clone(), new float[t.data.length]);
+    }
+
+    public static Tensor scalar(float value) {
+        return new Tensor(new int[0], new float[] {value});
+    }
+
+    /** Number of values a shape holds; every dimension must be positive. */
+    public static long sizeOf(int[] shape) {
+        long size = 1;
+        for (int d : shape) {
+            if (d <= 0) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has a non-positive dimension");
+            }
+            size *= d;
+        }
+        return size;
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    /** Size of dimension {@code axis}; negative axes count from the end as in Keras. */
+    public int dim(int axis) {
+        return shape[axis < 0 ? shape.length + axis : axis];
+    }
+
+    public int size() {
+        return data.length;
+    }
+
+    /** The backing array, row-major. Writes are visible to every holder of this tensor. */
+    public float[] data() {
+        return data;
+    }
+
+    public Tensor copy() {
+        return new Tensor(shape.clone(), data.clone());
+    }
+
+    /** Same values, new shape (a view sharing the data). */
+    public Tensor reshape(int... newShape) {
+        return of(data, newShape);
+    }
+
+    public boolean hasShape(int... s) {
+        return Arrays.equals(shape, s);
+    }
+
+    /** Throws unless this tensor has rank 4 (NHWC); {@code what} names the caller in the message. */
+    public void requireRank(int rank, String what) {
+        if (shape.length != rank) {
+            throw new IllegalArgumentException(what + " expects a rank-" + rank + " input but got shape "
+                    + Arrays.toString(shape));
+        }
+    }
+
+    public void requireShape(int[] expected, String what) {
+        if (!Arrays.equals(shape, expected)) {
+            throw new IllegalArgumentException(what + " expects shape " + Arrays.toString(expected)
+                    + " but got " + Arrays.toString(shape));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + Arrays.toString(shape);
+    }
+}

@@ -1,0 +1,262 @@
+package io.gradcam4j.engine.graph;
+
+import io.gradcam4j.engine.Mode;
+import io.gradcam4j.engine.Op;
+import io.gradcam4j.engine.Param;
+import io.gradcam4j.engine.Tensor;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A directed acyclic graph of named nodes with one output, like a Keras functional model: a
+ * node may take several inputs and its output may feed many nodes.
+ *
+ * <p>{@link #predict} runs inference and frees each activation once its last consumer has run.
+ * {@link #record} also keeps, for the nodes between the tapped nodes and the output only, the
+ * closures that send a gradient back, so that a Grad-CAM costs one forward pass plus a backward
+ * pass through the head.
+ */
+public final class Graph {
+    private final List<Node> inputs;
+    private final Node output;
+    private final List<Node> order;              // topological order of the ancestors of output
+    private final Map<String, Node> byName;
+
+    private Graph(List<Node> inputs, Node output) {
+        this.inputs = List.copyOf(inputs);
+        this.output = output;
+        this.order = topologicalOrder(output);
+        this.byName = new LinkedHashMap<>();
+        for (Node n : order) {
+            if (byName.put(n.name(), n) != null) {
+                throw new IllegalArgumentException("two nodes are named '" + n.name() + "'");
+            }
+        }
+        for (Node in : inputs) {
+            if (!in.isInput()) {
+                throw new IllegalArgumentException("'" + in.name() + "' is not an input node");
+            }
+        }
+        for (Node n : order) {
+            if (n.isInput() && !this.inputs.contains(n)) {
+                throw new IllegalArgumentException("the output depends on input '" + n.name()
+                        + "' which is not among the graph inputs " + this.inputs);
+            }
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Collects nodes; the graph is what the chosen output depends on. */
+    public static final class Builder {
+        private final List<Node> inputs = new ArrayList<>();
+
+        public Node input(String name) {
+            Node n = new Node(name, null, List.of());
+            inputs.add(n);
+            return n;
+        }
+
+        public Node add(String name, Op op, Node... from) {
+            if (from.length == 0) {
+                throw new IllegalArgumentException("node '" + name + "' has no inputs");
+            }
+            return new Node(name, op, List.of(from));
+        }
+
+        public Graph build(Node output) {
+            return new Graph(inputs, output);
+        }
+    }
+
+    public List<Node> inputs() {
+        return inputs;
+    }
+
+    public Node output() {
+        return output;
+    }
+
+    /** All nodes in the order they run. */
+    public List<Node> nodes() {
+        return Collections.unmodifiableList(order);
+    }
+
+    /** The node called {@code name}; an unknown name lists the valid ones. */
+    public Node node(String name) {
+        Node n = byName.get(name);
+        if (n == null) {
+            throw new IllegalArgumentException("no layer named '" + name + "'; layers: "
+                    + String.join(", ", byName.keySet()));
+        }
+        return n;
+    }
+
+    /** Every distinct weight of the graph, in node order. */
+    public List<Param> params() {
+        Set<Param> seen = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<Param> all = new ArrayList<>();
+        for (Node n : order) {
+            if (!n.isInput()) {
+                for (Param p : n.op().params()) {
+                    if (seen.add(p)) {
+                        all.add(p);
+                    }
+                }
+            }
+        }
+        return all;
+    }
+
+    /** Inference: the output for the given inputs (one per graph input, in order). */
+    public Tensor predict(Tensor... in) {
+        return record(in, Mode.INFERENCE, List.of(), false).output();
+    }
+
+    /**
+     * Runs the forward pass and records what a later backward pass needs.
+     *
+     * @param in one tensor per graph input
+     * @param taps names of nodes whose outputs to keep and whose gradients {@link Recording#backward}
+     *     returns; graph inputs may be tapped too
+     * @param weightGradients whether backward passes will also compute weight gradients (training)
+     */
+    public Recording record(Tensor[] in, Mode mode, Collection<String> taps, boolean weightGradients) {
+        if (in.length != inputs.size()) {
+            throw new IllegalArgumentException("the graph has " + inputs.size() + " inputs " + inputs
+                    + " but got " + in.length + " tensors");
+        }
+        Set<Node> tapped = new LinkedHashSet<>();
+        for (String t : taps) {
+            tapped.add(node(t));
+        }
+        Set<Node> recorded = nodesToRecord(tapped, weightGradients);
+        Map<Node, Integer> pendingConsumers = consumerCounts();
+        Map<Node, Tensor> values = new HashMap<>();
+        for (int i = 0; i < in.length; i++) {
+            values.put(inputs.get(i), in[i]);
+        }
+        Recording recording = new Recording(output, tapped, recorded);
+        for (Node n : order) {
+            if (n.isInput()) {
+                recording.keepIfTapped(n, values.get(n));
+                continue;
+            }
+            Tensor[] args = new Tensor[n.inputs().size()];
+            for (int i = 0; i < args.length; i++) {
+                args[i] = values.get(n.inputs().get(i));
+            }
+            var step = runStep(n, args, mode);
+            values.put(n, step.output());
+            recording.keepIfTapped(n, step.output());
+            if (recorded.contains(n)) {
+                recording.keepBackward(n, step.backward());
+            }
+            for (Node arg : n.inputs()) {
+                // Free an activation as soon as its last consumer has run; closures keep their own.
+                if (pendingConsumers.merge(arg, -1, Integer::sum) == 0 && arg != output) {
+                    values.remove(arg);
+                }
+            }
+        }
+        recording.setOutput(values.get(output));
+        return recording;
+    }
+
+    private static io.gradcam4j.engine.Step runStep(Node n, Tensor[] args, Mode mode) {
+        try {
+            return n.op().forward(args, mode);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("layer '" + n.name() + "' (" + n.op().describe() + "): " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The nodes whose backward rule a gradient must pass through: strictly downstream of a tap,
+     * or (for weight gradients) at or downstream of a node with trainable weights.
+     */
+    private Set<Node> nodesToRecord(Set<Node> tapped, boolean weightGradients) {
+        Set<Node> recorded = new HashSet<>();
+        for (Node n : order) {
+            if (n.isInput()) {
+                continue;
+            }
+            boolean ownWeights = weightGradients && n.op().params().stream().anyMatch(Param::trainable);
+            boolean fed = n.inputs().stream().anyMatch(i -> tapped.contains(i) || recorded.contains(i));
+            if (ownWeights || fed) {
+                recorded.add(n);
+            }
+        }
+        return recorded;
+    }
+
+    private Map<Node, Integer> consumerCounts() {
+        Map<Node, Integer> counts = new HashMap<>();
+        for (Node n : order) {
+            for (Node arg : n.inputs()) {
+                counts.merge(arg, 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    private static List<Node> topologicalOrder(Node output) {
+        List<Node> order = new ArrayList<>();
+        Set<Node> done = new HashSet<>();
+        Set<Node> active = new HashSet<>();
+        // Iterative depth-first search: deep graphs (ResNet-152) must not overflow the stack.
+        List<Object[]> stack = new ArrayList<>();
+        stack.add(new Object[] {output, 0});
+        while (!stack.isEmpty()) {
+            Object[] top = stack.get(stack.size() - 1);
+            Node n = (Node) top[0];
+            int next = (Integer) top[1];
+            if (next == 0) {
+                if (done.contains(n)) {
+                    stack.remove(stack.size() - 1);
+                    continue;
+                }
+                active.add(n);
+            }
+            if (next < n.inputs().size()) {
+                top[1] = next + 1;
+                Node child = n.inputs().get(next);
+                if (active.contains(child)) {
+                    throw new IllegalArgumentException("the graph has a cycle through '" + child.name() + "'");
+                }
+                if (!done.contains(child)) {
+                    stack.add(new Object[] {child, 0});
+                }
+            } else {
+                active.remove(n);
+                done.add(n);
+                order.add(n);
+                stack.remove(stack.size() - 1);
+            }
+        }
+        return order;
+    }
+
+    @Override
+    public String toString() {
+        return order.stream().map(n -> n.name() + (n.isInput() ? "" : " = " + n.op().describe()))
+                .collect(Collectors.joining("\n"));
+    }
+
+    /** Whether {@code op} is used by a node of this graph (for tests and summaries). */
+    public boolean uses(Op op) {
+        return order.stream().anyMatch(n -> n.op() == op);
+    }
+}

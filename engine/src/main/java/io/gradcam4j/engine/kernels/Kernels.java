@@ -1,0 +1,46 @@
+package io.gradcam4j.engine.kernels;
+
+/**
+ * The hot loops of the engine behind one small facade, as EJML's {@code CommonOps} hides its
+ * kernels: ops call {@link #active()} and never know which implementation runs. The scalar
+ * implementation is the reference that every faster one must agree with.
+ *
+ * <p>All arrays are row-major. Images are NHWC; convolution kernels keep Keras's layouts:
+ * conv {@code (kh, kw, in, out)}, depthwise {@code (kh, kw, in, multiplier)}. Outputs are
+ * accumulated into (added to) the destination array, which callers zero when needed.
+ */
+public interface Kernels {
+
+    /** The implementation chosen at start-up. */
+    static Kernels active() {
+        return ScalarKernels.INSTANCE;
+    }
+
+    /** A name for reports, e.g. {@code scalar}. */
+    String name();
+
+    /** out[n,oy,ox,co] += sum over taps and ci of x[n,iy,ix,ci] * w[ky,kx,ci,co]. */
+    void conv2d(float[] x, float[] w, int outChannels, WindowGeometry g, float[] out);
+
+    /** dx += gradient of conv2d w.r.t. x for output gradient dy. */
+    void conv2dInputGrad(float[] dy, float[] w, int outChannels, WindowGeometry g, float[] dx);
+
+    /** dw += gradient of conv2d w.r.t. w. */
+    void conv2dKernelGrad(float[] x, float[] dy, int outChannels, WindowGeometry g, float[] dw);
+
+    /** out[n,oy,ox,ci*mult+m] += sum over taps of x[n,iy,ix,ci] * w[ky,kx,ci,m]. */
+    void depthwiseConv2d(float[] x, float[] w, int multiplier, WindowGeometry g, float[] out);
+
+    void depthwiseConv2dInputGrad(float[] dy, float[] w, int multiplier, WindowGeometry g, float[] dx);
+
+    void depthwiseConv2dKernelGrad(float[] x, float[] dy, int multiplier, WindowGeometry g, float[] dw);
+
+    /** c[m,n] += a[m,k] * b[k,n]. */
+    void matmul(float[] a, float[] b, float[] c, int m, int k, int n);
+
+    /** c[m,k] += a[m,n] * b[k,n]^T (the input gradient of a matmul). */
+    void matmulTransB(float[] a, float[] b, float[] c, int m, int n, int k);
+
+    /** c[k,n] += a[m,k]^T * b[m,n] (the weight gradient of a matmul). */
+    void matmulTransA(float[] a, float[] b, float[] c, int m, int k, int n);
+}

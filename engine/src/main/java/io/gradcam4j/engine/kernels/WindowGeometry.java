@@ -1,0 +1,55 @@
+package io.gradcam4j.engine.kernels;
+
+import io.gradcam4j.engine.Padding;
+
+/**
+ * Where a sliding window (convolution or pooling) reads an NHWC input: sizes, strides,
+ * dilation and the top/left padding, computed once per call with Keras's padding rule.
+ * Output pixel (oy, ox), tap (ky, kx) reads input row {@code oy*strideH - padTop + ky*dilationH}.
+ */
+public record WindowGeometry(
+        int batch, int inH, int inW, int channels,
+        int kh, int kw, int strideH, int strideW, int dilationH, int dilationW,
+        int padTop, int padLeft, int outH, int outW) {
+
+    public static WindowGeometry of(int[] nhwc, int kh, int kw, int strideH, int strideW,
+                                    int dilationH, int dilationW, Padding padding) {
+        int h = nhwc[1];
+        int w = nhwc[2];
+        return new WindowGeometry(nhwc[0], h, w, nhwc[3], kh, kw, strideH, strideW, dilationH, dilationW,
+                padding.padBefore(h, kh, strideH, dilationH), padding.padBefore(w, kw, strideW, dilationW),
+                padding.outputSize(h, kh, strideH, dilationH), padding.outputSize(w, kw, strideW, dilationW));
+    }
+
+    /** Input row read by output row {@code oy} at tap {@code ky}; may fall outside [0, inH). */
+    public int inRow(int oy, int ky) {
+        return oy * strideH - padTop + ky * dilationH;
+    }
+
+    public int inCol(int ox, int kx) {
+        return ox * strideW - padLeft + kx * dilationW;
+    }
+
+    /** Output row that reads input row {@code iy} at tap {@code ky}, or -1 when none does. */
+    public int outRowReading(int iy, int ky) {
+        int t = iy + padTop - ky * dilationH;
+        if (t < 0 || t % strideH != 0) {
+            return -1;
+        }
+        int oy = t / strideH;
+        return oy < outH ? oy : -1;
+    }
+
+    public int outColReading(int ix, int kx) {
+        int t = ix + padLeft - kx * dilationW;
+        if (t < 0 || t % strideW != 0) {
+            return -1;
+        }
+        int ox = t / strideW;
+        return ox < outW ? ox : -1;
+    }
+
+    public int[] outputShape(int outChannels) {
+        return new int[] {batch, outH, outW, outChannels};
+    }
+}

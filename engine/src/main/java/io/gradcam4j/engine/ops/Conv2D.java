@@ -1,0 +1,72 @@
+package io.gradcam4j.engine.ops;
+
+import io.gradcam4j.engine.Mode;
+import io.gradcam4j.engine.Op;
+import io.gradcam4j.engine.Padding;
+import io.gradcam4j.engine.Param;
+import io.gradcam4j.engine.Step;
+import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.kernels.Kernels;
+import io.gradcam4j.engine.kernels.WindowGeometry;
+
+import java.util.List;
+
+/** 2-D convolution (cross-correlation, as Keras) of an NHWC input with a (kh, kw, in, out) kernel. */
+public final class Conv2D implements Op {
+    private final Param kernel;
+    private final int strideH;
+    private final int strideW;
+    private final int dilationH;
+    private final int dilationW;
+    private final Padding padding;
+
+    public Conv2D(Param kernel, int[] strides, int[] dilation, Padding padding) {
+        kernel.value().requireRank(4, "Conv2D kernel");
+        if ((strides[0] > 1 || strides[1] > 1) && (dilation[0] > 1 || dilation[1] > 1)) {
+            // Keras refuses this combination too.
+            throw new IllegalArgumentException("Conv2D cannot combine strides > 1 with dilation_rate > 1");
+        }
+        this.kernel = kernel;
+        this.strideH = strides[0];
+        this.strideW = strides[1];
+        this.dilationH = dilation[0];
+        this.dilationW = dilation[1];
+        this.padding = padding;
+    }
+
+    @Override
+    public Step forward(Tensor[] inputs, Mode mode) {
+        Tensor x = inputs[0];
+        x.requireRank(4, "Conv2D");
+        Tensor w = kernel.value();
+        int[] ks = w.shape();
+        if (x.dim(3) != ks[2]) {
+            throw new IllegalArgumentException("Conv2D kernel " + w + " expects " + ks[2]
+                    + " input channels but the input is " + x);
+        }
+        int cout = ks[3];
+        WindowGeometry g = WindowGeometry.of(x.shape(), ks[0], ks[1], strideH, strideW, dilationH, dilationW, padding);
+        Tensor y = Tensor.zeros(g.outputShape(cout));
+        Kernels.active().conv2d(x.data(), w.data(), cout, g, y.data());
+        return new Step(y, (dy, weightGrads) -> {
+            Tensor dx = Tensor.zerosLike(x);
+            Kernels.active().conv2dInputGrad(dy.data(), w.data(), cout, g, dx.data());
+            if (weightGrads != null && kernel.trainable()) {
+                Kernels.active().conv2dKernelGrad(x.data(), dy.data(), cout, g, weightGrads.of(kernel).data());
+            }
+            return new Tensor[] {dx};
+        });
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of(kernel);
+    }
+
+    @Override
+    public String describe() {
+        int[] ks = kernel.value().shape();
+        return "Conv2D(" + ks[0] + "x" + ks[1] + ", " + ks[2] + "->" + ks[3] + ", strides " + strideH + "x" + strideW
+                + ", dilation " + dilationH + "x" + dilationW + ", " + padding.keras() + ")";
+    }
+}

@@ -1,0 +1,75 @@
+package io.gradcam4j.engine.ops;
+
+import io.gradcam4j.engine.Mode;
+import io.gradcam4j.engine.Op;
+import io.gradcam4j.engine.Padding;
+import io.gradcam4j.engine.Param;
+import io.gradcam4j.engine.Step;
+import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.kernels.Kernels;
+import io.gradcam4j.engine.kernels.WindowGeometry;
+
+import java.util.List;
+
+/**
+ * Depthwise convolution: each input channel c is convolved with its own {@code multiplier}
+ * filters, giving output channels {@code c * multiplier + m}. Kernel layout (kh, kw, in, mult).
+ */
+public final class DepthwiseConv2D implements Op {
+    private final Param kernel;
+    private final int strideH;
+    private final int strideW;
+    private final int dilationH;
+    private final int dilationW;
+    private final Padding padding;
+
+    public DepthwiseConv2D(Param kernel, int[] strides, int[] dilation, Padding padding) {
+        kernel.value().requireRank(4, "DepthwiseConv2D kernel");
+        if ((strides[0] > 1 || strides[1] > 1) && (dilation[0] > 1 || dilation[1] > 1)) {
+            throw new IllegalArgumentException("DepthwiseConv2D cannot combine strides > 1 with dilation_rate > 1");
+        }
+        this.kernel = kernel;
+        this.strideH = strides[0];
+        this.strideW = strides[1];
+        this.dilationH = dilation[0];
+        this.dilationW = dilation[1];
+        this.padding = padding;
+    }
+
+    @Override
+    public Step forward(Tensor[] inputs, Mode mode) {
+        Tensor x = inputs[0];
+        x.requireRank(4, "DepthwiseConv2D");
+        Tensor w = kernel.value();
+        int[] ks = w.shape();
+        if (x.dim(3) != ks[2]) {
+            throw new IllegalArgumentException("DepthwiseConv2D kernel " + w + " expects " + ks[2]
+                    + " input channels but the input is " + x);
+        }
+        int mult = ks[3];
+        WindowGeometry g = WindowGeometry.of(x.shape(), ks[0], ks[1], strideH, strideW, dilationH, dilationW, padding);
+        Tensor y = Tensor.zeros(g.outputShape(ks[2] * mult));
+        Kernels.active().depthwiseConv2d(x.data(), w.data(), mult, g, y.data());
+        return new Step(y, (dy, weightGrads) -> {
+            Tensor dx = Tensor.zerosLike(x);
+            Kernels.active().depthwiseConv2dInputGrad(dy.data(), w.data(), mult, g, dx.data());
+            if (weightGrads != null && kernel.trainable()) {
+                Kernels.active().depthwiseConv2dKernelGrad(x.data(), dy.data(), mult, g,
+                        weightGrads.of(kernel).data());
+            }
+            return new Tensor[] {dx};
+        });
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of(kernel);
+    }
+
+    @Override
+    public String describe() {
+        int[] ks = kernel.value().shape();
+        return "DepthwiseConv2D(" + ks[0] + "x" + ks[1] + ", " + ks[2] + "x" + ks[3] + ", strides " + strideH + "x"
+                + strideW + ", dilation " + dilationH + "x" + dilationW + ", " + padding.keras() + ")";
+    }
+}

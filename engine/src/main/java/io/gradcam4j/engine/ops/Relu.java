@@ -1,0 +1,60 @@
+package io.gradcam4j.engine.ops;
+
+/**
+ * Keras's relu with all its arguments ({@code keras.activations.relu} / the ReLU layer):
+ * values above {@code threshold} pass, clipped to {@code [0, maxValue]}; values at or below it
+ * become {@code negativeSlope * (x - threshold)}. Covers relu, relu6 (max 6) and LeakyReLU.
+ */
+public final class Relu extends ElementwiseOp {
+    private final float maxValue;      // +infinity when unbounded
+    private final float negativeSlope;
+    private final float threshold;
+
+    public Relu(float maxValue, float negativeSlope, float threshold) {
+        if (maxValue < 0) {
+            throw new IllegalArgumentException("ReLU max_value must be >= 0, got " + maxValue);
+        }
+        if (negativeSlope < 0) {
+            throw new IllegalArgumentException("ReLU negative_slope must be >= 0, got " + negativeSlope);
+        }
+        this.maxValue = maxValue;
+        this.negativeSlope = negativeSlope;
+        this.threshold = threshold;
+    }
+
+    public static Relu plain() {
+        return new Relu(Float.POSITIVE_INFINITY, 0f, 0f);
+    }
+
+    public static Relu relu6() {
+        return new Relu(6f, 0f, 0f);
+    }
+
+    public static Relu leaky(float alpha) {
+        return new Relu(Float.POSITIVE_INFINITY, alpha, 0f);
+    }
+
+    @Override
+    protected float value(float x) {
+        // Same order of steps as Keras: keep x above the threshold, clip, then add the negative part.
+        float v = x > threshold ? x : 0f;
+        v = Math.min(Math.max(v, 0f), maxValue);
+        if (negativeSlope != 0f && x < threshold) {
+            v -= negativeSlope * (threshold - x);
+        }
+        return v;
+    }
+
+    @Override
+    protected float derivative(float x, float y) {
+        if (x > threshold) {
+            return x >= 0f && x <= maxValue ? 1f : 0f;
+        }
+        return negativeSlope;
+    }
+
+    @Override
+    public String describe() {
+        return "ReLU(max_value " + maxValue + ", negative_slope " + negativeSlope + ", threshold " + threshold + ")";
+    }
+}

@@ -1,0 +1,257 @@
+package io.gradcam4j.keras;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gradcam4j.engine.Op;
+import io.gradcam4j.engine.Padding;
+import io.gradcam4j.engine.Param;
+import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.ops.Activation;
+import io.gradcam4j.engine.ops.Add;
+import io.gradcam4j.engine.ops.AvgPool2D;
+import io.gradcam4j.engine.ops.BatchNorm;
+import io.gradcam4j.engine.ops.BiasAdd;
+import io.gradcam4j.engine.ops.Chain;
+import io.gradcam4j.engine.ops.Concatenate;
+import io.gradcam4j.engine.ops.Conv2D;
+import io.gradcam4j.engine.ops.Cropping2D;
+import io.gradcam4j.engine.ops.DepthwiseConv2D;
+import io.gradcam4j.engine.ops.Dropout;
+import io.gradcam4j.engine.ops.Elu;
+import io.gradcam4j.engine.ops.GlobalPool2D;
+import io.gradcam4j.engine.ops.Identity;
+import io.gradcam4j.engine.ops.MatMul;
+import io.gradcam4j.engine.ops.MaxPool2D;
+import io.gradcam4j.engine.ops.Multiply;
+import io.gradcam4j.engine.ops.PRelu;
+import io.gradcam4j.engine.ops.Relu;
+import io.gradcam4j.engine.ops.Reshape;
+import io.gradcam4j.engine.ops.Rescaling;
+import io.gradcam4j.engine.ops.Softmax;
+import io.gradcam4j.engine.ops.UpSampling2D;
+import io.gradcam4j.engine.ops.ZeroPadding2D;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
+
+/**
+ * Turns one Keras layer (class name, config, weights in Keras order) into an engine op with
+ * Keras's semantics. Each supported class has one small builder below; composite layers are
+ * chains of primitive ops (Conv2D = convolution, bias, activation).
+ */
+public final class KerasLayers {
+    private final boolean keras3;
+    private final Map<String, BiFunction<LayerConfig, LayerWeights, Op>> builders = new TreeMap<>();
+
+    /** @param keras3 whether the file was written by Keras 3 (its hard_sigmoid differs) */
+    public KerasLayers(boolean keras3) {
+        this.keras3 = keras3;
+        builders.put("Conv2D", this::conv2d);
+        builders.put("DepthwiseConv2D", this::depthwiseConv2d);
+        builders.put("SeparableConv2D", this::separableConv2d);
+        builders.put("BatchNormalization", this::batchNormalization);
+        builders.put("MaxPooling2D", (c, w) -> new MaxPool2D(c.pair("pool_size", 2), strides(c), padding(c)));
+        builders.put("AveragePooling2D", (c, w) -> new AvgPool2D(c.pair("pool_size", 2), strides(c), padding(c)));
+        builders.put("GlobalAveragePooling2D", (c, w) -> globalPool(c, GlobalPool2D.Kind.AVERAGE));
+        builders.put("GlobalMaxPooling2D", (c, w) -> globalPool(c, GlobalPool2D.Kind.MAX));
+        builders.put("Dense", this::dense);
+        builders.put("Flatten", (c, w) -> Reshape.flatten());
+        builders.put("Reshape", (c, w) -> new Reshape(c.integers("target_shape")));
+        builders.put("Dropout", (c, w) -> new Dropout(c.number("rate", 0f), false));
+        builders.put("SpatialDropout2D", (c, w) -> new Dropout(c.number("rate", 0f), true));
+        builders.put("ZeroPadding2D", KerasLayers::zeroPadding);
+        builders.put("Cropping2D", KerasLayers::cropping);
+        builders.put("UpSampling2D", KerasLayers::upSampling);
+        builders.put("Add", (c, w) -> new Add());
+        builders.put("Multiply", (c, w) -> new Multiply());
+        builders.put("Concatenate", (c, w) -> new Concatenate(c.integer("axis", -1)));
+        builders.put("Rescaling", (c, w) -> new Rescaling(c.numbers("scale", 1f), c.numbers("offset", 0f)));
+        builders.put("Activation", this::activationLayer);
+        builders.put("ReLU", KerasLayers::reluLayer);
+        builders.put("LeakyReLU", KerasLayers::leakyRelu);
+        builders.put("PReLU", KerasLayers::prelu);
+        builders.put("ELU", (c, w) -> new Elu(c.number("alpha", 1f)));
+        builders.put("Softmax", KerasLayers::softmaxLayer);
+    }
+
+    /** The class names this factory builds, sorted. */
+    public List<String> supportedClasses() {
+        return List.copyOf(builders.keySet());
+    }
+
+    /**
+     * @param className Keras class name, e.g. {@code Conv2D}
+     * @param config the layer's config object from {@code model_config}
+     * @param weights the layer's weights in Keras order
+     */
+    public Op create(String className, JsonNode config, List<Tensor> weights) {
+        LayerConfig c = new LayerConfig(className, config);
+        if (className.equals("Lambda")) {
+            throw c.error("a Lambda layer holds Python code, which gradcam4j never executes");
+        }
+        var builder = builders.get(className);
+        if (builder == null) {
+            throw c.error("unsupported layer class; supported: " + String.join(", ", builders.keySet()));
+        }
+        LayerWeights w = new LayerWeights(c, weights);
+        Op op;
+        try {
+            op = builder.apply(c, w);
+        } catch (IllegalArgumentException e) {
+            throw c.error(e.getMessage());
+        }
+        w.requireAllUsed();
+        return op;
+    }
+
+    private static int[] strides(LayerConfig c) {
+        // Pooling layers default their strides to the pool size.
+        return c.has("strides") ? c.pair("strides", 1) : c.pair("pool_size", 2);
+    }
+
+    private static Padding padding(LayerConfig c) {
+        return Padding.parse(c.string("padding", "valid"));
+    }
+
+    private Op activation(LayerConfig c) {
+        try {
+            return Activation.byName(c.activation(), keras3);
+        } catch (IllegalArgumentException e) {
+            throw c.error(e.getMessage());
+        }
+    }
+
+    private Op bias(LayerConfig c, LayerWeights w, int channels) {
+        return c.bool("use_bias", true) ? new BiasAdd(w.take("bias", true, channels)) : null;
+    }
+
+    private Op conv2d(LayerConfig c, LayerWeights w) {
+        c.requireChannelsLast();
+        int filters = c.integer("filters", -1);
+        int[] k = c.pair("kernel_size", 1);
+        Param kernel = w.take("kernel", true, k[0], k[1], -1, filters);
+        Op conv = new Conv2D(kernel, c.pair("strides", 1), c.pair("dilation_rate", 1), padding(c));
+        return Chain.of(conv, bias(c, w, filters), activation(c));
+    }
+
+    private Op depthwiseConv2d(LayerConfig c, LayerWeights w) {
+        c.requireChannelsLast();
+        int[] k = c.pair("kernel_size", 1);
+        int mult = c.integer("depth_multiplier", 1);
+        Param kernel = w.take("depthwise_kernel", true, k[0], k[1], -1, mult);
+        int channels = kernel.value().dim(2) * mult;
+        Op conv = new DepthwiseConv2D(kernel, c.pair("strides", 1), c.pair("dilation_rate", 1), padding(c));
+        return Chain.of(conv, bias(c, w, channels), activation(c));
+    }
+
+    /** SeparableConv2D = depthwise (with the layer's strides and dilation) then a 1x1 conv. */
+    private Op separableConv2d(LayerConfig c, LayerWeights w) {
+        c.requireChannelsLast();
+        int[] k = c.pair("kernel_size", 1);
+        // TF.js leaves depth_multiplier out of SeparableConv2D configs: then the kernel says it.
+        int mult = c.integer("depth_multiplier", -1);
+        int filters = c.integer("filters", -1);
+        Param depthwise = w.take("depthwise_kernel", true, k[0], k[1], -1, mult);
+        mult = depthwise.value().dim(3);
+        int mid = depthwise.value().dim(2) * mult;
+        Param pointwise = w.take("pointwise_kernel", true, 1, 1, mid, filters);
+        int[] one = {1, 1};
+        return Chain.of(
+                new DepthwiseConv2D(depthwise, c.pair("strides", 1), c.pair("dilation_rate", 1), padding(c)),
+                new Conv2D(pointwise, one, one, Padding.VALID),
+                bias(c, w, filters), activation(c));
+    }
+
+    private Op batchNormalization(LayerConfig c, LayerWeights w) {
+        int axis = axisOf(c);
+        if (axis != -1 && axis != 3) {
+            throw c.error("normalizes axis " + axis + "; only the channel axis of NHWC (-1 or 3) is supported");
+        }
+        Param gamma = c.bool("scale", true) ? w.take("gamma", true, -1) : null;
+        Param beta = c.bool("center", true) ? w.take("beta", true, -1) : null;
+        Param mean = w.take("moving_mean", false, -1);
+        Param variance = w.take("moving_variance", false, -1);
+        return new BatchNorm(gamma, beta, mean, variance, c.number("epsilon", 1e-3f), c.number("momentum", 0.99f));
+    }
+
+    private static int axisOf(LayerConfig c) {
+        int[] axes = c.integers("axis");
+        if (axes.length == 0) {
+            return -1;
+        }
+        if (axes.length != 1) {
+            throw c.error("normalizes several axes; only one channel axis is supported");
+        }
+        return axes[0];
+    }
+
+    private static Op globalPool(LayerConfig c, GlobalPool2D.Kind kind) {
+        c.requireChannelsLast();
+        return new GlobalPool2D(kind, c.bool("keepdims", false));
+    }
+
+    private Op dense(LayerConfig c, LayerWeights w) {
+        int units = c.integer("units", -1);
+        Param kernel = w.take("kernel", true, -1, units);
+        return Chain.of(new MatMul(kernel), bias(c, w, units), activation(c));
+    }
+
+    private static Op zeroPadding(LayerConfig c, LayerWeights w) {
+        c.requireChannelsLast();
+        int[] b = c.borders("padding", 1);
+        return new ZeroPadding2D(b[0], b[1], b[2], b[3]);
+    }
+
+    private static Op cropping(LayerConfig c, LayerWeights w) {
+        c.requireChannelsLast();
+        int[] b = c.borders("cropping", 0);
+        return new Cropping2D(b[0], b[1], b[2], b[3]);
+    }
+
+    private static Op upSampling(LayerConfig c, LayerWeights w) {
+        c.requireChannelsLast();
+        String interpolation = c.string("interpolation", "nearest");
+        if (!interpolation.equals("nearest")) {
+            throw c.error("interpolation '" + interpolation + "' is not supported; only nearest");
+        }
+        int[] size = c.pair("size", 2);
+        return new UpSampling2D(size[0], size[1]);
+    }
+
+    private Op activationLayer(LayerConfig c, LayerWeights w) {
+        Op op = activation(c);
+        return op != null ? op : new Identity("linear activation");
+    }
+
+    private static Op reluLayer(LayerConfig c, LayerWeights w) {
+        float max = c.has("max_value") ? c.number("max_value", 0f) : Float.POSITIVE_INFINITY;
+        return new Relu(max, c.number("negative_slope", 0f), c.number("threshold", 0f));
+    }
+
+    private static Op leakyRelu(LayerConfig c, LayerWeights w) {
+        // Keras 2 calls the slope alpha (default 0.3); Keras 3 negative_slope (same default).
+        float slope = c.has("negative_slope") ? c.number("negative_slope", 0.3f) : c.number("alpha", 0.3f);
+        return Relu.leaky(slope);
+    }
+
+    private static Op prelu(LayerConfig c, LayerWeights w) {
+        // alpha's shape is the input's without the batch axis: not known from the config alone.
+        Param alpha = w.take("alpha", true, -1, -1, -1);
+        int[] shared = c.integers("shared_axes");
+        for (int axis : shared) {
+            if (axis < 1 || axis > 3 || alpha.value().dim(axis - 1) != 1) {
+                throw c.error("shared axis " + axis + " does not match alpha " + alpha.value());
+            }
+        }
+        return new PRelu(alpha);
+    }
+
+    private static Op softmaxLayer(LayerConfig c, LayerWeights w) {
+        int[] axes = c.integers("axis");
+        if (axes.length > 1 || (axes.length == 1 && axes[0] != -1)) {
+            throw c.error("softmax over axis " + java.util.Arrays.toString(axes) + " is not supported; only -1");
+        }
+        return new Softmax();
+    }
+}

@@ -1,0 +1,164 @@
+package io.gradcam4j.keras;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Typed reads of one layer's Keras config, accepting the spellings Keras versions use
+ * ({@code kernel_size: 3} or {@code [3, 3]}), with errors that name the layer and the key.
+ */
+final class LayerConfig {
+    private final String className;
+    private final String layerName;
+    private final JsonNode config;
+
+    LayerConfig(String className, JsonNode config) {
+        this.className = className;
+        this.config = config;
+        JsonNode n = config.get("name");
+        this.layerName = n == null ? "?" : n.asText();
+    }
+
+    String className() {
+        return className;
+    }
+
+    String layerName() {
+        return layerName;
+    }
+
+    boolean has(String key) {
+        JsonNode v = config.get(key);
+        return v != null && !v.isNull();
+    }
+
+    KerasFormatException error(String message) {
+        return new KerasFormatException("layer '" + layerName + "' (" + className + "): " + message);
+    }
+
+    String string(String key, String fallback) {
+        return has(key) ? config.get(key).asText() : fallback;
+    }
+
+    boolean bool(String key, boolean fallback) {
+        return has(key) ? config.get(key).asBoolean() : fallback;
+    }
+
+    int integer(String key, int fallback) {
+        return has(key) ? config.get(key).asInt() : fallback;
+    }
+
+    float number(String key, float fallback) {
+        if (!has(key)) {
+            return fallback;
+        }
+        JsonNode v = config.get(key);
+        if (!v.isNumber()) {
+            throw error("'" + key + "' should be a number but is " + v);
+        }
+        return (float) v.asDouble();
+    }
+
+    /** A number or a list of numbers (Rescaling's per-channel scale). */
+    float[] numbers(String key, float fallback) {
+        if (!has(key)) {
+            return new float[] {fallback};
+        }
+        JsonNode v = config.get(key);
+        if (v.isArray()) {
+            float[] out = new float[v.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (float) v.get(i).asDouble();
+            }
+            return out;
+        }
+        return new float[] {(float) v.asDouble()};
+    }
+
+    /** {@code 3} or {@code [3, 2]} as a pair. */
+    int[] pair(String key, int fallback) {
+        if (!has(key)) {
+            return new int[] {fallback, fallback};
+        }
+        JsonNode v = config.get(key);
+        if (v.isInt()) {
+            return new int[] {v.asInt(), v.asInt()};
+        }
+        if (v.isArray() && v.size() == 2 && v.get(0).isInt() && v.get(1).isInt()) {
+            return new int[] {v.get(0).asInt(), v.get(1).asInt()};
+        }
+        throw error("'" + key + "' should be an integer or a pair of integers but is " + v);
+    }
+
+    /**
+     * Padding or cropping amounts as {top, bottom, left, right}: Keras accepts {@code n},
+     * {@code [h, w]} (symmetric) and {@code [[top, bottom], [left, right]]}.
+     */
+    int[] borders(String key, int fallback) {
+        if (!has(key)) {
+            return new int[] {fallback, fallback, fallback, fallback};
+        }
+        JsonNode v = config.get(key);
+        if (v.isInt()) {
+            int n = v.asInt();
+            return new int[] {n, n, n, n};
+        }
+        if (v.isArray() && v.size() == 2 && v.get(0).isInt()) {
+            int h = v.get(0).asInt();
+            int w = v.get(1).asInt();
+            return new int[] {h, h, w, w};
+        }
+        if (v.isArray() && v.size() == 2 && v.get(0).isArray() && v.get(1).isArray()
+                && v.get(0).size() == 2 && v.get(1).size() == 2) {
+            return new int[] {v.get(0).get(0).asInt(), v.get(0).get(1).asInt(),
+                v.get(1).get(0).asInt(), v.get(1).get(1).asInt()};
+        }
+        throw error("'" + key + "' should be n, [h, w] or [[top, bottom], [left, right]] but is " + v);
+    }
+
+    /** A list of integers, e.g. Reshape's target_shape or PReLU's shared_axes. */
+    int[] integers(String key) {
+        if (!has(key)) {
+            return new int[0];
+        }
+        JsonNode v = config.get(key);
+        if (v.isInt()) {
+            return new int[] {v.asInt()};
+        }
+        int[] out = new int[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            // TF.js writes Reshape's free dimension as null where Keras writes -1.
+            out[i] = v.get(i).isNull() ? -1 : v.get(i).asInt();
+        }
+        return out;
+    }
+
+    /**
+     * The activation's name: a string in Keras 1/2, sometimes a serialized object in Keras 3
+     * ({@code {"class_name": "function", "config": "relu"}}).
+     */
+    String activation() {
+        if (!has("activation")) {
+            return "linear";
+        }
+        JsonNode v = config.get("activation");
+        if (v.isTextual()) {
+            return v.asText();
+        }
+        JsonNode inner = v.get("config");
+        if (inner != null && inner.isTextual()) {
+            return inner.asText();
+        }
+        if (inner != null && inner.has("name")) {
+            return inner.get("name").asText();
+        }
+        throw error("cannot read activation " + v);
+    }
+
+    /** Refuses channels_first until the loader converts it (the engine computes NHWC). */
+    void requireChannelsLast() {
+        String format = string("data_format", "channels_last");
+        if (!format.equals("channels_last")) {
+            throw error("data_format '" + format + "' is not supported; only channels_last");
+        }
+    }
+}
