@@ -6,9 +6,11 @@ import io.gradcam4j.engine.Tensor;
  * Keras's categorical and sparse categorical cross-entropy, averaged over the batch (Keras's
  * default reduction), from logits or from probabilities.
  *
- * <p>From probabilities Keras first renormalizes each row to sum 1 and clips it to
- * {@code [1e-7, 1 - 1e-7]}; the gradient follows both steps (zero where clipped). From logits
- * the log-softmax is computed stably and the gradient is {@code softmax * sum(t) - t}.
+ * <p>From probabilities, Keras's categorical loss first renormalizes each row to sum 1, then clips
+ * it to {@code [1e-7, 1 - 1e-7]}; its sparse loss clips first and uses the log of the clipped
+ * values as logits, which renormalizes after clipping. The gradients follow those steps (zero
+ * where clipped). From logits the log-softmax is computed stably and the gradient is
+ * {@code softmax * sum(t) - t}.
  */
 public final class CrossEntropy {
     /** Keras's backend epsilon. */
@@ -39,7 +41,7 @@ public final class CrossEntropy {
             }
             oneHot[i * c + labels[i]] = 1f;
         }
-        return fromLogits ? fromLogits(oneHot, predictions) : fromProbabilities(oneHot, predictions);
+        return fromLogits ? fromLogits(oneHot, predictions) : sparseFromProbabilities(labels, predictions);
     }
 
     private static LossValue fromLogits(float[] t, Tensor logits) {
@@ -71,6 +73,34 @@ public final class CrossEntropy {
             }
         }
         return new LossValue(total / n, grad);
+    }
+
+    /** Keras's TF backend: L = -log(clip(p_y)) + log(sum_j clip(p_j)). */
+    private static LossValue sparseFromProbabilities(int[] labels, Tensor probabilities) {
+        int n = probabilities.dim(0);
+        int c = probabilities.dim(1);
+        float[] p = probabilities.data();
+        Tensor grad = Tensor.zerosLike(probabilities);
+        float[] g = grad.data();
+        double total = 0;
+        for (int i = 0; i < n; i++) {
+            int off = i * c;
+            double sum = 0;
+            for (int j = 0; j < c; j++) {
+                sum += clip(p[off + j]);
+            }
+            total += Math.log(sum) - Math.log(clip(p[off + labels[i]]));
+            for (int j = 0; j < c; j++) {
+                boolean inside = p[off + j] >= EPSILON && p[off + j] <= 1 - EPSILON;
+                double d = 1 / sum - (j == labels[i] ? 1 / clip(p[off + j]) : 0);
+                g[off + j] = inside ? (float) (d / n) : 0f;
+            }
+        }
+        return new LossValue(total / n, grad);
+    }
+
+    private static double clip(double v) {
+        return Math.min(Math.max(v, EPSILON), 1 - EPSILON);
     }
 
     private static LossValue fromProbabilities(float[] t, Tensor probabilities) {
