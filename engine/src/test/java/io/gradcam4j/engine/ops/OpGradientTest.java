@@ -25,6 +25,25 @@ class OpGradientTest {
         return GradientCheck.random(random, -1f, 1f, shape);
     }
 
+    /**
+     * Distinct values at least 0.02 apart, shuffled: no near-ties inside a max window and no value
+     * near a ReLU kink, so a finite difference never crosses a kink.
+     */
+    private Tensor distinct(int... shape) {
+        Tensor t = Tensor.zeros(shape);
+        float[] d = t.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (i - d.length / 2 + 0.5f) * 0.02f;
+        }
+        for (int i = d.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            float tmp = d[i];
+            d[i] = d[j];
+            d[j] = tmp;
+        }
+        return t;
+    }
+
     private Param weight(String name, int... shape) {
         return new Param(name, GradientCheck.random(random, -0.5f, 0.5f, shape), true);
     }
@@ -53,33 +72,67 @@ class OpGradientTest {
         int[] s1 = {1, 1};
         int[] s2 = {2, 2};
         add("Conv2D 3x3 valid", new Conv2D(weight("kernel", 3, 3, 3, 4), s1, s1, Padding.VALID), rand(2, 7, 6, 3));
+        add("Conv2D 3x3 same", new Conv2D(weight("kernel", 3, 3, 2, 3), s1, s1, Padding.SAME), rand(2, 6, 5, 2));
         add("Conv2D 3x3 same stride 2 on 13x11", new Conv2D(weight("kernel", 3, 3, 2, 3), s2, s1, Padding.SAME),
                 rand(1, 13, 11, 2));
+        add("Conv2D 3x3 same stride 2 on 33x29", new Conv2D(weight("kernel", 3, 3, 1, 2), s2, s1, Padding.SAME),
+                rand(1, 33, 29, 1));
+        add("Conv2D 3x3 valid stride 2 on 13x11", new Conv2D(weight("kernel", 3, 3, 2, 2), s2, s1, Padding.VALID),
+                rand(1, 13, 11, 2));
+        add("Conv2D 5x5 same stride 2 on 13x11", new Conv2D(weight("kernel", 5, 5, 2, 2), s2, s1, Padding.SAME),
+                rand(1, 13, 11, 2));
+        add("Conv2D 4x4 same stride 2 on 12x10", new Conv2D(weight("kernel", 4, 4, 2, 2), s2, s1, Padding.SAME),
+                rand(1, 12, 10, 2));
         add("Conv2D 3x2 strides 2x1 same", new Conv2D(weight("kernel", 3, 2, 2, 3), new int[] {2, 1}, s1,
                 Padding.SAME), rand(2, 7, 5, 2));
         add("Conv2D 3x3 dilation 2 same", new Conv2D(weight("kernel", 3, 3, 2, 2), s1, s2, Padding.SAME),
                 rand(1, 9, 8, 2));
+        add("Conv2D 3x3 dilation 2 valid", new Conv2D(weight("kernel", 3, 3, 2, 2), s1, s2, Padding.VALID),
+                rand(1, 9, 8, 2));
+        add("Conv2D 3x2 dilation 2x3 same", new Conv2D(weight("kernel", 3, 2, 2, 2), s1, new int[] {2, 3},
+                Padding.SAME), rand(1, 9, 8, 2));
         add("Conv2D 1x1", new Conv2D(weight("kernel", 1, 1, 4, 3), s1, s1, Padding.VALID), rand(2, 4, 3, 4));
+        add("Conv2D 1x1 stride 2 same", new Conv2D(weight("kernel", 1, 1, 3, 2), s2, s1, Padding.SAME), rand(2, 5, 7, 3));
+        add("Conv2D with bias", Chain.of(new Conv2D(weight("kernel", 3, 3, 2, 3), s1, s1, Padding.SAME),
+                new BiasAdd(weight("bias", 3))), rand(2, 5, 4, 2));
+        add("DepthwiseConv2D 3x3 same", new DepthwiseConv2D(weight("depthwise_kernel", 3, 3, 3, 1), s1, s1,
+                Padding.SAME), rand(2, 6, 5, 3));
         add("DepthwiseConv2D 3x3 x2 same stride 2", new DepthwiseConv2D(weight("depthwise_kernel", 3, 3, 3, 2), s2,
                 s1, Padding.SAME), rand(2, 9, 7, 3));
+        add("DepthwiseConv2D 3x3 x2 same stride 2 on 33x29", new DepthwiseConv2D(weight("depthwise_kernel", 3, 3, 1,
+                2), s2, s1, Padding.SAME), rand(1, 33, 29, 1));
+        add("DepthwiseConv2D 5x5 same stride 2 on 13x11", new DepthwiseConv2D(weight("depthwise_kernel", 5, 5, 2,
+                1), s2, s1, Padding.SAME), rand(1, 13, 11, 2));
+        add("DepthwiseConv2D 3x3 valid stride 2", new DepthwiseConv2D(weight("depthwise_kernel", 3, 3, 2, 2), s2,
+                s1, Padding.VALID), rand(1, 13, 11, 2));
         add("DepthwiseConv2D 3x3 dilation 2 valid", new DepthwiseConv2D(weight("depthwise_kernel", 3, 3, 2, 1), s1,
                 s2, Padding.VALID), rand(1, 8, 9, 2));
+        add("DepthwiseConv2D 3x3 x2 dilation 2 same", new DepthwiseConv2D(weight("depthwise_kernel", 3, 3, 2, 2),
+                s1, s2, Padding.SAME), rand(1, 8, 9, 2));
         add("SeparableConv2D as a chain", Chain.of(
                 new DepthwiseConv2D(weight("depthwise_kernel", 3, 3, 2, 2), s1, s1, Padding.SAME),
                 new Conv2D(weight("pointwise_kernel", 1, 1, 4, 3), s1, s1, Padding.VALID),
-                new BiasAdd(weight("bias", 3)), Relu.plain()), rand(1, 6, 5, 2));
+                new BiasAdd(weight("bias", 3)), new Tanh()), rand(1, 6, 5, 2));
+        add("SeparableConv2D stride 2 as a chain", Chain.of(
+                new DepthwiseConv2D(weight("depthwise_kernel", 3, 3, 2, 1), s2, s1, Padding.SAME),
+                new Conv2D(weight("pointwise_kernel", 1, 1, 2, 3), s1, s1, Padding.VALID)), rand(1, 13, 11, 2));
         add("BiasAdd", new BiasAdd(weight("bias", 3)), rand(2, 3, 2, 3));
     }
 
     private void normalizationAndDense() {
         add("BatchNormalization inference", batchNorm(true, true), rand(2, 4, 3, 3));
         add("BatchNormalization inference, no scale, no center", batchNorm(false, false), rand(2, 4, 3, 3));
+        add("BatchNormalization inference, no scale", batchNorm(false, true), rand(2, 4, 3, 3));
+        add("BatchNormalization inference, no center", batchNorm(true, false), rand(2, 4, 3, 3));
+        add("BatchNormalization inference on rank 2", batchNorm(true, true), rand(4, 3));
         addTraining("BatchNormalization training", batchNorm(true, true), rand(2, 4, 3, 3));
         addTraining("BatchNormalization training, no scale", batchNorm(false, true), rand(2, 4, 3, 3));
+        addTraining("BatchNormalization training, no center", batchNorm(true, false), rand(2, 4, 3, 3));
+        addTraining("BatchNormalization training on rank 2", batchNorm(true, true), rand(6, 3));
         add("Dense", new MatMul(weight("kernel", 6, 4)), rand(3, 6));
         add("Dense on rank 4", new MatMul(weight("kernel", 3, 2)), rand(2, 2, 3, 3));
-        add("PReLU", new PRelu(weight("alpha", 3, 2, 4)), rand(2, 3, 2, 4));
-        add("PReLU shared axes 1,2", new PRelu(weight("alpha", 1, 1, 4)), rand(2, 3, 2, 4));
+        add("PReLU", new PRelu(weight("alpha", 3, 2, 4)), distinct(2, 3, 2, 4));
+        add("PReLU shared axes 1,2", new PRelu(weight("alpha", 1, 1, 4)), distinct(2, 3, 2, 4));
         addTraining("Dropout training", new Dropout(0.4f, false), rand(2, 3, 3, 4));
         addTraining("SpatialDropout2D training", new Dropout(0.4f, true), rand(2, 3, 3, 4));
     }
@@ -93,14 +146,23 @@ class OpGradientTest {
     }
 
     private void pooling() {
-        add("MaxPooling2D 2x2 valid", new MaxPool2D(new int[] {2, 2}, new int[] {2, 2}, Padding.VALID), rand(2, 6, 5, 3));
-        add("MaxPooling2D 3x3/2 same", new MaxPool2D(new int[] {3, 3}, new int[] {2, 2}, Padding.SAME), rand(1, 13, 11, 2));
-        add("AveragePooling2D 3x3/2 same", new AvgPool2D(new int[] {3, 3}, new int[] {2, 2}, Padding.SAME),
-                rand(1, 13, 11, 2));
+        int[] s2 = {2, 2};
+        add("MaxPooling2D 2x2 valid", new MaxPool2D(s2, s2, Padding.VALID), distinct(2, 6, 5, 3));
+        add("MaxPooling2D 2x2 same", new MaxPool2D(s2, s2, Padding.SAME), distinct(2, 7, 5, 2));
+        add("MaxPooling2D 3x3/2 same on 13x11", new MaxPool2D(new int[] {3, 3}, s2, Padding.SAME), distinct(1, 13, 11, 2));
+        add("MaxPooling2D 3x3/2 same on 33x29", new MaxPool2D(new int[] {3, 3}, s2, Padding.SAME), distinct(1, 33, 29, 1));
+        add("MaxPooling2D 3x3/1 same", new MaxPool2D(new int[] {3, 3}, new int[] {1, 1}, Padding.SAME), distinct(1, 6, 5, 2));
+        add("MaxPooling2D 3x2/1x2 same", new MaxPool2D(new int[] {3, 2}, new int[] {1, 2}, Padding.SAME), distinct(2, 5, 7, 2));
+        add("AveragePooling2D 2x2 same", new AvgPool2D(s2, s2, Padding.SAME), rand(2, 7, 5, 2));
+        add("AveragePooling2D 3x3/2 same on 13x11", new AvgPool2D(new int[] {3, 3}, s2, Padding.SAME), rand(1, 13, 11, 2));
+        add("AveragePooling2D 3x3/2 same on 33x29", new AvgPool2D(new int[] {3, 3}, s2, Padding.SAME), rand(1, 33, 29, 1));
+        add("AveragePooling2D 3x3/1 same", new AvgPool2D(new int[] {3, 3}, new int[] {1, 1}, Padding.SAME), rand(1, 6, 5, 2));
         add("AveragePooling2D 3x2/1x2 valid", new AvgPool2D(new int[] {3, 2}, new int[] {1, 2}, Padding.VALID),
                 rand(2, 5, 6, 2));
         add("GlobalAveragePooling2D", new GlobalPool2D(GlobalPool2D.Kind.AVERAGE, false), rand(2, 4, 3, 5));
-        add("GlobalMaxPooling2D keepdims", new GlobalPool2D(GlobalPool2D.Kind.MAX, true), rand(2, 4, 3, 5));
+        add("GlobalAveragePooling2D keepdims", new GlobalPool2D(GlobalPool2D.Kind.AVERAGE, true), rand(2, 4, 3, 5));
+        add("GlobalMaxPooling2D", new GlobalPool2D(GlobalPool2D.Kind.MAX, false), distinct(2, 4, 3, 5));
+        add("GlobalMaxPooling2D keepdims", new GlobalPool2D(GlobalPool2D.Kind.MAX, true), distinct(2, 4, 3, 5));
     }
 
     private void shapes() {
@@ -109,6 +171,8 @@ class OpGradientTest {
         add("ZeroPadding2D asymmetric", new ZeroPadding2D(1, 2, 0, 3), rand(2, 3, 4, 2));
         add("Cropping2D", new Cropping2D(1, 0, 2, 1), rand(2, 4, 5, 2));
         add("UpSampling2D 2x3", new UpSampling2D(2, 3), rand(2, 3, 2, 2));
+        add("UpSampling2D 2", new UpSampling2D(2, 2), rand(2, 3, 2, 2));
+        add("ZeroPadding2D symmetric", new ZeroPadding2D(1, 1, 1, 1), rand(2, 3, 4, 2));
         add("Rescaling per channel", new Rescaling(new float[] {0.5f, -2f}, new float[] {1f}), rand(2, 3, 2, 2));
         add("Identity", new Identity("Dropout"), rand(2, 3));
     }
@@ -118,6 +182,9 @@ class OpGradientTest {
         add("Multiply of 2", new Multiply(), rand(2, 3, 2, 4), rand(2, 3, 2, 4));
         add("Concatenate axis -1", new Concatenate(-1), rand(2, 3, 2, 4), rand(2, 3, 2, 1));
         add("Concatenate axis 1", new Concatenate(1), rand(2, 3, 2, 4), rand(2, 1, 2, 4), rand(2, 2, 2, 4));
+        add("Concatenate axis 2", new Concatenate(2), rand(2, 3, 2, 4), rand(2, 3, 3, 4));
+        add("Add of 2", new Add(), rand(2, 3, 2, 4), rand(2, 3, 2, 4));
+        add("Multiply of 3", new Multiply(), rand(2, 3, 2, 4), rand(2, 3, 2, 4), rand(2, 3, 2, 4));
     }
 
     private void activations() {
@@ -129,7 +196,10 @@ class OpGradientTest {
         add("hard_sigmoid (Keras 3)", io.gradcam4j.engine.ops.Activation.byName("hard_sigmoid", true),
                 GradientCheck.random(random, -4f, 4f, 2, 7));
         add("ReLU max 6 slope 0.1 threshold 0.5", new Relu(6f, 0.1f, 0.5f), GradientCheck.random(random, -3f, 9f, 2, 9));
-        add("LeakyReLU 0.3", Relu.leaky(0.3f), rand(3, 7));
+        add("ReLU threshold 0.5", new Relu(Float.POSITIVE_INFINITY, 0f, 0.5f), distinct(3, 7));
+        add("ReLU negative slope 0.1", new Relu(Float.POSITIVE_INFINITY, 0.1f, 0f), distinct(3, 7));
+        add("ReLU max 6", Relu.relu6(), GradientCheck.random(random, -3f, 9f, 2, 9));
+        add("LeakyReLU 0.3", Relu.leaky(0.3f), distinct(3, 7));
         add("ELU alpha 0.7", new Elu(0.7f), GradientCheck.random(random, -3f, 3f, 3, 7));
     }
 }
