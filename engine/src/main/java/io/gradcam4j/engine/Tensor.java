@@ -93,7 +93,7 @@ public final class Tensor {
         return Arrays.equals(shape, s);
     }
 
-    /** Throws unless this tensor has rank 4 (NHWC); {@code what} names the caller in the message. */
+    /** Throws unless this tensor has rank {@code rank}; {@code what} names the caller in the message. */
     public void requireRank(int rank, String what) {
         if (shape.length != rank) {
             throw new IllegalArgumentException(what + " expects a rank-" + rank + " input but got shape "

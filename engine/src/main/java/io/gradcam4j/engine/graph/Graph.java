@@ -254,9 +254,4 @@ public final class Graph {
         return order.stream().map(n -> n.name() + (n.isInput() ? "" : " = " + n.op().describe()))
                 .collect(Collectors.joining("\n"));
     }
-
-    /** Whether {@code op} is used by a node of this graph (for tests and summaries). */
-    public boolean uses(Op op) {
-        return order.stream().anyMatch(n -> n.op() == op);
-    }
 }

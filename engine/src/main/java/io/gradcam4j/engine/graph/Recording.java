@@ -21,14 +21,13 @@ public final class Recording {
     private final Set<Node> recorded;
     private final Map<Node, Tensor> tapValues = new LinkedHashMap<>();
     private final Map<Node, Backward> rules = new HashMap<>();
-    private final List<Node> reverseOrder;
+    private final List<Node> recordedInOrder = new java.util.ArrayList<>();
     private Tensor output;
 
     Recording(Node outputNode, Set<Node> tapped, Set<Node> recorded) {
         this.outputNode = outputNode;
         this.tapped = tapped;
         this.recorded = recorded;
-        this.reverseOrder = new java.util.ArrayList<>();
     }
 
     void keepIfTapped(Node n, Tensor value) {
@@ -39,7 +38,7 @@ public final class Recording {
 
     void keepBackward(Node n, Backward rule) {
         rules.put(n, rule);
-        reverseOrder.add(0, n);
+        recordedInOrder.add(n);
     }
 
     void setOutput(Tensor output) {
@@ -74,7 +73,8 @@ public final class Recording {
         gradOutput.requireShape(output.shape(), "the output gradient");
         Map<Node, Tensor> grads = new HashMap<>();
         grads.put(outputNode, gradOutput);
-        for (Node n : reverseOrder) {
+        for (int k = recordedInOrder.size() - 1; k >= 0; k--) {
+            Node n = recordedInOrder.get(k);
             Tensor g = tapped.contains(n) ? grads.get(n) : grads.remove(n);
             if (g == null) {
                 continue;   // the output does not depend on this node
