@@ -30,7 +30,8 @@ public final class KerasH5File {
     /** Opens {@code file} and builds its model as an engine graph. */
     public static Graph load(Path file) throws IOException {
         try (HdfFile hdf = new HdfFile(file)) {
-            String kerasVersion = stringAttribute(hdf, "keras_version", "");
+            KerasOrigin origin = new KerasOrigin(stringAttribute(hdf, "keras_version", null),
+                    stringAttribute(hdf, "backend", null));
             String config = stringAttribute(hdf, "model_config", null);
             if (config == null) {
                 throw new KerasFormatException(file + ": no 'model_config' attribute: this is a weights-only file "
@@ -38,9 +39,8 @@ public final class KerasH5File {
             }
             JsonNode modelConfig = JSON.readTree(config);
             Group weights = hdf.getChild("model_weights") instanceof Group g ? g : hdf;
-            boolean keras3 = kerasVersion.startsWith("3.");
             try {
-                return new ModelConfigReader(new KerasLayers(keras3), layer -> weightsOf(weights, layer))
+                return new ModelConfigReader(new KerasLayers(origin), layer -> weightsOf(weights, layer))
                         .read(modelConfig);
             } catch (KerasFormatException e) {
                 throw new KerasFormatException(file + ": " + e.getMessage(), e);

@@ -10,6 +10,7 @@ import io.gradcam4j.engine.ops.Add;
 import io.gradcam4j.engine.ops.AvgPool2D;
 import io.gradcam4j.engine.ops.BatchNorm;
 import io.gradcam4j.engine.ops.BiasAdd;
+import io.gradcam4j.engine.ops.CenterCrop;
 import io.gradcam4j.engine.ops.Chain;
 import io.gradcam4j.engine.ops.Concatenate;
 import io.gradcam4j.engine.ops.Conv2D;
@@ -24,12 +25,16 @@ import io.gradcam4j.engine.ops.MaxPool2D;
 import io.gradcam4j.engine.ops.Multiply;
 import io.gradcam4j.engine.ops.PRelu;
 import io.gradcam4j.engine.ops.Relu;
+import io.gradcam4j.engine.ops.Resize;
+import io.gradcam4j.engine.ops.Transpose;
 import io.gradcam4j.engine.ops.Reshape;
 import io.gradcam4j.engine.ops.Rescaling;
 import io.gradcam4j.engine.ops.Softmax;
 import io.gradcam4j.engine.ops.UpSampling2D;
 import io.gradcam4j.engine.ops.ZeroPadding2D;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,12 +46,13 @@ import java.util.function.BiFunction;
  * chains of primitive ops (Conv2D = convolution, bias, activation).
  */
 public final class KerasLayers {
-    private final boolean keras3;
+    private final KerasOrigin origin;
     private final Map<String, BiFunction<LayerConfig, LayerWeights, Op>> builders = new TreeMap<>();
+    private final Map<String, Op> lambdas = new HashMap<>();
 
-    /** @param keras3 whether the file was written by Keras 3 (its hard_sigmoid differs) */
-    public KerasLayers(boolean keras3) {
-        this.keras3 = keras3;
+    /** @param origin which Keras (and backend) wrote the configs and weights */
+    public KerasLayers(KerasOrigin origin) {
+        this.origin = origin;
         builders.put("Conv2D", this::conv2d);
         builders.put("DepthwiseConv2D", this::depthwiseConv2d);
         builders.put("SeparableConv2D", this::separableConv2d);
@@ -73,6 +79,77 @@ public final class KerasLayers {
         builders.put("PReLU", KerasLayers::prelu);
         builders.put("ELU", (c, w) -> new Elu(c.number("alpha", 1f)));
         builders.put("Softmax", KerasLayers::softmaxLayer);
+        builders.put("ThresholdedReLU", (c, w) -> new Relu(Float.POSITIVE_INFINITY, 0f, c.number("theta", 1f)));
+        builders.put("Resizing", KerasLayers::resizing);
+        builders.put("CenterCrop", KerasLayers::centerCrop);
+        builders.put("Normalization", this::normalization);
+        builders.put("Permute", KerasLayers::permute);
+        builders.put("Merge", this::keras1Merge);
+        for (String inferenceIdentity : List.of("RandomFlip", "RandomRotation", "RandomZoom", "RandomContrast",
+                "RandomTranslation", "RandomHeight", "RandomWidth", "RandomBrightness", "GaussianNoise",
+                "GaussianDropout", "AlphaDropout", "ActivityRegularization")) {
+            // Augmentation and noise layers do nothing at inference.
+            builders.put(inferenceIdentity, (c, w) -> new Identity(inferenceIdentity));
+        }
+    }
+
+    /**
+     * Supplies the Java implementation of a {@code Lambda} layer, by layer name. Without one, a
+     * Lambda layer is refused: its Python code is never executed.
+     */
+    public KerasLayers withLambda(String layerName, Op implementation) {
+        lambdas.put(layerName, implementation);
+        return this;
+    }
+
+    public KerasOrigin origin() {
+        return origin;
+    }
+
+    /**
+     * Which weights a layer owns, in Keras order: {@code true} for a trainable kind (kernel, bias,
+     * gamma, beta, alpha), {@code false} for a statistic (moving_mean, moving_variance, the
+     * Normalization state). Needed to split the flat weight list of a nested model, which Keras
+     * saves as all trainable weights first, then all the others.
+     */
+    public List<Boolean> weightKinds(String className, JsonNode config) {
+        String cls = origin.isKeras1() ? Keras1Config.className(className) : className;
+        LayerConfig c = new LayerConfig(cls, origin.isKeras1() ? Keras1Config.upgrade(className, config) : config);
+        List<Boolean> kinds = new ArrayList<>();
+        boolean bias = c.bool("use_bias", true);
+        switch (cls) {
+            case "Conv2D", "DepthwiseConv2D", "Dense" -> {
+                kinds.add(true);
+                if (bias) {
+                    kinds.add(true);
+                }
+            }
+            case "SeparableConv2D" -> {
+                kinds.add(true);
+                kinds.add(true);
+                if (bias) {
+                    kinds.add(true);
+                }
+            }
+            case "BatchNormalization" -> {
+                if (c.bool("scale", true)) {
+                    kinds.add(true);
+                }
+                if (c.bool("center", true)) {
+                    kinds.add(true);
+                }
+                kinds.add(false);
+                kinds.add(false);
+            }
+            case "PReLU" -> kinds.add(true);
+            case "Normalization" -> {
+                if (!(c.has("mean") && c.has("variance"))) {
+                    kinds.addAll(List.of(false, false, false));
+                }
+            }
+            default -> { }
+        }
+        return kinds;
     }
 
     /** The class names this factory builds, sorted. */
@@ -86,23 +163,35 @@ public final class KerasLayers {
      * @param weights the layer's weights in Keras order
      */
     public Op create(String className, JsonNode config, List<Tensor> weights) {
-        LayerConfig c = new LayerConfig(className, config);
-        if (className.equals("Lambda")) {
-            throw c.error("a Lambda layer holds Python code, which gradcam4j never executes");
+        String cls = className;
+        JsonNode cfg = config;
+        if (origin.isKeras1()) {
+            cls = Keras1Config.className(className);
+            cfg = Keras1Config.upgrade(className, config);
         }
-        var builder = builders.get(className);
+        LayerConfig c = new LayerConfig(cls, cfg);
+        if (cls.equals("Lambda")) {
+            Op custom = lambdas.get(c.layerName());
+            if (custom == null) {
+                throw c.error("a Lambda layer holds Python code, which gradcam4j never executes; supply a Java "
+                        + "implementation with KerasLayers.withLambda(\"" + c.layerName() + "\", op)");
+            }
+            return custom;
+        }
+        var builder = builders.get(cls);
         if (builder == null) {
             throw c.error("unsupported layer class; supported: " + String.join(", ", builders.keySet()));
         }
-        LayerWeights w = new LayerWeights(c, weights);
+        LayerWeights w = new LayerWeights(c, LegacyWeights.convert(cls, c, weights, origin));
+        boolean channelsFirst = c.string("data_format", "channels_last").equals("channels_first");
         Op op;
         try {
-            op = builder.apply(c, w);
+            op = builder.apply(channelsFirst ? c.asChannelsLast() : c, w);
         } catch (IllegalArgumentException e) {
             throw c.error(e.getMessage());
         }
         w.requireAllUsed();
-        return op;
+        return channelsFirst ? ChannelsFirst.wrap(cls, op) : op;
     }
 
     private static int[] strides(LayerConfig c) {
@@ -116,7 +205,7 @@ public final class KerasLayers {
 
     private Op activation(LayerConfig c) {
         try {
-            return Activation.byName(c.activation(), keras3);
+            return Activation.byName(c.activation(), origin.isKeras3());
         } catch (IllegalArgumentException e) {
             throw c.error(e.getMessage());
         }
@@ -165,8 +254,21 @@ public final class KerasLayers {
 
     private Op batchNormalization(LayerConfig c, LayerWeights w) {
         int axis = axisOf(c);
+        if (axis == 1) {
+            // channels_first BatchNormalization of an NCHW tensor: normalize it as NHWC.
+            return ChannelsFirst.wrap("BatchNormalization", batchNormOverLastAxis(c, w));
+        }
         if (axis != -1 && axis != 3) {
-            throw c.error("normalizes axis " + axis + "; only the channel axis of NHWC (-1 or 3) is supported");
+            throw c.error("normalizes axis " + axis + "; only the channel axis (-1, 3, or 1 for channels_first)"
+                    + " is supported");
+        }
+        return batchNormOverLastAxis(c, w);
+    }
+
+    private Op batchNormOverLastAxis(LayerConfig c, LayerWeights w) {
+        if (c.integer("mode", 0) != 0) {
+            // Keras 1 modes 1 and 2 normalize with batch statistics even at inference.
+            throw c.error("Keras 1 BatchNormalization mode " + c.integer("mode", 0) + " is not supported (mode 0)");
         }
         Param gamma = c.bool("scale", true) ? w.take("gamma", true, -1) : null;
         Param beta = c.bool("center", true) ? w.take("beta", true, -1) : null;
@@ -253,5 +355,75 @@ public final class KerasLayers {
             throw c.error("softmax over axis " + java.util.Arrays.toString(axes) + " is not supported; only -1");
         }
         return new Softmax();
+    }
+
+    /** Keras Resizing: TF's resize with half-pixel centers, optionally cropping to the aspect ratio first. */
+    private static Op resizing(LayerConfig c, LayerWeights w) {
+        int h = c.integer("height", -1);
+        int wd = c.integer("width", -1);
+        String interpolation = c.string("interpolation", "bilinear");
+        Resize.Interpolation mode = switch (interpolation) {
+            case "bilinear" -> Resize.Interpolation.BILINEAR;
+            case "nearest" -> Resize.Interpolation.NEAREST;
+            default -> throw c.error("interpolation '" + interpolation + "' is not supported (bilinear, nearest)");
+        };
+        if (c.bool("crop_to_aspect_ratio", false)) {
+            return Chain.of(CenterCrop.toAspectRatio(h, wd), new Resize(h, wd, mode));
+        }
+        return new Resize(h, wd, mode);
+    }
+
+    private static Op centerCrop(LayerConfig c, LayerWeights w) {
+        return CenterCrop.toSize(c.integer("height", -1), c.integer("width", -1));
+    }
+
+    /**
+     * Keras Normalization: {@code (x - mean) / max(sqrt(variance), 1e-7)} per channel (or the
+     * inverse with {@code invert}), the statistics from the config or the adapted weights
+     * (mean, variance, count).
+     */
+    private Op normalization(LayerConfig c, LayerWeights w) {
+        float[] mean;
+        float[] variance;
+        if (c.has("mean") && c.has("variance")) {
+            mean = c.numbers("mean", 0f);
+            variance = c.numbers("variance", 1f);
+        } else {
+            mean = w.take("mean", false, -1).value().data();
+            variance = w.takeAnyShape("variance", false).value().data();
+            w.takeAnyShape("count", false);
+        }
+        if (mean.length != variance.length) {
+            throw c.error("mean has " + mean.length + " values but variance " + variance.length);
+        }
+        float[] scale = new float[mean.length];
+        float[] offset = new float[mean.length];
+        boolean invert = c.bool("invert", false);
+        for (int i = 0; i < mean.length; i++) {
+            float std = (float) Math.max(Math.sqrt(variance[i]), 1e-7);
+            scale[i] = invert ? std : 1f / std;
+            offset[i] = invert ? mean[i] : -mean[i] / std;
+        }
+        return new Rescaling(scale, offset);
+    }
+
+    private static Op permute(LayerConfig c, LayerWeights w) {
+        int[] dims = c.integers("dims");
+        int[] perm = new int[dims.length + 1];
+        for (int i = 0; i < dims.length; i++) {
+            perm[i + 1] = dims[i];
+        }
+        return new Transpose(perm);
+    }
+
+    /** Keras 1's Merge layer, by mode. */
+    private Op keras1Merge(LayerConfig c, LayerWeights w) {
+        String mode = c.string("mode", "sum");
+        switch (mode) {
+            case "sum": return new Add();
+            case "mul": return new Multiply();
+            case "concat": return new Concatenate(c.integer("concat_axis", -1));
+            default: throw c.error("Merge mode '" + mode + "' is not supported (sum, mul, concat)");
+        }
     }
 }

@@ -154,11 +154,18 @@ final class LayerConfig {
         throw error("cannot read activation " + v);
     }
 
-    /** Refuses channels_first until the loader converts it (the engine computes NHWC). */
+    /** Refuses data formats other than channels_last (channels_first layers are wrapped before this). */
     void requireChannelsLast() {
         String format = string("data_format", "channels_last");
         if (!format.equals("channels_last")) {
-            throw error("data_format '" + format + "' is not supported; only channels_last");
+            throw error("data_format '" + format + "' is not supported here");
         }
+    }
+
+    /** The same config with {@code data_format: channels_last}: the op runs on an NHWC view. */
+    LayerConfig asChannelsLast() {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = config.deepCopy();
+        copy.put("data_format", "channels_last");
+        return new LayerConfig(className, copy);
     }
 }

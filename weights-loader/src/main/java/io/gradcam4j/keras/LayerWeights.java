@@ -44,6 +44,15 @@ final class LayerWeights {
         return new Param(name, t, trainable);
     }
 
+    /** The next weight, whatever its shape (e.g. Normalization's count, () or (1,) by version). */
+    Param takeAnyShape(String name, boolean trainable) {
+        if (next >= weights.size()) {
+            throw layer.error("expects weight '" + name + "' (number " + (next + 1) + ") but only "
+                    + weights.size() + " weights were given");
+        }
+        return new Param(name, weights.get(next++), trainable);
+    }
+
     /** Fails when weights are left over: the file and the config disagree. */
     void requireAllUsed() {
         if (next != weights.size()) {

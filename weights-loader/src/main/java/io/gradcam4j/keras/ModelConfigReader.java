@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Builds an engine {@link Graph} from a Keras {@code model_config}: a Sequential (list or dict
@@ -16,10 +17,13 @@ import java.util.Map;
  * inbound nodes in the Keras 2 form ({@code [[["conv1", 0, 0, {}]]]}) or the Keras 3 form
  * ({@code [{"args": [{"class_name": "__keras_tensor__", "config": {"keras_history": ["conv1", 0, 0]}}]}]}).
  *
- * <p>Graph nodes take the layer's name; a layer called more than once (shared weights) gets
- * {@code name#k} for its k-th call.
+ * <p>A model used as a layer (nested) is inlined: its layers become nodes named
+ * {@code outer/inner}, fed by the node that fed the nested model. Graph nodes take the layer's
+ * name; a layer called more than once (shared weights) gets {@code name#k} for its k-th call.
  */
 public final class ModelConfigReader {
+    private static final Set<String> MODEL_CLASSES = Set.of("Sequential", "Model", "Functional");
+
     private final KerasLayers layers;
     private final LayerWeightSource weights;
 
@@ -30,98 +34,170 @@ public final class ModelConfigReader {
 
     /** @param modelConfig the top object of model_config: {@code {"class_name": ..., "config": ...}} */
     public Graph read(JsonNode modelConfig) {
-        String className = modelConfig.path("class_name").asText();
-        JsonNode config = modelConfig.get("config");
-        if (config == null) {
-            throw new KerasFormatException("model_config has no 'config'");
+        if (!isModel(modelConfig)) {
+            throw new KerasFormatException("model class '" + modelConfig.path("class_name").asText()
+                    + "' is not supported (Sequential, Model, Functional)");
         }
-        switch (className) {
-            case "Sequential": return sequential(config);
-            case "Model":
-            case "Functional": return functional(config);
-            default:
-                throw new KerasFormatException("model class '" + className + "' is not supported (Sequential, "
-                        + "Model, Functional)");
-        }
+        Graph.Builder b = Graph.builder();
+        return b.build(addModel(modelConfig, "", null, weights, b));
     }
 
-    private Graph sequential(JsonNode config) {
-        // Keras 2.0-2.1 stored the layer list directly; later versions {"name", "layers"}.
-        JsonNode layerList = config.isArray() ? config : config.path("layers");
-        Graph.Builder b = Graph.builder();
+    static boolean isModel(JsonNode layer) {
+        return MODEL_CLASSES.contains(layer.path("class_name").asText());
+    }
+
+    static String modelName(JsonNode layer) {
+        JsonNode config = layer.path("config");
+        String name = config.isObject() ? config.path("name").asText("") : "";
+        return name.isEmpty() ? layer.path("name").asText("model") : name;
+    }
+
+    /** A model's layer entries: Keras 2.0-2.1 Sequentials stored the list itself as the config. */
+    static JsonNode layersOf(JsonNode model) {
+        JsonNode config = model.path("config");
+        return config.isArray() ? config : config.path("layers");
+    }
+
+    /**
+     * Adds the model's layers to {@code b} under {@code prefix}. Its inputs are {@code given}
+     * (a nested model) or new graph inputs (the top model). Returns its output node.
+     */
+    private Node addModel(JsonNode model, String prefix, List<Node> given, LayerWeightSource source,
+                          Graph.Builder b) {
+        return model.path("class_name").asText().equals("Sequential")
+                ? addSequential(model, prefix, given, source, b)
+                : addFunctional(model, prefix, given, source, b);
+    }
+
+    private Node addSequential(JsonNode model, String prefix, List<Node> given, LayerWeightSource source,
+                               Graph.Builder b) {
         Node current = null;
-        for (JsonNode layer : layerList) {
+        for (JsonNode layer : layersOf(model)) {
             String cls = layer.path("class_name").asText();
-            JsonNode lc = layer.path("config");
-            String name = lc.path("name").asText();
+            String name = layer.path("config").path("name").asText();
             if (current == null) {
-                current = b.input(cls.equals("InputLayer") ? name : "input");
+                current = given != null ? given.get(0) : b.input(cls.equals("InputLayer") ? name : "input");
                 if (cls.equals("InputLayer")) {
                     continue;
                 }
             }
-            current = b.add(name, create(cls, lc), current);
+            current = addLayer(layer, prefix, prefix + name, new Node[] {current}, source, b, new HashMap<>());
         }
         if (current == null) {
-            throw new KerasFormatException("the Sequential model has no layers");
+            throw new KerasFormatException("the Sequential model '" + modelName(model) + "' has no layers");
         }
-        return b.build(current);
+        return current;
     }
 
-    private Graph functional(JsonNode config) {
-        Graph.Builder b = Graph.builder();
+    private Node addFunctional(JsonNode model, String prefix, List<Node> given, LayerWeightSource source,
+                               Graph.Builder b) {
+        JsonNode config = model.path("config");
         Map<String, JsonNode> byName = new HashMap<>();
         for (JsonNode layer : config.path("layers")) {
             byName.put(layer.path("name").asText(layer.path("config").path("name").asText()), layer);
         }
         Map<String, Node> built = new HashMap<>();
-        Map<String, Op> ops = new HashMap<>();
-        for (JsonNode in : config.path("input_layers")) {
-            String name = tensorRef(in).layer;
-            built.put(name + "#0", b.input(name));
+        List<TensorRef> ins = refs(config.path("input_layers"));
+        if (given != null && given.size() != ins.size()) {
+            throw new KerasFormatException("nested model '" + modelName(model) + "' has " + ins.size()
+                    + " inputs but is called with " + given.size());
         }
-        // Layers are listed in an order where inputs come first, but resolve recursively anyway.
-        List<TensorRef> outputs = new ArrayList<>();
-        JsonNode outs = config.path("output_layers");
-        if (outs.size() > 0 && outs.get(0).isTextual()) {
-            outputs.add(tensorRef(outs));    // Keras 3 writes a single output unwrapped
+        for (int i = 0; i < ins.size(); i++) {
+            String name = ins.get(i).layer;
+            built.put(name + "#0", given != null ? given.get(i) : b.input(prefix + name));
+        }
+        List<TensorRef> outputs = refs(config.path("output_layers"));
+        if (outputs.size() != 1) {
+            throw new KerasFormatException("model '" + modelName(model) + "' has " + outputs.size()
+                    + " outputs; only models with one output are supported");
+        }
+        Resolver r = new Resolver(byName, built, new HashMap<>(), prefix, source, b);
+        return r.resolve(outputs.get(0));
+    }
+
+    /** Keras 2 lists {@code [[name, node, tensor], ...]}; Keras 3 writes a single one unwrapped. */
+    private static List<TensorRef> refs(JsonNode list) {
+        List<TensorRef> out = new ArrayList<>();
+        if (list.size() > 0 && list.get(0).isTextual()) {
+            out.add(tensorRef(list));
         } else {
-            for (JsonNode o : outs) {
-                outputs.add(tensorRef(o));
+            for (JsonNode o : list) {
+                out.add(tensorRef(o));
             }
         }
-        if (outputs.size() != 1) {
-            throw new KerasFormatException("models with " + outputs.size() + " outputs are not supported; one output");
-        }
-        Node out = resolve(outputs.get(0), byName, built, ops, b);
-        return b.build(out);
+        return out;
     }
 
-    private Node resolve(TensorRef ref, Map<String, JsonNode> byName, Map<String, Node> built, Map<String, Op> ops,
-                         Graph.Builder b) {
-        String key = ref.layer + "#" + ref.node;
-        Node existing = built.get(key);
-        if (existing != null) {
-            return existing;
+    /** Walks a functional model's nodes from its output back to its inputs. */
+    private final class Resolver {
+        private final Map<String, JsonNode> byName;
+        private final Map<String, Node> built;
+        private final Map<String, Op> ops;
+        private final String prefix;
+        private final LayerWeightSource source;
+        private final Graph.Builder b;
+
+        Resolver(Map<String, JsonNode> byName, Map<String, Node> built, Map<String, Op> ops, String prefix,
+                 LayerWeightSource source, Graph.Builder b) {
+            this.byName = byName;
+            this.built = built;
+            this.ops = ops;
+            this.prefix = prefix;
+            this.source = source;
+            this.b = b;
         }
-        JsonNode layer = byName.get(ref.layer);
-        if (layer == null) {
-            throw new KerasFormatException("a node refers to layer '" + ref.layer + "', which the model does not have");
+
+        Node resolve(TensorRef ref) {
+            String key = ref.layer + "#" + ref.node;
+            Node existing = built.get(key);
+            if (existing != null) {
+                return existing;
+            }
+            JsonNode layer = byName.get(ref.layer);
+            if (layer == null) {
+                throw new KerasFormatException("a node refers to layer '" + ref.layer
+                        + "', which the model does not have");
+            }
+            List<TensorRef> inbound = inboundOf(layer, ref.node);
+            Node[] args = new Node[inbound.size()];
+            for (int i = 0; i < args.length; i++) {
+                args[i] = resolve(inbound.get(i));
+            }
+            String nodeName = prefix + (ref.node == 0 ? ref.layer : key);
+            Node node = addLayer(layer, prefix, nodeName, args, source, b, ops);
+            built.put(key, node);
+            return node;
         }
-        List<TensorRef> inbound = inboundOf(layer, ref.node);
-        Node[] args = new Node[inbound.size()];
-        for (int i = 0; i < args.length; i++) {
-            args[i] = resolve(inbound.get(i), byName, built, ops, b);
-        }
+    }
+
+    /** One call of a layer: a nested model is inlined, any other layer becomes one node. */
+    private Node addLayer(JsonNode layer, String prefix, String nodeName, Node[] args, LayerWeightSource source,
+                          Graph.Builder b, Map<String, Op> ops) {
         String cls = layer.path("class_name").asText();
-        Op op = ops.computeIfAbsent(ref.layer, n -> create(cls, layer.path("config")));
-        Node node = b.add(ref.node == 0 ? ref.layer : key, op, args);
-        built.put(key, node);
-        return node;
+        JsonNode config = layer.path("config");
+        String name = config.path("name").asText(layer.path("name").asText());
+        if (isModel(layer)) {
+            LayerWeightSource inner = source.nested(name, layer, layers);
+            return addModel(layer, nodeName + "/", List.of(args), inner, b);
+        }
+        if (cls.equals("InputLayer")) {
+            throw new KerasFormatException("InputLayer '" + name + "' is used as a layer inside the model");
+        }
+        Op op = ops.computeIfAbsent(name, n -> create(cls, config, source, prefix));
+        return b.add(nodeName, op, args);
     }
 
-    private Op create(String className, JsonNode config) {
-        return layers.create(className, config, weights.weightsOf(config.path("name").asText()));
+    private Op create(String className, JsonNode config, LayerWeightSource source, String prefix) {
+        String name = config.path("name").asText();
+        try {
+            return layers.create(className, config, source.weightsOf(name));
+        } catch (KerasFormatException e) {
+            if (prefix.isEmpty()) {
+                throw e;
+            }
+            throw new KerasFormatException("in nested model '" + prefix.substring(0, prefix.length() - 1) + "': "
+                    + e.getMessage(), e);
+        }
     }
 
     /** The tensors that call number {@code node} of {@code layer} received. */

@@ -36,9 +36,12 @@ public final class Relu extends ElementwiseOp {
 
     @Override
     protected float value(float x) {
-        // Same order of steps as Keras: keep x above the threshold, clip, then add the negative part.
-        float v = x > threshold ? x : 0f;
-        v = Math.min(Math.max(v, 0f), maxValue);
+        // Same order of steps as Keras: keep x above the threshold (or relu when it is 0), clip to
+        // [0, max_value] only when there is a max_value, then add the negative part.
+        float v = threshold != 0f ? (x > threshold ? x : 0f) : Math.max(x, 0f);
+        if (maxValue != Float.POSITIVE_INFINITY) {
+            v = Math.min(Math.max(v, 0f), maxValue);
+        }
         if (negativeSlope != 0f && x < threshold) {
             v -= negativeSlope * (threshold - x);
         }
@@ -48,7 +51,8 @@ public final class Relu extends ElementwiseOp {
     @Override
     protected float derivative(float x, float y) {
         if (x > threshold) {
-            return x >= 0f && x <= maxValue ? 1f : 0f;
+            boolean clipped = maxValue != Float.POSITIVE_INFINITY && (x < 0f || x > maxValue);
+            return clipped || (threshold == 0f && x <= 0f) ? 0f : 1f;
         }
         return negativeSlope;
     }

@@ -45,7 +45,8 @@ public final class Reshape implements Op {
         if (free >= 0 && known > 0 && perItem % known == 0) {
             out[free] = perItem / known;
         }
-        if (Tensor.sizeOf(out) != x.size()) {
+        // an unresolved -1 (or a 0) must reach this message, not Tensor.sizeOf's generic one
+        if (Arrays.stream(out).anyMatch(d -> d <= 0) || Tensor.sizeOf(out) != x.size()) {
             throw new IllegalArgumentException("cannot reshape " + x + " to " + Arrays.toString(target)
                     + " (per-sample size " + perItem + ")");
         }

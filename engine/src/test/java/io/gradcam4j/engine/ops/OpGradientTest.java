@@ -175,6 +175,13 @@ class OpGradientTest {
         add("ZeroPadding2D symmetric", new ZeroPadding2D(1, 1, 1, 1), rand(2, 3, 4, 2));
         add("Rescaling per channel", new Rescaling(new float[] {0.5f, -2f}, new float[] {1f}), rand(2, 3, 2, 2));
         add("Identity", new Identity("Dropout"), rand(2, 3));
+        add("Resize bilinear up 5x4 -> 9x7", new Resize(9, 7, Resize.Interpolation.BILINEAR), rand(2, 5, 4, 2));
+        add("Resize bilinear down 9x7 -> 4x3", new Resize(4, 3, Resize.Interpolation.BILINEAR), rand(1, 9, 7, 2));
+        add("Resize nearest 5x4 -> 8x6", new Resize(8, 6, Resize.Interpolation.NEAREST), rand(1, 5, 4, 2));
+        add("Transpose NCHW -> NHWC", Transpose.nchwToNhwc(), rand(2, 3, 4, 5));
+        add("CenterCrop 7x6 -> 4x3", CenterCrop.toSize(4, 3), rand(2, 7, 6, 2));
+        add("CenterCrop smaller input resizes", CenterCrop.toSize(6, 6), rand(1, 4, 5, 2));
+        add("CropToAspectRatio", CenterCrop.toAspectRatio(2, 3), rand(1, 7, 6, 2));
     }
 
     private void merges() {

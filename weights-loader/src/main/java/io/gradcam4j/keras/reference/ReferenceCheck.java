@@ -12,6 +12,7 @@ import io.gradcam4j.engine.graph.Recording;
 import io.gradcam4j.engine.train.CrossEntropy;
 import io.gradcam4j.engine.train.LossValue;
 import io.gradcam4j.keras.KerasLayers;
+import io.gradcam4j.keras.KerasOrigin;
 import io.gradcam4j.keras.ModelConfigReader;
 
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ public final class ReferenceCheck {
     /** A case of {@code testdata/layers}: one Keras layer. */
     public static List<Comparison> layer(ReferenceCase c) {
         JsonNode spec = c.spec();
-        Op op = new KerasLayers(false).create(spec.get("class_name").asText(), spec.get("config"), c.arrays("weights"));
+        Op op = new KerasLayers(KerasOrigin.KERAS_2).create(spec.get("class_name").asText(), spec.get("config"), c.arrays("weights"));
         Mode mode = spec.path("training").asBoolean(false) ? Mode.training(1) : Mode.INFERENCE;
         Step step = op.forward(c.arrays("inputs").toArray(new Tensor[0]), mode);
         List<Comparison> out = new ArrayList<>();
@@ -64,7 +65,7 @@ public final class ReferenceCheck {
         for (JsonNode w : c.spec().withArray("weights")) {
             byLayer.computeIfAbsent(w.get("layer").asText(), k -> new ArrayList<>()).add(c.array(w));
         }
-        Graph graph = new ModelConfigReader(new KerasLayers(false), name -> byLayer.getOrDefault(name, List.of()))
+        Graph graph = new ModelConfigReader(new KerasLayers(KerasOrigin.KERAS_2), name -> byLayer.getOrDefault(name, List.of()))
                 .read(c.readJson(c.spec().get("model").asText()));
         Tensor[] inputs = c.arrays("inputs").toArray(new Tensor[0]);
         String tap = c.spec().get("tap").asText();

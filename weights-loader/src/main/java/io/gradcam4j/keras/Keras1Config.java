@@ -1,0 +1,66 @@
+package io.gradcam4j.keras;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Rewrites Keras 1 layer configs in Keras 2 terms, as Keras 2's legacy interfaces did
+ * ({@code Convolution2D(nb_filter, nb_row, nb_col, border_mode, subsample, dim_ordering)} becomes
+ * {@code Conv2D(filters, kernel_size, padding, strides, data_format)}, {@code output_dim} becomes
+ * {@code units}, {@code p} becomes {@code rate}, ...). Keras 2 configs pass through unchanged.
+ */
+final class Keras1Config {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private Keras1Config() {
+    }
+
+    /** The Keras 2 class name for a Keras 1 one. */
+    static String className(String keras1) {
+        switch (keras1) {
+            case "Convolution2D":
+            case "AtrousConvolution2D": return "Conv2D";
+            case "SeparableConvolution2D": return "SeparableConv2D";
+            default: return keras1;
+        }
+    }
+
+    static JsonNode upgrade(String keras1Class, JsonNode config) {
+        ObjectNode c = config.deepCopy();
+        rename(c, "dim_ordering", "data_format");
+        if (c.has("data_format")) {
+            String f = c.get("data_format").asText();
+            c.put("data_format", f.equals("th") ? "channels_first" : f.equals("tf") ? "channels_last" : f);
+        }
+        rename(c, "border_mode", "padding");
+        rename(c, "subsample", "strides");
+        rename(c, "nb_filter", "filters");
+        rename(c, "output_dim", "units");
+        rename(c, "bias", "use_bias");
+        rename(c, "atrous_rate", "dilation_rate");
+        rename(c, "p", "rate");
+        if (c.has("nb_row") && c.has("nb_col")) {
+            ArrayNode k = NODES.arrayNode().add(c.get("nb_row").asInt()).add(c.get("nb_col").asInt());
+            c.set("kernel_size", k);
+            c.remove("nb_row");
+            c.remove("nb_col");
+        }
+        if (keras1Class.equals("ZeroPadding2D") && c.path("padding").size() == 4) {
+            // Keras 1.2 allowed (top, bottom, left, right)
+            JsonNode p = c.get("padding");
+            c.set("padding", NODES.arrayNode()
+                    .add(NODES.arrayNode().add(p.get(0).asInt()).add(p.get(1).asInt()))
+                    .add(NODES.arrayNode().add(p.get(2).asInt()).add(p.get(3).asInt())));
+        }
+        return c;
+    }
+
+    private static void rename(ObjectNode c, String from, String to) {
+        if (c.has(from) && !c.has(to)) {
+            c.set(to, c.get(from));
+        }
+        c.remove(from);
+    }
+}
