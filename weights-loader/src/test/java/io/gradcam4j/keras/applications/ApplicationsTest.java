@@ -1,0 +1,72 @@
+package io.gradcam4j.keras.applications;
+
+import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.graph.Graph;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Architecture facts from the keras.applications papers and source, not from our own output. */
+class ApplicationsTest {
+
+    private static long parameterCount(Application app) {
+        return app.spec().weights().values().stream().flatMap(List::stream)
+                .mapToLong(w -> Tensor.sizeOf(w.shape())).sum();
+    }
+
+    /** Keras's model.summary() totals (trainable + non-trainable) for the ImageNet models. */
+    @Test
+    void parameterCountsEqualKerasSummaries() {
+        assertEquals(138_357_544L, parameterCount(Applications.byName("vgg16")));
+        assertEquals(143_667_240L, parameterCount(Applications.byName("vgg19")));
+        assertEquals(22_910_480L, parameterCount(Applications.byName("xception")));
+        assertEquals(4_253_864L, parameterCount(Applications.byName("mobilenet")));
+        assertEquals(20_024_384L, parameterCount(Applications.byName("vgg19_no_top")));
+    }
+
+    @Test
+    void mobilenetRunsWithSeededWeightsAndGivesAProbabilityVector() {
+        Application app = Applications.byName("mobilenet_0.25_128");
+        Graph graph = Applications.seeded(app);
+        Tensor out = graph.predict(Tensor.zeros(1, 128, 128, 3));
+        assertArrayEquals(new int[] {1, 1000}, out.shape());
+        double sum = 0;
+        for (float p : out.data()) {
+            assertTrue(p >= 0 && Float.isFinite(p));
+            sum += p;
+        }
+        assertEquals(1.0, sum, 1e-4);
+        assertEquals("conv_pw_13_relu", app.gradcamLayer());
+        assertEquals(Preprocessing.TF, app.preprocessing());
+    }
+
+    @Test
+    void seededWeightsFollowTheDocumentedRule() {
+        // Values of the reference implementation (JavaScript mulberry32 + FNV-1a) for "conv1/kernel".
+        SeededWeights.Mulberry32 rng = new SeededWeights.Mulberry32(SeededWeights.fnv1a("conv1/kernel"));
+        assertEquals(2116619278L, Integer.toUnsignedLong(SeededWeights.fnv1a("conv1/kernel")));
+        assertEquals(0.2252567142713815, rng.next(), 0);
+        assertEquals(0.07873172964900732, rng.next(), 0);
+    }
+
+    @Test
+    void unknownNamesListTheKnownOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Applications.byName("resnet"));
+        assertTrue(e.getMessage().contains("vgg19") && e.getMessage().contains("mobilenet_"), e.getMessage());
+    }
+
+    @Test
+    void preprocessingModesMatchKerasPreprocessInput() {
+        Tensor rgb = Tensor.of(new float[] {255f, 0f, 127.5f}, 1, 1, 1, 3);
+        assertArrayEquals(new float[] {127.5f - 103.939f, 0f - 116.779f, 255f - 123.68f},
+                Preprocessing.CAFFE.apply(rgb).data(), 1e-4f);
+        assertArrayEquals(new float[] {1f, -1f, 0f}, Preprocessing.TF.apply(rgb).data(), 1e-6f);
+        assertArrayEquals(new float[] {(1f - 0.485f) / 0.229f, (0f - 0.456f) / 0.224f, (0.5f - 0.406f) / 0.225f},
+                Preprocessing.TORCH.apply(rgb).data(), 1e-5f);
+    }
+}
