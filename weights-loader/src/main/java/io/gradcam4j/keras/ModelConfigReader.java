@@ -26,6 +26,7 @@ public final class ModelConfigReader {
 
     private final KerasLayers layers;
     private final LayerWeightSource weights;
+    private final List<LayerInfo> infos = new ArrayList<>();
 
     public ModelConfigReader(KerasLayers layers, LayerWeightSource weights) {
         this.layers = layers;
@@ -34,12 +35,43 @@ public final class ModelConfigReader {
 
     /** @param modelConfig the top object of model_config: {@code {"class_name": ..., "config": ...}} */
     public Graph read(JsonNode modelConfig) {
+        return readModel(modelConfig).graph();
+    }
+
+    /** The graph together with the Keras facts about it (classes, input shape). */
+    public KerasModel readModel(JsonNode modelConfig) {
         if (!isModel(modelConfig)) {
             throw new KerasFormatException("model class '" + modelConfig.path("class_name").asText()
                     + "' is not supported (Sequential, Model, Functional)");
         }
+        infos.clear();
         Graph.Builder b = Graph.builder();
-        return b.build(addModel(modelConfig, "", null, weights, b));
+        Graph graph = b.build(addModel(modelConfig, "", null, weights, b));
+        return new KerasModel(modelName(modelConfig), graph, List.copyOf(infos), inputShape(modelConfig));
+    }
+
+    /** The input shape without batch from the first layer that declares one (-1 for None). */
+    private static int[] inputShape(JsonNode model) {
+        for (JsonNode layer : layersOf(model)) {
+            JsonNode config = layer.path("config");
+            JsonNode shape = config.has("batch_input_shape") ? config.get("batch_input_shape") : config.get("batch_shape");
+            if (shape != null && shape.isArray()) {
+                int[] out = new int[shape.size() - 1];
+                for (int i = 1; i < shape.size(); i++) {
+                    out[i - 1] = shape.get(i).isNull() ? -1 : shape.get(i).asInt();
+                }
+                return out;
+            }
+            if (isModel(layer)) {
+                return inputShape(layer);
+            }
+        }
+        throw new KerasFormatException("model '" + modelName(model) + "' declares no input shape");
+    }
+
+    private Node input(Graph.Builder b, String name) {
+        infos.add(new LayerInfo(name, "InputLayer", List.of()));
+        return b.input(name);
     }
 
     static boolean isModel(JsonNode layer) {
@@ -76,7 +108,7 @@ public final class ModelConfigReader {
             String cls = layer.path("class_name").asText();
             String name = layer.path("config").path("name").asText();
             if (current == null) {
-                current = given != null ? given.get(0) : b.input(cls.equals("InputLayer") ? name : "input");
+                current = given != null ? given.get(0) : input(b, cls.equals("InputLayer") ? name : "input");
                 if (cls.equals("InputLayer")) {
                     continue;
                 }
@@ -104,7 +136,7 @@ public final class ModelConfigReader {
         }
         for (int i = 0; i < ins.size(); i++) {
             String name = ins.get(i).layer;
-            built.put(name + "#0", given != null ? given.get(i) : b.input(prefix + name));
+            built.put(name + "#0", given != null ? given.get(i) : input(b, prefix + name));
         }
         List<TensorRef> outputs = refs(config.path("output_layers"));
         if (outputs.size() != 1) {
@@ -184,6 +216,11 @@ public final class ModelConfigReader {
             throw new KerasFormatException("InputLayer '" + name + "' is used as a layer inside the model");
         }
         Op op = ops.computeIfAbsent(name, n -> create(cls, config, source, prefix));
+        List<String> inputNames = new ArrayList<>();
+        for (Node a : args) {
+            inputNames.add(a.name());
+        }
+        infos.add(new LayerInfo(nodeName, cls, inputNames));
         return b.add(nodeName, op, args);
     }
 

@@ -134,6 +134,26 @@ public final class Graph {
      * @param weightGradients whether backward passes will also compute weight gradients (training)
      */
     public Recording record(Tensor[] in, Mode mode, Collection<String> taps, boolean weightGradients) {
+        return run(in, mode, taps, weightGradients, (node, value) -> { });
+    }
+
+    /**
+     * The output shape of every node for these inputs (one inference pass; activations are
+     * freed as usual). Used for summaries and to find the last spatial layer.
+     */
+    public Map<String, int[]> outputShapes(Tensor... in) {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        run(in, Mode.INFERENCE, List.of(), false, (node, value) -> shapes.put(node.name(), value.shape()));
+        return shapes;
+    }
+
+    /** Sees each node's output as soon as it is computed. */
+    private interface Observer {
+        void computed(Node node, Tensor value);
+    }
+
+    private Recording run(Tensor[] in, Mode mode, Collection<String> taps, boolean weightGradients,
+                          Observer observer) {
         if (in.length != inputs.size()) {
             throw new IllegalArgumentException("the graph has " + inputs.size() + " inputs " + inputs
                     + " but got " + in.length + " tensors");
@@ -152,6 +172,7 @@ public final class Graph {
         for (Node n : order) {
             if (n.isInput()) {
                 recording.keepIfTapped(n, values.get(n));
+                observer.computed(n, values.get(n));
                 continue;
             }
             Tensor[] args = new Tensor[n.inputs().size()];
@@ -161,6 +182,7 @@ public final class Graph {
             var step = runStep(n, args, mode);
             values.put(n, step.output());
             recording.keepIfTapped(n, step.output());
+            observer.computed(n, step.output());
             if (recorded.contains(n)) {
                 recording.keepBackward(n, step.backward());
             }

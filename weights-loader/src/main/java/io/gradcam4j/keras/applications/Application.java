@@ -6,9 +6,8 @@ package io.gradcam4j.keras.applications;
  * @param name e.g. {@code vgg19}, {@code mobilenet_0.25_224}
  * @param spec its Keras config and weight shapes
  * @param preprocessing what {@code preprocess_input} does for it
- * @param gradcamLayer the last convolutional layer's output, the usual Grad-CAM target
  */
-public record Application(String name, ModelSpec spec, Preprocessing preprocessing, String gradcamLayer) {
+public record Application(String name, ModelSpec spec, Preprocessing preprocessing) {
 
     public int inputHeight() {
         return spec.inputShape()[0];

@@ -1,7 +1,7 @@
 package io.gradcam4j.keras.applications;
 
-import io.gradcam4j.engine.graph.Graph;
 import io.gradcam4j.keras.KerasLayers;
+import io.gradcam4j.keras.KerasModel;
 import io.gradcam4j.keras.KerasOrigin;
 import io.gradcam4j.keras.LayerWeightSource;
 import io.gradcam4j.keras.ModelConfigReader;
@@ -44,13 +44,13 @@ public final class Applications {
         }
     }
 
-    /** The architecture as an engine graph, with weights from {@code weights}. */
-    public static Graph graph(Application app, LayerWeightSource weights) {
-        return new ModelConfigReader(new KerasLayers(KerasOrigin.KERAS_2), weights).read(app.spec().modelConfig());
+    /** The architecture as a model, with weights from {@code weights}. */
+    public static KerasModel model(Application app, LayerWeightSource weights) {
+        return new ModelConfigReader(new KerasLayers(KerasOrigin.KERAS_2), weights).readModel(app.spec().modelConfig());
     }
 
     /** The architecture with {@link SeededWeights}: no file needed. */
-    public static Graph seeded(Application app) {
-        return graph(app, new SeededWeights(app.spec()));
+    public static KerasModel seeded(Application app) {
+        return model(app, new SeededWeights(app.spec()));
     }
 }

@@ -30,7 +30,7 @@ public final class MobileNet {
             x = m.reshape("reshape_2", x, 1000);
             x = m.activation("predictions", x, "softmax");
         }
-        return new Application(name, m.build(x), Preprocessing.TF, "conv_pw_13_relu");
+        return new Application(name, m.build(x), Preprocessing.TF);
     }
 
     private static LayerOutput depthwiseBlock(FunctionalBuilder m, LayerOutput x, int filters, int stride, int id) {

@@ -21,11 +21,9 @@ public final class Vgg {
         FunctionalBuilder m = new FunctionalBuilder(name);
         LayerOutput x = m.input("input_1", height, width, 3);
         int[] filters = {64, 128, 256, 512, 512};
-        String last = null;
         for (int block = 1; block <= 5; block++) {
             for (int i = 1; i <= convsPerBlock[block - 1]; i++) {
-                last = "block" + block + "_conv" + i;
-                x = m.conv2d(last, x, filters[block - 1], 3, 1, "same", true, "relu");
+                x = m.conv2d("block" + block + "_conv" + i, x, filters[block - 1], 3, 1, "same", true, "relu");
             }
             x = m.maxPool("block" + block + "_pool", x, 2, 2, "valid");
         }
@@ -35,6 +33,6 @@ public final class Vgg {
             x = m.dense("fc2", x, 4096, "relu");
             x = m.dense("predictions", x, 1000, "softmax");
         }
-        return new Application(name, m.build(x), Preprocessing.CAFFE, last);
+        return new Application(name, m.build(x), Preprocessing.CAFFE);
     }
 }

@@ -51,7 +51,7 @@ public final class Xception {
             x = m.globalAveragePooling("avg_pool", x, false);
             x = m.dense("predictions", x, 1000, "softmax");
         }
-        return new Application("xception", m.build(x), Preprocessing.TF, "block14_sepconv2_act");
+        return new Application("xception", m.build(x), Preprocessing.TF);
     }
 
     /** Blocks 2-4: strided 1x1 shortcut, two separable convolutions, max pooling, add. */

@@ -2,6 +2,7 @@ package io.gradcam4j.keras.applications;
 
 import io.gradcam4j.engine.Tensor;
 import io.gradcam4j.engine.graph.Graph;
+import io.gradcam4j.keras.KerasModel;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -32,7 +33,8 @@ class ApplicationsTest {
     @Test
     void mobilenetRunsWithSeededWeightsAndGivesAProbabilityVector() {
         Application app = Applications.byName("mobilenet_0.25_128");
-        Graph graph = Applications.seeded(app);
+        KerasModel model = Applications.seeded(app);
+        Graph graph = model.graph();
         Tensor out = graph.predict(Tensor.zeros(1, 128, 128, 3));
         assertArrayEquals(new int[] {1, 1000}, out.shape());
         double sum = 0;
@@ -41,8 +43,13 @@ class ApplicationsTest {
             sum += p;
         }
         assertEquals(1.0, sum, 1e-4);
-        assertEquals("conv_pw_13_relu", app.gradcamLayer());
         assertEquals(Preprocessing.TF, app.preprocessing());
+        // the last 4x4 map before the 1x1 classifier head, as the Keras Grad-CAM examples choose
+        assertEquals("conv_pw_13_relu", model.suggestedGradcamLayer());
+        assertArrayEquals(new int[] {1, 4, 4, 256}, model.outputShapes().get("conv_pw_13_relu"));
+        String summary = model.summary();
+        assertTrue(summary.contains("conv_pw_13_relu (ReLU)") && summary.contains("<- Grad-CAM layer"), summary);
+        assertTrue(summary.contains("Total params: " + parameterCount(app)), summary);
     }
 
     @Test
