@@ -1,5 +1,6 @@
 package io.gradcam4j.keras;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.gradcam4j.engine.Param;
 import io.gradcam4j.engine.Tensor;
 import io.gradcam4j.engine.graph.Graph;
@@ -23,10 +24,12 @@ public final class KerasModel {
     private final Graph graph;
     private final List<LayerInfo> layers;
     private final int[] inputShape;
+    private final JsonNode modelConfig;
     private Map<String, int[]> outputShapes;
 
-    KerasModel(String name, Graph graph, List<LayerInfo> layers, int[] inputShape) {
+    KerasModel(String name, Graph graph, List<LayerInfo> layers, int[] inputShape, JsonNode modelConfig) {
         this.name = name;
+        this.modelConfig = modelConfig;
         this.graph = graph;
         this.layers = List.copyOf(layers);
         this.inputShape = inputShape.clone();
@@ -38,6 +41,11 @@ public final class KerasModel {
 
     public Graph graph() {
         return graph;
+    }
+
+    /** The Keras {@code model_config} this model was built from. */
+    public JsonNode modelConfig() {
+        return modelConfig;
     }
 
     public List<LayerInfo> layers() {

@@ -47,7 +47,7 @@ public final class ModelConfigReader {
         infos.clear();
         Graph.Builder b = Graph.builder();
         Graph graph = b.build(addModel(modelConfig, "", null, weights, b));
-        return new KerasModel(modelName(modelConfig), graph, List.copyOf(infos), inputShape(modelConfig));
+        return new KerasModel(modelName(modelConfig), graph, List.copyOf(infos), inputShape(modelConfig), modelConfig);
     }
 
     /** The input shape without batch from the first layer that declares one (-1 for None). */

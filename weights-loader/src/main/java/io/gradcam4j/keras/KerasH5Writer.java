@@ -1,0 +1,102 @@
+package io.gradcam4j.keras;
+
+import io.gradcam4j.engine.Param;
+import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.graph.Node;
+import io.jhdf.HdfFile;
+import io.jhdf.WritableHdfFile;
+import io.jhdf.api.WritableGroup;
+
+import java.io.IOException;
+import java.lang.reflect.Array;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Saves a model as a Keras 2 full-model {@code .h5} ({@code model.save('m.h5')} layout): root
+ * attributes {@code model_config}, {@code keras_version}, {@code backend}; group
+ * {@code /model_weights} with {@code layer_names}; per layer a group with {@code weight_names}
+ * ({@code <layer>/kernel:0}...) and the datasets at {@code <layer>/<layer>/kernel:0}. Keras, this
+ * loader and the reference generator (TF.js) read it back. Layers without weights get no
+ * {@code weight_names} attribute, which Keras's loader reads as an empty list.
+ */
+public final class KerasH5Writer {
+    /** The Keras release whose h5 layout this writes. */
+    public static final String KERAS_VERSION = "2.15.0";
+
+    private KerasH5Writer() {
+    }
+
+    public static void save(KerasModel model, Path file) throws IOException {
+        List<String> names = new ArrayList<>();
+        for (var layer : ModelConfigReader.layersOf(model.modelConfig())) {
+            if (ModelConfigReader.isModel(layer)) {
+                throw new KerasFormatException("saving models that contain nested models is not supported ('"
+                        + ModelConfigReader.modelName(layer) + "')");
+            }
+            names.add(layer.path("config").path("name").asText());
+        }
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+        try (WritableHdfFile hdf = HdfFile.write(tmp)) {
+            hdf.putAttribute("model_config", model.modelConfig().toString());
+            hdf.putAttribute("keras_version", KERAS_VERSION);
+            hdf.putAttribute("backend", "tensorflow");
+            WritableGroup weights = hdf.putGroup("model_weights");
+            weights.putAttribute("layer_names", names.toArray(new String[0]));
+            weights.putAttribute("keras_version", KERAS_VERSION);
+            weights.putAttribute("backend", "tensorflow");
+            for (String name : names) {
+                writeLayer(weights.putGroup(name), name, paramsOf(model, name));
+            }
+        }
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static List<Param> paramsOf(KerasModel model, String layer) {
+        for (Node n : model.graph().nodes()) {
+            if (n.name().equals(layer)) {
+                return n.isInput() ? List.of() : n.op().params();
+            }
+        }
+        return List.of();   // a layer the output does not depend on
+    }
+
+    private static void writeLayer(WritableGroup group, String layer, List<Param> params) {
+        if (params.isEmpty()) {
+            return;
+        }
+        String[] weightNames = new String[params.size()];
+        WritableGroup scope = group.putGroup(layer);
+        for (int i = 0; i < params.size(); i++) {
+            Param p = params.get(i);
+            weightNames[i] = layer + "/" + p.name() + ":0";
+            scope.putDataset(p.name() + ":0", nested(p.value()));
+        }
+        group.putAttribute("weight_names", weightNames);
+    }
+
+    /** jhdf writes Java arrays of arrays: float[] data of shape (a, b, c) becomes float[a][b][c]. */
+    static Object nested(Tensor t) {
+        int[] shape = t.shape();
+        if (shape.length == 0) {
+            return t.data().clone();
+        }
+        Object array = Array.newInstance(float.class, shape);
+        fill(array, shape, 0, t.data(), new int[] {0});
+        return array;
+    }
+
+    private static void fill(Object array, int[] shape, int depth, float[] data, int[] cursor) {
+        if (depth == shape.length - 1) {
+            float[] row = (float[]) array;
+            System.arraycopy(data, cursor[0], row, 0, row.length);
+            cursor[0] += row.length;
+            return;
+        }
+        for (int i = 0; i < shape[depth]; i++) {
+            fill(Array.get(array, i), shape, depth + 1, data, cursor);
+        }
+    }
+}
