@@ -76,18 +76,8 @@ public final class KerasModel {
      * included.
      */
     public String suggestedGradcamLayer() {
-        String best = null;
-        for (Map.Entry<String, int[]> e : outputShapes().entrySet()) {
-            int[] s = e.getValue();
-            if (s.length == 4 && s[1] * s[2] > 1 && !graph.node(e.getKey()).isInput()) {
-                best = e.getKey();
-            }
-        }
-        if (best == null) {
-            throw new KerasFormatException("model '" + name + "' has no layer with a spatial (H x W > 1) output "
-                    + "to explain");
-        }
-        return best;
+        return graph.lastSpatialNode(outputShapes()).orElseThrow(() -> new KerasFormatException("model '" + name
+                + "' has no layer with a spatial (H x W > 1) output to explain"));
     }
 
     /** Keras's model.summary(), plus the suggested Grad-CAM layer marked. */

@@ -120,6 +120,32 @@ public final class Graph {
         return all;
     }
 
+    /**
+     * When the output ends in a softmax or sigmoid (a layer of its own, or a Dense/Conv
+     * activation), the same graph with that last activation removed: its output is the logits.
+     * Empty otherwise. The nodes and weights are shared, not copied.
+     */
+    public java.util.Optional<Graph> withoutFinalActivation() {
+        Op op = output.op();
+        if (op == null) {
+            return java.util.Optional.empty();
+        }
+        if (isSquashing(op) && output.inputs().size() == 1) {
+            return java.util.Optional.of(new Graph(inputs, output.inputs().get(0)));
+        }
+        if (op instanceof io.gradcam4j.engine.ops.Chain chain && isSquashing(chain.ops().get(chain.ops().size() - 1))) {
+            List<Op> rest = chain.ops().subList(0, chain.ops().size() - 1);
+            Node logits = new Node(output.name(), io.gradcam4j.engine.ops.Chain.of(rest.toArray(new Op[0])),
+                    output.inputs());
+            return java.util.Optional.of(new Graph(inputs, logits));
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static boolean isSquashing(Op op) {
+        return op instanceof io.gradcam4j.engine.ops.Softmax || op instanceof io.gradcam4j.engine.ops.Sigmoid;
+    }
+
     /** Inference: the output for the given inputs (one per graph input, in order). */
     public Tensor predict(Tensor... in) {
         return record(in, Mode.INFERENCE, List.of(), false).output();
@@ -145,6 +171,22 @@ public final class Graph {
         Map<String, int[]> shapes = new LinkedHashMap<>();
         run(in, Mode.INFERENCE, List.of(), false, (node, value) -> shapes.put(node.name(), value.shape()));
         return shapes;
+    }
+
+    /**
+     * The last node (in execution order) whose output is still an image, 4-D with H x W > 1,
+     * given the output shapes of {@link #outputShapes}: the default Grad-CAM layer, i.e. the last
+     * convolutional block before global pooling or flattening. Empty when there is none.
+     */
+    public java.util.Optional<String> lastSpatialNode(Map<String, int[]> shapes) {
+        String best = null;
+        for (Node n : order) {
+            int[] s = shapes.get(n.name());
+            if (!n.isInput() && s != null && s.length == 4 && s[1] * s[2] > 1) {
+                best = n.name();
+            }
+        }
+        return java.util.Optional.ofNullable(best);
     }
 
     /** Sees each node's output as soon as it is computed. */
