@@ -1,0 +1,228 @@
+package io.gradcam4j.cam;
+
+import io.gradcam4j.engine.Tensor;
+
+import javax.imageio.IIOException;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Loads an image file as {@code keras.utils.load_img} + {@code img_to_array} would: decoded
+ * (JPEG, PNG; grayscale, palette, alpha, 16-bit, CMYK JPEG), converted to RGB or grayscale with
+ * Pillow's rules (alpha dropped, luma {@code L = (19595 R + 38470 G + 7471 B + 0x8000) >> 16},
+ * CMYK by Pillow's formula), then resized with Pillow's filters, optionally from the centred box
+ * of the target aspect ratio ({@code keep_aspect_ratio=True}). Values stay in [0, 255] (16-bit
+ * grayscale keeps [0, 65535], as Keras does); the model's preprocessing comes after.
+ */
+public final class ImageLoader {
+
+    /** Pillow's resampling filters that Keras offers in load_img. */
+    public enum Interpolation { NEAREST, BILINEAR }
+
+    /**
+     * @param height target height
+     * @param width target width
+     * @param channels 3 (RGB) or 1 (grayscale)
+     * @param interpolation Keras's default is nearest
+     * @param keepAspectRatio crop the centred box of the target aspect ratio before resizing
+     */
+    public record Options(int height, int width, int channels, Interpolation interpolation, boolean keepAspectRatio) {
+        public Options {
+            if (height < 1 || width < 1) {
+                throw new IllegalArgumentException("target size " + height + "x" + width + " must be positive");
+            }
+            if (channels != 1 && channels != 3) {
+                throw new IllegalArgumentException("images load as 1 (grayscale) or 3 (RGB) channels, not " + channels);
+            }
+        }
+    }
+
+    /**
+     * @param original the decoded image in RGB, full size, for overlays
+     * @param pixels the model input before preprocessing, (1, height, width, channels)
+     */
+    public record LoadedImage(BufferedImage original, Tensor pixels) {
+    }
+
+    /** Decoded pixels, planar, in the Pillow mode they load as. */
+    private record Decoded(int width, int height, Mode mode, int[][] planes) {
+    }
+
+    private enum Mode { L, I, RGB }
+
+    private ImageLoader() {
+    }
+
+    public static LoadedImage load(Path file, Options options) throws IOException {
+        Decoded d = decode(file);
+        Decoded converted = options.channels() == 3 ? toRgb(d) : toGray(d);
+        double[] box = {0, 0, d.width(), d.height()};
+        if (options.keepAspectRatio()) {
+            box = centredBox(d.width(), d.height(), options.width(), options.height());
+        }
+        int[][] resized = PilResize.resize(converted.planes(), d.width(), d.height(), options.width(), options.height(),
+                box, options.interpolation() == Interpolation.BILINEAR, converted.mode() == Mode.I);
+        int c = resized.length;
+        float[] data = new float[options.height() * options.width() * c];
+        for (int p = 0; p < options.height() * options.width(); p++) {
+            for (int ch = 0; ch < c; ch++) {
+                data[p * c + ch] = resized[ch][p];
+            }
+        }
+        return new LoadedImage(toBufferedImage(toRgb(d)), Tensor.of(data, 1, options.height(), options.width(), c));
+    }
+
+    /** Keras load_img's crop box for keep_aspect_ratio=True (integer arithmetic as in Keras). */
+    private static double[] centredBox(int width, int height, int targetWidth, int targetHeight) {
+        int cropHeight = Math.min(height, width * targetHeight / targetWidth);
+        int cropWidth = Math.min(width, height * targetWidth / targetHeight);
+        int top = (height - cropHeight) / 2;
+        int left = (width - cropWidth) / 2;
+        return new double[] {left, top, left + cropWidth, top + cropHeight};
+    }
+
+    private static Decoded decode(Path file) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ImageFormatException(file + ": cannot read the file (" + e.getMessage() + ")", e);
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new ImageFormatException(file + " is not an image gradcam4j can read (JPEG or PNG expected)");
+            }
+            ImageReader reader = readers.next();
+            List<String> warnings = new ArrayList<>();
+            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+            reader.setInput(in);
+            try {
+                Decoded d = decode(reader);
+                if (!warnings.isEmpty()) {
+                    // ImageIO decodes a truncated JPEG with a warning and grey filler; Pillow refuses it.
+                    throw new ImageFormatException(file + " is damaged: " + String.join("; ", warnings));
+                }
+                return d;
+            } catch (IIOException | RuntimeException e) {
+                throw new ImageFormatException(file + " cannot be decoded as " + reader.getFormatName() + ": "
+                        + e.getMessage(), e);
+            } finally {
+                reader.dispose();
+            }
+        }
+    }
+
+    private static Decoded decode(ImageReader reader) throws IOException {
+        BufferedImage img;
+        try {
+            img = reader.read(0);
+        } catch (IIOException e) {
+            // ImageIO cannot colour-convert CMYK/YCCK JPEGs, but it can hand over the raw samples.
+            Raster raster = reader.readRaster(0, null);
+            if (raster.getNumBands() != 4) {
+                throw e;
+            }
+            return fromAdobeCmyk(raster);
+        }
+        Raster raster = img.getRaster();
+        int w = img.getWidth();
+        int h = img.getHeight();
+        boolean indexed = img.getColorModel() instanceof IndexColorModel;
+        if (raster.getNumBands() == 4 && !img.getColorModel().hasAlpha()) {
+            return fromAdobeCmyk(reader.readRaster(0, null));   // the raw inks, not ImageIO's conversion
+        }
+        if (raster.getNumBands() == 1 && !indexed) {
+            int bits = img.getColorModel().getComponentSize(0);
+            int[] gray = raster.getSamples(0, 0, w, h, 0, (int[]) null);
+            if (bits > 8) {
+                return new Decoded(w, h, Mode.I, new int[][] {gray});
+            }
+            return new Decoded(w, h, Mode.L, new int[][] {gray});
+        }
+        int[][] rgb = new int[3][w * h];
+        boolean wide = !indexed && img.getColorModel().getComponentSize(0) > 8;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                for (int c = 0; c < 3; c++) {
+                    if (wide) {
+                        rgb[c][y * w + x] = raster.getSample(x, y, c) >> 8;   // Pillow keeps the high byte
+                    } else {
+                        int argb = img.getRGB(x, y);
+                        rgb[c][y * w + x] = (argb >> (16 - 8 * c)) & 0xff;
+                    }
+                }
+            }
+        }
+        return new Decoded(w, h, Mode.RGB, rgb);
+    }
+
+    /** Adobe CMYK JPEGs store inverted inks; Pillow's cmyk2rgb: R = 255 - K - C(255 - K)/255. */
+    private static Decoded fromAdobeCmyk(Raster raster) {
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        int[][] rgb = new int[3][w * h];
+        int[] px = new int[4];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                raster.getPixel(x, y, px);
+                int nk = px[3];                        // 255 - K
+                for (int c = 0; c < 3; c++) {
+                    int ink = 255 - px[c];
+                    int tmp = ink * nk + 128;
+                    int mul = ((tmp >> 8) + tmp) >> 8;
+                    rgb[c][y * w + x] = Math.max(0, Math.min(255, nk - mul));
+                }
+            }
+        }
+        return new Decoded(w, h, Mode.RGB, rgb);
+    }
+
+    private static Decoded toRgb(Decoded d) {
+        if (d.mode() == Mode.RGB) {
+            return d;
+        }
+        int[] gray = d.planes()[0].clone();
+        if (d.mode() == Mode.I) {
+            for (int i = 0; i < gray.length; i++) {
+                gray[i] = Math.max(0, Math.min(255, gray[i]));   // Pillow's I -> L clips
+            }
+        }
+        return new Decoded(d.width(), d.height(), Mode.RGB, new int[][] {gray, gray.clone(), gray.clone()});
+    }
+
+    private static Decoded toGray(Decoded d) {
+        if (d.mode() != Mode.RGB) {
+            return d;
+        }
+        int[][] p = d.planes();
+        int[] l = new int[p[0].length];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = (p[0][i] * 19595 + p[1][i] * 38470 + p[2][i] * 7471 + 0x8000) >> 16;
+        }
+        return new Decoded(d.width(), d.height(), Mode.L, new int[][] {l});
+    }
+
+    private static BufferedImage toBufferedImage(Decoded rgb) {
+        BufferedImage out = new BufferedImage(rgb.width(), rgb.height(), BufferedImage.TYPE_INT_RGB);
+        int[][] p = rgb.planes();
+        for (int y = 0; y < rgb.height(); y++) {
+            for (int x = 0; x < rgb.width(); x++) {
+                int i = y * rgb.width() + x;
+                out.setRGB(x, y, (p[0][i] << 16) | (p[1][i] << 8) | p[2][i]);
+            }
+        }
+        return out;
+    }
+}
