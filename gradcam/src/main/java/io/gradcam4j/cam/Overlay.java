@@ -1,0 +1,80 @@
+package io.gradcam4j.cam;
+
+import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.ops.Resize;
+
+import java.awt.image.BufferedImage;
+
+/**
+ * Turns a normalized class map into pictures: the map upsampled bilinearly (TF/OpenCV
+ * half-pixel centres) to the image size and coloured, and the Keras Grad-CAM example's overlay,
+ * {@code image + alpha * heatmap} rescaled to [0, 255] as {@code keras.utils.array_to_img} does
+ * (min-max). A map without positive evidence is not painted: its overlay is the image itself.
+ */
+public final class Overlay {
+    private Overlay() {
+    }
+
+    /** The map (H, W) in [0, 1] resized to {@code width x height}, values clamped to [0, 1]. */
+    public static float[] upsample(Tensor map, int width, int height) {
+        Tensor nhwc = map.reshape(1, map.dim(0), map.dim(1), 1);
+        float[] up = new Resize(height, width, Resize.Interpolation.BILINEAR).apply(nhwc).data();
+        for (int i = 0; i < up.length; i++) {
+            up[i] = Math.min(Math.max(up[i], 0f), 1f);
+        }
+        return up;
+    }
+
+    /** The coloured heatmap at the image's size. */
+    public static BufferedImage heatmap(ClassMap map, int width, int height, Colormap colormap) {
+        float[] up = upsample(map.normalized(), width, height);
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                out.setRGB(x, y, colormap.rgb(up[y * width + x]));
+            }
+        }
+        return out;
+    }
+
+    /** The Keras example's superimposed image: {@code image + alpha * heatmap}, min-max scaled to [0, 255]. */
+    public static BufferedImage overlay(BufferedImage image, ClassMap map, Colormap colormap, float alpha) {
+        if (alpha < 0f || alpha > 1f) {
+            throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        if (map.status() != CamStatus.OK) {
+            out.getGraphics().drawImage(image, 0, 0, null);
+            return out;
+        }
+        BufferedImage heat = heatmap(map, w, h, colormap);
+        float[] mixed = new float[w * h * 3];
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int img = image.getRGB(x, y);
+                int hm = heat.getRGB(x, y);
+                for (int c = 0; c < 3; c++) {
+                    int shift = 16 - 8 * c;
+                    float v = ((img >> shift) & 0xff) + alpha * ((hm >> shift) & 0xff);
+                    mixed[(y * w + x) * 3 + c] = v;
+                    min = Math.min(min, v);
+                    max = Math.max(max, v);
+                }
+            }
+        }
+        float scale = max > min ? 255f / (max - min) : 0f;
+        for (int p = 0; p < w * h; p++) {
+            int rgb = 0;
+            for (int c = 0; c < 3; c++) {
+                int v = (int) ((mixed[p * 3 + c] - min) * scale);   // astype(uint8) truncates
+                rgb = (rgb << 8) | Math.min(Math.max(v, 0), 255);
+            }
+            out.setRGB(p % w, p / w, rgb);
+        }
+        return out;
+    }
+}
