@@ -1,0 +1,117 @@
+package io.gradcam4j.keras.download;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OfficialWeightsTest {
+    private static final String KERAS_HOST_PREFIX = "https://storage.googleapis.com/tensorflow/keras-applications/";
+
+    @Test
+    void registryHoldsVggXceptionAndEveryMobileNet() {
+        List<WeightsFile> all = OfficialWeights.all();
+        assertEquals(6 + 4 * 4 * 2, all.size());
+        assertEquals(all.size(), all.stream().map(WeightsFile::name).distinct().count());
+        assertEquals(all.size(), all.stream().map(WeightsFile::fileName).distinct().count());
+    }
+
+    @Test
+    void everyUrlIsHttpsOnKerasHostAndEndsWithTheFileName() {
+        for (WeightsFile f : OfficialWeights.all()) {
+            String url = f.url().toString();
+            assertTrue(url.startsWith(KERAS_HOST_PREFIX), url);
+            assertTrue(url.endsWith("/" + f.fileName()), url);
+            assertEquals("models", f.cacheSubdir(), f.name());
+        }
+    }
+
+    @Test
+    void everyHashHasTheLengthOfItsAlgorithm() {
+        for (WeightsFile f : OfficialWeights.all()) {
+            if (f.fileHash() != null) {
+                assertEquals(f.hashAlgorithm().orElseThrow().hexLength(), f.fileHash().length(), f.name());
+                assertTrue(f.fileHash().matches("[0-9a-f]+"), f.name());
+            }
+        }
+    }
+
+    @Test
+    void vggAndXceptionHaveKerasMd5MobileNetHasNone() {
+        for (WeightsFile f : OfficialWeights.all()) {
+            if (f.name().startsWith("mobilenet")) {
+                assertNull(f.fileHash(), f.name() + ": Keras publishes no MobileNet hash");
+            } else {
+                assertEquals(HashAlgorithm.MD5, f.hashAlgorithm().orElseThrow(), f.name());
+            }
+        }
+    }
+
+    @Test
+    void factsAsInKerasSource() {
+        WeightsFile vgg19 = OfficialWeights.VGG19.withTop(false);
+        assertEquals(KERAS_HOST_PREFIX + "vgg19/vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5", vgg19.url().toString());
+        assertEquals("253f8cb515780f3b799900260a226db6", vgg19.fileHash());
+        assertEquals("vgg19_no_top", vgg19.name());
+        WeightsFile xception = OfficialWeights.XCEPTION.withTop(true);
+        assertEquals(KERAS_HOST_PREFIX + "xception/xception_weights_tf_dim_ordering_tf_kernels.h5", xception.url().toString());
+        assertEquals("0a58e3b7378bc2990ea3b43d5981f1f6", xception.fileHash());
+    }
+
+    @Test
+    void mobileNetFileNamesFollowKerasPattern() {
+        assertEquals("mobilenet_2_5_224_tf.h5", OfficialWeights.mobilenet(0.25, 224, true).fileName());
+        assertEquals("mobilenet_5_0_160_tf_no_top.h5", OfficialWeights.mobilenet(0.5, 160, false).fileName());
+        assertEquals("mobilenet_7_5_192_tf.h5", OfficialWeights.mobilenet(0.75, 192, true).fileName());
+        assertEquals("mobilenet_1_0_128_tf_no_top.h5", OfficialWeights.mobilenet(1.0, 128, false).fileName());
+        assertEquals(KERAS_HOST_PREFIX + "mobilenet/mobilenet_2_5_128_tf.h5",
+                OfficialWeights.mobilenet(0.25, 128, true).url().toString());
+    }
+
+    @Test
+    void everyCanonicalNameParsesBackToItsEntry() {
+        for (WeightsFile f : OfficialWeights.all()) {
+            assertEquals(f, OfficialWeights.parse(f.name()), f.name());
+        }
+    }
+
+    @Test
+    void aliasesParse() {
+        assertEquals(OfficialWeights.VGG19.withTop(true), OfficialWeights.parse(" VGG19 "));
+        assertEquals(OfficialWeights.VGG19.withTop(false), OfficialWeights.parse("vgg19_notop"));
+        assertEquals(OfficialWeights.XCEPTION.withTop(false), OfficialWeights.parse("xception_no_top"));
+        assertEquals(OfficialWeights.mobilenet(1.0, 224, true), OfficialWeights.parse("mobilenet"));
+        assertEquals(OfficialWeights.mobilenet(1.0, 224, false), OfficialWeights.parse("mobilenet_no_top"));
+        assertEquals(OfficialWeights.mobilenet(0.5, 224, true), OfficialWeights.parse("mobilenet_0.5_224"));
+        assertEquals(OfficialWeights.mobilenet(1.0, 128, true), OfficialWeights.parse("mobilenet_1_128"));
+        assertEquals("mobilenet_0.25_224_no_top", OfficialWeights.parse("mobilenet_0.25_224_no_top").name());
+    }
+
+    @Test
+    void unknownNamesListTheValidOnes() {
+        for (String bad : List.of("vgg91", "resnet50", "mobilenet_0.3_224", "mobilenet_0.25_100", "mobilenet_x_224", "")) {
+            UnknownWeightsException e = assertThrows(UnknownWeightsException.class, () -> OfficialWeights.parse(bad));
+            assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
+            assertTrue(e.getMessage().contains("vgg16, vgg19, xception"), e.getMessage());
+            assertTrue(e.getMessage().contains("mobilenet_<alpha>_<size> with alpha 0.25|0.50|0.75|1.0 and size 128|160|192|224"),
+                    e.getMessage());
+        }
+        assertTrue(assertThrows(UnknownWeightsException.class, () -> OfficialWeights.parse("mobilenet_0.3_224"))
+                .getMessage().contains("alpha 0.3"));
+    }
+
+    @Test
+    void malformedHashIsRefusedAtConstruction() {
+        assertThrows(IllegalArgumentException.class, () -> new WeightsFile("x", "x.h5", "x/x.h5", "abc", "models"));
+        assertThrows(IllegalArgumentException.class, () -> new WeightsFile("x", "y.h5", "x/x.h5", null, "models"));
+        Set<String> names = new HashSet<>();
+        OfficialWeights.all().forEach(f -> names.add(f.name()));
+        assertTrue(names.contains("mobilenet_0.75_192_no_top"));
+    }
+}
