@@ -10,4 +10,5 @@ if [ ! -f "$jar" ] || [ -n "$(find "$root" \( -path '*/src/main/*' -o -name pom.
   mvn -q -B -f "$root/pom.xml" -DskipTests -pl tools -am package >&2
 fi
 cd "$root"
-exec java ${GRADCAM_JAVA_OPTS:-} -jar "$jar" "$@"
+# The Vector API (an incubator module in Java 17) makes the kernels fast; without it they run scalar.
+exec java --add-modules jdk.incubator.vector ${GRADCAM_JAVA_OPTS:-} -jar "$jar" "$@" 2> >(grep -v "^WARNING: Using incubator modules" >&2)
