@@ -20,7 +20,7 @@ public final class Applications {
     /** The names {@link #byName} accepts, for messages. */
     public static final String NAMES = "vgg16, vgg19, xception, mobilenet, mobilenet_<alpha>_<size> "
             + "(alpha 0.25|0.50|0.75|1.0, size 128|160|192|224), each optionally with _no_top";
-    private static final Pattern MOBILENET = Pattern.compile("mobilenet(?:_(0\\.25|0\\.50|0\\.5|0\\.75|1\\.0|1)_(128|160|192|224))?");
+    private static final Pattern MOBILENET = Pattern.compile("mobilenet(?:_(0\\.25|0\\.50|0\\.5|0\\.75|1\\.00|1\\.0|1)_(128|160|192|224))?");
 
     private Applications() {
     }

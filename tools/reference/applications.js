@@ -1,0 +1,451 @@
+#!/usr/bin/env node
+// keras.applications architectures with SEEDED weights (task "applications").
+//
+//   cd tools/reference && npm ci && node applications.js [regex]
+//
+// VGG16, VGG19, Xception and MobileNet v1 built layer by layer with Keras's layer names
+// (tf.keras 2.4 naming, as in the corpus file mlperf_tiny_vww96_nested_mobilenet025.h5),
+// every weight filled by the seeded rule of README.md ("Seeded weights"), evaluated with the
+// op-level Keras executor of common.js and cross-checked against tf.models.modelFromJSON on
+// the same weights. Writes testdata/applications/<case>/{case.json,input.npy,output.npy,
+// tap_output.npy,tap_grad_logit.npy} and testdata/applications/mobilenet_0.25_224_no_top_seeded.h5.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const C = require('./common');
+const KH = require('./keras_h5');
+const { tf } = C;
+
+const OUT = path.resolve(__dirname, '..', '..', 'testdata', 'applications');
+const REAL_MOBILENET = path.resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'models', 'keras_app_mobilenet_2_5_224_tf_no_top.h5');
+const failures = [];
+function fail(name, msg) { failures.push(`${name}: ${msg}`); console.error(`FAIL ${name}: ${msg}`); }
+
+// ---------------------------------------------------------------------------------------------
+// Seeded weights (the rule the Java side reimplements; see README.md).
+// ---------------------------------------------------------------------------------------------
+function seededWeight(layer, wname, shape) {
+  const r = C.mulberry32(C.fnv1a(`${layer}/${wname}`));
+  const n = C.size(shape);
+  const a = new Float32Array(n);
+  let f;
+  switch (wname) {
+    case 'kernel': case 'pointwise_kernel': { const s = Math.sqrt(6 / C.size(shape.slice(0, -1))); f = (u) => (2 * u - 1) * s; break; }
+    case 'depthwise_kernel': { const s = Math.sqrt(6 / (shape[0] * shape[1])); f = (u) => (2 * u - 1) * s; break; }
+    case 'bias': case 'beta': case 'moving_mean': f = (u) => (2 * u - 1) * 0.1; break;
+    case 'gamma': case 'moving_variance': f = (u) => 0.8 + 0.4 * u; break;
+    default: throw new Error('weight ' + wname);
+  }
+  for (let i = 0; i < n; i++) a[i] = Math.fround(f(r()));
+  return a;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model builder with shape inference (NHWC, batch dim omitted).
+// ---------------------------------------------------------------------------------------------
+class Builder {
+  constructor(name, inputShape) {
+    this.model = { name, class_name: 'Functional', nodes: [], inputs: ['input_1'], outputs: [], inputShape: [null, ...inputShape] };
+    this.shapes = new Map([['input_1', inputShape]]);
+    this.wshapes = new Map(); // layer -> [[wname, shape]] in Keras order
+    this.model.nodes.push({ name: 'input_1', class_name: 'InputLayer', config: { batch_input_shape: [null, ...inputShape], dtype: 'float32', sparse: false, ragged: false, name: 'input_1' }, inbound: [] });
+  }
+  add(cls, name, config, inbound) {
+    if (this.shapes.has(name)) throw new Error('duplicate layer name ' + name);
+    const ins = Array.isArray(inbound) ? inbound : [inbound];
+    const s = this.shapes.get(ins[0]);
+    const c = { name, trainable: true, dtype: 'float32', ...config };
+    let out; const w = [];
+    const conv = (n, k, st, pad) => (pad === 'same' ? Math.ceil(n / st) : Math.floor((n - k) / st) + 1);
+    switch (cls) {
+      case 'Conv2D': case 'DepthwiseConv2D': case 'SeparableConv2D': {
+        const [kh, kw] = c.kernel_size, [sh, sw] = c.strides;
+        const cin = s[2];
+        const cout = cls === 'DepthwiseConv2D' ? cin * c.depth_multiplier : c.filters;
+        out = [conv(s[0], kh, sh, c.padding), conv(s[1], kw, sw, c.padding), cout];
+        if (cls === 'Conv2D') w.push(['kernel', [kh, kw, cin, cout]]);
+        else w.push(['depthwise_kernel', [kh, kw, cin, c.depth_multiplier]]);
+        if (cls === 'SeparableConv2D') w.push(['pointwise_kernel', [1, 1, cin * c.depth_multiplier, cout]]);
+        if (c.use_bias) w.push(['bias', [cout]]);
+        c.data_format = 'channels_last'; c.dilation_rate = [1, 1]; c.activation = c.activation || 'linear';
+        break;
+      }
+      case 'BatchNormalization':
+        out = s; c.axis = 3; c.momentum = 0.99; c.epsilon = 1e-3; c.center = true; c.scale = true;
+        for (const r of ['gamma', 'beta', 'moving_mean', 'moving_variance']) w.push([r, [s[2]]]);
+        break;
+      case 'MaxPooling2D': out = [conv(s[0], c.pool_size[0], c.strides[0], c.padding), conv(s[1], c.pool_size[1], c.strides[1], c.padding), s[2]]; c.data_format = 'channels_last'; break;
+      case 'ZeroPadding2D': out = [s[0] + c.padding[0][0] + c.padding[0][1], s[1] + c.padding[1][0] + c.padding[1][1], s[2]]; c.data_format = 'channels_last'; break;
+      case 'GlobalAveragePooling2D': out = [s[2]]; c.data_format = 'channels_last'; break;
+      case 'Reshape': out = c.target_shape; break;
+      case 'Flatten': out = [C.size(s)]; c.data_format = 'channels_last'; break;
+      case 'Dense': out = [c.units]; w.push(['kernel', [s[0], c.units]]); if (c.use_bias) w.push(['bias', [c.units]]); break;
+      case 'Activation': case 'ReLU': case 'Dropout': case 'Add': out = s; break;
+      default: throw new Error(cls);
+    }
+    this.model.nodes.push({ name, class_name: cls, config: c, inbound: ins });
+    this.shapes.set(name, out);
+    this.wshapes.set(name, w);
+    return name;
+  }
+  finish(out) { this.model.outputs = [out]; return this; }
+}
+
+const conv = (filters, k, o = {}) => ({ filters, kernel_size: [k, k], strides: o.strides || [1, 1], padding: o.padding || 'valid', use_bias: o.use_bias !== false, activation: o.activation || 'linear' });
+
+function vgg(name, convsPerBlock) {
+  const b = new Builder(name, [224, 224, 3]);
+  let x = 'input_1';
+  const filters = [64, 128, 256, 512, 512];
+  convsPerBlock.forEach((n, bi) => {
+    for (let i = 1; i <= n; i++) x = b.add('Conv2D', `block${bi + 1}_conv${i}`, conv(filters[bi], 3, { padding: 'same', activation: 'relu' }), x);
+    x = b.add('MaxPooling2D', `block${bi + 1}_pool`, { pool_size: [2, 2], strides: [2, 2], padding: 'valid' }, x);
+  });
+  x = b.add('Flatten', 'flatten', {}, x);
+  x = b.add('Dense', 'fc1', { units: 4096, activation: 'relu', use_bias: true }, x);
+  x = b.add('Dense', 'fc2', { units: 4096, activation: 'relu', use_bias: true }, x);
+  x = b.add('Dense', 'predictions', { units: 1000, activation: 'softmax', use_bias: true }, x);
+  return b.finish(x);
+}
+
+function xception() {
+  const b = new Builder('xception', [299, 299, 3]);
+  const bn = (n, x) => b.add('BatchNormalization', n, {}, x);
+  const act = (n, x) => b.add('Activation', n, { activation: 'relu' }, x);
+  const sep = (n, f, x) => b.add('SeparableConv2D', n, { ...conv(f, 3, { padding: 'same', use_bias: false }), depth_multiplier: 1 }, x);
+  let nConv = 0, nBn = 0, nAdd = 0;
+  const auto = (base, i) => (i === 0 ? base : `${base}_${i}`);
+  const residual = (f, x) => {
+    const r = b.add('Conv2D', auto('conv2d', nConv++), conv(f, 1, { strides: [2, 2], padding: 'same', use_bias: false }), x);
+    return bn(auto('batch_normalization', nBn++), r);
+  };
+  const add = (a, r) => b.add('Add', auto('add', nAdd++), {}, [a, r]);
+  let x = b.add('Conv2D', 'block1_conv1', conv(32, 3, { strides: [2, 2], use_bias: false }), 'input_1');
+  x = act('block1_conv1_act', bn('block1_conv1_bn', x));
+  x = b.add('Conv2D', 'block1_conv2', conv(64, 3, { use_bias: false }), x);
+  x = act('block1_conv2_act', bn('block1_conv2_bn', x));
+  // blocks 2-4 (block 2 has no leading activation)
+  [[2, 128], [3, 256], [4, 728]].forEach(([blk, f]) => {
+    const r = residual(f, x);
+    if (blk !== 2) x = act(`block${blk}_sepconv1_act`, x);
+    x = bn(`block${blk}_sepconv1_bn`, sep(`block${blk}_sepconv1`, f, x));
+    x = act(`block${blk}_sepconv2_act`, x);
+    x = bn(`block${blk}_sepconv2_bn`, sep(`block${blk}_sepconv2`, f, x));
+    x = b.add('MaxPooling2D', `block${blk}_pool`, { pool_size: [3, 3], strides: [2, 2], padding: 'same' }, x);
+    x = add(x, r);
+  });
+  for (let i = 0; i < 8; i++) {
+    const p = `block${i + 5}`;
+    const r = x;
+    for (const k of [1, 2, 3]) {
+      x = act(`${p}_sepconv${k}_act`, x);
+      x = bn(`${p}_sepconv${k}_bn`, sep(`${p}_sepconv${k}`, 728, x));
+    }
+    x = add(x, r);
+  }
+  const r = residual(1024, x);
+  x = act('block13_sepconv1_act', x);
+  x = bn('block13_sepconv1_bn', sep('block13_sepconv1', 728, x));
+  x = act('block13_sepconv2_act', x);
+  x = bn('block13_sepconv2_bn', sep('block13_sepconv2', 1024, x));
+  x = b.add('MaxPooling2D', 'block13_pool', { pool_size: [3, 3], strides: [2, 2], padding: 'same' }, x);
+  x = add(x, r);
+  x = act('block14_sepconv1_act', bn('block14_sepconv1_bn', sep('block14_sepconv1', 1536, x)));
+  x = act('block14_sepconv2_act', bn('block14_sepconv2_bn', sep('block14_sepconv2', 2048, x)));
+  x = b.add('GlobalAveragePooling2D', 'avg_pool', {}, x);
+  x = b.add('Dense', 'predictions', { units: 1000, activation: 'softmax', use_bias: true }, x);
+  return b.finish(x);
+}
+
+// tf.keras 2.4 mobilenet.py (layer names as in the corpus file mlperf_tiny_vww96_nested_mobilenet025.h5)
+function mobilenet(alpha, rows, includeTop) {
+  const name = `mobilenet_${alpha.toFixed(2)}_${rows}`;
+  const b = new Builder(name, [rows, rows, 3]);
+  const bn = (n, x) => b.add('BatchNormalization', n, {}, x);
+  const relu6 = (n, x) => b.add('ReLU', n, { max_value: 6, negative_slope: 0, threshold: 0 }, x);
+  let x = b.add('ZeroPadding2D', 'conv1_pad', { padding: [[0, 1], [0, 1]] }, 'input_1');
+  x = b.add('Conv2D', 'conv1', conv(Math.trunc(32 * alpha), 3, { strides: [2, 2], padding: 'valid', use_bias: false }), x);
+  x = relu6('conv1_relu', bn('conv1_bn', x));
+  const blocks = [[64, 1], [128, 2], [128, 1], [256, 2], [256, 1], [512, 2], [512, 1], [512, 1], [512, 1], [512, 1], [512, 1], [1024, 2], [1024, 1]];
+  blocks.forEach(([f, s], i) => {
+    const id = i + 1;
+    if (s === 2) x = b.add('ZeroPadding2D', `conv_pad_${id}`, { padding: [[0, 1], [0, 1]] }, x);
+    x = b.add('DepthwiseConv2D', `conv_dw_${id}`, { kernel_size: [3, 3], strides: [s, s], padding: s === 1 ? 'same' : 'valid', depth_multiplier: 1, use_bias: false, activation: 'linear' }, x);
+    x = relu6(`conv_dw_${id}_relu`, bn(`conv_dw_${id}_bn`, x));
+    x = b.add('Conv2D', `conv_pw_${id}`, conv(Math.trunc(f * alpha), 1, { padding: 'same', use_bias: false }), x);
+    x = relu6(`conv_pw_${id}_relu`, bn(`conv_pw_${id}_bn`, x));
+  });
+  if (includeTop) {
+    x = b.add('GlobalAveragePooling2D', 'global_average_pooling2d', {}, x);
+    x = b.add('Reshape', 'reshape_1', { target_shape: [1, 1, Math.trunc(1024 * alpha)] }, x);
+    x = b.add('Dropout', 'dropout', { rate: 1e-3 }, x);
+    x = b.add('Conv2D', 'conv_preds', conv(1000, 1, { padding: 'same' }), x);
+    x = b.add('Reshape', 'reshape_2', { target_shape: [1000] }, x);
+    x = b.add('Activation', 'predictions', { activation: 'softmax' }, x);
+  }
+  return b.finish(x);
+}
+
+const CASES = [
+  { name: 'vgg16', build: () => vgg('vgg16', [2, 2, 3, 3, 3]), tap: 'block5_conv3' },
+  { name: 'vgg19', build: () => vgg('vgg19', [2, 2, 4, 4, 4]), tap: 'block5_conv4' },
+  { name: 'xception', build: xception, tap: 'block14_sepconv2_act' },
+  { name: 'mobilenet_0.25_128', build: () => mobilenet(0.25, 128, true), tap: 'conv_pw_13_relu' },
+  { name: 'mobilenet_0.25_224', build: () => mobilenet(0.25, 224, true), tap: 'conv_pw_13_relu' },
+  { name: 'mobilenet_1.00_224', build: () => mobilenet(1.0, 224, true), tap: 'conv_pw_13_relu' },
+  { name: 'mobilenet_0.25_224_no_top', build: () => mobilenet(0.25, 224, false), tap: 'conv_pw_13_relu', h5: 'mobilenet_0.25_224_no_top_seeded.h5' },
+];
+
+function makeWeights(b) {
+  const weights = new Map();
+  const arrays = new Map();
+  let count = 0;
+  for (const [layer, ws] of b.wshapes) {
+    if (!ws.length) continue;
+    const roles = {};
+    const list = [];
+    for (const [wn, shape] of ws) {
+      const a = seededWeight(layer, wn, shape);
+      roles[wn] = tf.tensor(a, shape);
+      list.push([wn, shape, a]);
+      count += a.length;
+    }
+    weights.set(layer, roles);
+    arrays.set(layer, list);
+  }
+  return { weights, arrays, count };
+}
+
+async function runCase(cs) {
+  const t0 = Date.now();
+  const b = cs.build();
+  const model = b.model;
+  const dir = path.join(OUT, cs.name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const { weights, arrays, count } = makeWeights(b);
+  const inShape = [1, ...model.inputShape.slice(1)];
+  const x = C.uniformArray('input/' + cs.name, inShape.slice(1));
+  const xT = tf.tensor(x, inShape);
+  const tw = Date.now();
+
+  // forward, recording only the tap
+  const record = new Map();
+  const out = C.runModel(model, [() => xT], { weights, record: { set: (p, t) => { if (p === cs.tap) record.set(p, t); } } });
+  const outData = out.dataSync().slice();
+  const tapT = record.get(cs.tap);
+  const tf1 = Date.now();
+  const hasTop = out.shape.length === 2;
+
+  const caseJson = {
+    name: cs.name,
+    keras_model_name: model.name,
+    architecture: cs.name.startsWith('mobilenet') ? 'keras.applications MobileNet v1 (tf.keras 2.4 layer names)' : `keras.applications ${cs.name} (tf.keras 2.4 layer names)`,
+    input_shape: inShape,
+    weights: 'seeded (tools/reference/README.md, "Seeded weights"): seed = fnv1a("<layer>/<weight>"), mulberry32',
+    weight_count: count,
+    layers: model.nodes.map((n) => n.name),
+    layers_with_weights: [...arrays.keys()].map((l) => ({ layer: l, weights: arrays.get(l).map(([wn, s]) => `${wn} ${JSON.stringify(s)}`) })),
+    input: { file: 'input.npy', shape: inShape, fed: `uniform(-1,1): fround(2*u - 1), u from mulberry32(fnv1a("input/${cs.name}")), one draw per element in C order` },
+    output: { file: 'output.npy', shape: out.shape },
+  };
+  C.writeNpy(dir, 'input.npy', inShape, x);
+  C.writeNpy(dir, 'output.npy', out.shape, outData);
+  caseJson.tap = cs.tap;
+  caseJson.tap_shape = tapT.shape;
+  caseJson.tap_output = C.writeNpy(dir, 'tap_output.npy', tapT.shape, tapT.dataSync());
+
+  let fdWorst = null;
+  if (hasTop) {
+    const top = C.argmax(outData);
+    caseJson.top5 = C.topk(outData, 5).map(([i, p]) => ({ class: i, probability: p }));
+    const mask = tf.oneHot([top], out.shape[1]).toFloat();
+    const head = (t) => tf.sum(C.runModel(model, [() => xT], { weights, override: new Map([[cs.tap, t]]) }, '', true).mul(mask));
+    const g = tf.grad(head)(tapT);
+    const gd = g.dataSync().slice();
+    caseJson.tap_grad_logit = C.writeNpy(dir, 'tap_grad_logit.npy', tapT.shape, gd);
+    caseJson.tap_grad_logit_score = `d logit[0, ${top}] / d tap, logit = the input of the final softmax (layer predictions)`;
+    const logit = head(tapT).dataSync()[0];
+    caseJson.top_logit = logit;
+    const fd = C.fdCheck(head, tapT, gd, `fd/${cs.name}`, 2, true);
+    fdWorst = Math.max(...fd.map((r) => r.err));
+    caseJson.tap_grad_logit_fd_worst_rel_err = Number(fdWorst.toPrecision(3));
+    if (cs.name.startsWith('vgg')) {
+      // independent float64 backprop of the VGG head (pool -> flatten -> fc1 -> fc2 -> predictions);
+      // float32 central differences through two 4096-wide ReLU layers are too noisy to be the gate here
+      const r = vggHeadGrad64(tapT, arrays, top);
+      const d = C.maxAbsDiff(gd, r.grad) / C.maxAbs(r.grad);
+      caseJson.tap_grad_logit_float64_max_rel_diff = Number(d.toPrecision(3));
+      caseJson.top_logit_float64 = r.logit;
+      if (!(d <= 1e-4)) fail(cs.name, 'tap_grad_logit vs float64 head backprop: rel ' + d);
+      if (!(Math.abs(r.logit - logit) <= 1e-4 * Math.max(1, Math.abs(r.logit)))) fail(cs.name, `logit ${logit} vs float64 ${r.logit}`);
+    } else if (!(fdWorst <= 2e-2)) fail(cs.name, 'FD: ' + JSON.stringify(fd));
+    // logits through the softmax reproduce the output
+    const lg = C.runModel(model, [() => xT], { weights, override: new Map([[cs.tap, tapT]]) }, '', true);
+    const d = C.maxAbsDiff(tf.softmax(lg).dataSync(), outData);
+    if (d > 1e-6) fail(cs.name, 'softmax(logits) != output: ' + d);
+    const lgd = lg.dataSync().slice();
+    caseJson.logits = C.writeNpy(dir, 'logits.npy', lg.shape, lgd);
+    caseJson.top5_by_logit = C.topk(lgd, 5).map(([i, v]) => ({ class: i, logit: v }));
+    if (C.argmax(lgd) !== top) fail(cs.name, 'argmax(logits) != argmax(output)');
+    if (cs.name.startsWith('vgg')) {
+      const ties = pool2x2Ties(tapT);
+      caseJson.max_pool_ties = `${ties} of ${C.size(tapT.shape) / 4} block5_pool windows have a tied maximum (mostly all-zero ReLU outputs); ` +
+        'their gradient goes to the FIRST maximum in row-major window order, as TensorFlow CPU MaxPoolGrad and tf.js do (the others get 0); FD directions skip tap elements equal to 0';
+    }
+    const ties = caseJson.top5.filter((t) => t.probability === caseJson.top5[4].probability).length;
+    if (ties > 1) caseJson.top5_note = `softmax saturated in float32 (${ties} of the top-5 probabilities are equal): compare top5_by_logit`;
+  } else {
+    caseJson.tap_grad_logit = null;
+    caseJson.tap_note = 'no top: the output is the tap (conv_pw_13_relu)';
+  }
+  const tg = Date.now();
+
+  // cross-check against tf.js layers built from the same Keras JSON
+  let layersDiff = null;
+  if (!process.env.SKIP_LAYERS) {
+    const tm = await tf.models.modelFromJSON({ modelTopology: KH.toKeras2Json(model) });
+    KH.setTfjsWeights(tm, weights);
+    const p = tm.predict(xT);
+    layersDiff = C.relDiff(p.dataSync(), outData);
+    tf.dispose(p);
+    tm.dispose();
+    if (!(layersDiff <= 1e-5)) fail(cs.name, 'tf.js layers predict differs: rel ' + layersDiff);
+  }
+  caseJson.tfjs_layers_max_rel_diff = layersDiff;
+  caseJson.checks = 'output = tf.models.modelFromJSON(same Keras JSON, same weights).predict within 1e-5 relative; tap_grad_logit vs central finite differences (2 directions)';
+  const tl = Date.now();
+  caseJson.deviations_worked_around = cs.name.startsWith('mobilenet')
+    ? ['ReLU(max_value=6) as tf.relu6 (tf.js ReLU layer ignores negative_slope/threshold; not used here)', 'BatchNormalization inference with plain ops, eps 1e-3']
+    : cs.name === 'xception' ? ['BatchNormalization inference with plain ops, eps 1e-3', 'SeparableConv2D = depthwiseConv2d + 1x1 conv2d'] : [];
+  const timing = { weights_s: (tw - t0) / 1000, forward_s: (tf1 - tw) / 1000, grad_and_fd_s: (tg - tf1) / 1000, tfjs_layers_check_s: (tl - tg) / 1000 };
+  C.writeJson(path.join(dir, 'case.json'), caseJson);
+
+  if (cs.h5) await writeWeightsH5(path.join(OUT, cs.h5), model, arrays, cs.name);
+
+  for (const r of weights.values()) for (const t of Object.values(r)) t.dispose();
+  console.log(JSON.stringify({ case: cs.name, top5: caseJson.top5 && caseJson.top5.map((t) => t.class), layers: layersDiff, fd: fdWorst, timing }));
+  return timing;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Weights-only .h5 in the keras.applications layout (Keras 2.0.4 save_weights).
+// ---------------------------------------------------------------------------------------------
+async function writeWeightsH5(file, model, arrays, caseName) {
+  const h5 = await C.h5();
+  fs.rmSync(file, { force: true });
+  const f = new h5.File(file, 'w');
+  const names = model.nodes.map((n) => n.name);
+  const maxLen = Math.max(...names.map((n) => n.length));
+  f.create_attribute('backend', 'tensorflow', null, 'A');
+  f.create_attribute('keras_version', '2.0.4', null, 'A');
+  f.create_attribute('layer_names', names, [names.length], 'A' + maxLen);
+  for (const ln of names) {
+    const g = f.create_group(ln);
+    const list = arrays.get(ln) || [];
+    if (!list.length) { g.create_attribute('weight_names', new Float64Array(0), [0], '<d'); continue; }
+    const wnames = list.map(([wn]) => `${ln}/${wn}:0`);
+    g.create_attribute('weight_names', wnames, [wnames.length], 'A' + Math.max(...wnames.map((s) => s.length)));
+    const sub = g.create_group(ln);
+    for (const [wn, shape, a] of list) sub.create_dataset({ name: `${wn}:0`, data: a, shape, dtype: '<f' });
+  }
+  f.close();
+  const patched = require('./h5fix').zeroObjectTimes(file);
+  if (patched < names.length) fail(caseName, `h5: only ${patched} object headers had their times zeroed`);
+  C.written.push({ file, bytes: fs.statSync(file).size });
+  // read back, compare every dataset, and compare the structure with the real file
+  const r = new h5.File(file, 'r');
+  const rn = KH.strList(r.attrs.layer_names);
+  if (rn.join(',') !== names.join(',')) fail(caseName, 'h5 layer_names read back differ');
+  for (const [ln, list] of arrays) for (const [wn, , a] of list) {
+    const ds = r.get(`${ln}/${ln}/${wn}:0`);
+    if (!ds || C.maxAbsDiff(ds.value, a) !== 0) fail(caseName, `h5 dataset ${ln}/${wn} differs on read-back`);
+  }
+  const mine = describeH5(r, 'conv1', 'conv1_relu');
+  r.close();
+  if (fs.existsSync(REAL_MOBILENET)) {
+    const real = new h5.File(REAL_MOBILENET, 'r');
+    const theirs = describeH5(real, 'conv1', 'conv1_relu');
+    const realNames = KH.strList(real.attrs.layer_names);
+    real.close();
+    const diffs = [];
+    for (const k of Object.keys(theirs)) if (JSON.stringify(theirs[k]) !== JSON.stringify(mine[k])) diffs.push({ what: k, real: theirs[k], ours: mine[k] });
+    const onlyReal = realNames.filter((n) => !names.includes(n));
+    const onlyOurs = names.filter((n) => !realNames.includes(n));
+    const report = { file: path.basename(file), compared_with: path.basename(REAL_MOBILENET), structure_differences: diffs, layers_only_in_real_file: onlyReal, layers_only_in_ours: onlyOurs };
+    C.writeJson(path.join(OUT, cs2json(file)), report);
+    console.log('h5 structure vs real file: ' + JSON.stringify(report));
+  }
+}
+function cs2json(file) { return path.basename(file).replace(/\.h5$/, '.structure.json'); }
+function attrDesc(a) {
+  const m = a.metadata;
+  return { dtype: a.dtype, shape: a.shape, cset: m.cset, strpad: m.strpad, vlen: m.vlen, size: m.size };
+}
+function describeH5(f, weighted, unweighted) {
+  const d = {};
+  for (const k of ['backend', 'keras_version', 'layer_names']) d['/ @' + k] = attrDesc(f.attrs[k]);
+  d[`/${weighted} @weight_names`] = attrDesc(f.get(weighted).attrs.weight_names);
+  d[`/${unweighted} @weight_names`] = attrDesc(f.get(unweighted).attrs.weight_names);
+  const wn = KH.strList(f.get(weighted).attrs.weight_names)[0];
+  const ds = f.get(`${weighted}/${wn}`);
+  d[`/${weighted}/${wn}`] = { dtype: ds.dtype, shape: ds.shape, layout: ds.metadata && ds.metadata.chunks ? 'chunked' : 'contiguous' };
+  d['weight_names of ' + weighted] = KH.strList(f.get(weighted).attrs.weight_names);
+  return d;
+}
+
+// float64 forward + backward of the VGG head for the logit of class c, max-pool gradient to the
+// first maximum of each 2x2 window in row-major order
+function vggHeadGrad64(tapT, arrays, c) {
+  const [, H, W, Cc] = tapT.shape;
+  const t = tapT.dataSync();
+  const Ho = H >> 1, Wo = W >> 1;
+  const p = new Float64Array(Ho * Wo * Cc), arg = new Int32Array(p.length);
+  for (let i = 0; i < Ho; i++) for (let j = 0; j < Wo; j++) for (let k = 0; k < Cc; k++) {
+    let best = -Infinity, bi = -1;
+    for (let di = 0; di < 2; di++) for (let dj = 0; dj < 2; dj++) {
+      const idx = ((2 * i + di) * W + 2 * j + dj) * Cc + k;
+      if (t[idx] > best) { best = t[idx]; bi = idx; }
+    }
+    const o = (i * Wo + j) * Cc + k; p[o] = best; arg[o] = bi;
+  }
+  const get = (l, w) => arrays.get(l).find((e) => e[0] === w)[2];
+  const dense = (x, K, b, n) => { const y = Float64Array.from(b); const m = x.length; for (let i = 0; i < m; i++) { const xi = x[i]; if (xi === 0) continue; const o = i * n; for (let j = 0; j < n; j++) y[j] += xi * K[o + j]; } return y; };
+  const K1 = get('fc1', 'kernel'), K2 = get('fc2', 'kernel'), K3 = get('predictions', 'kernel');
+  const z1 = dense(p, K1, get('fc1', 'bias'), 4096); const a1 = z1.map((v) => Math.max(v, 0));
+  const z2 = dense(a1, K2, get('fc2', 'bias'), 4096); const a2 = z2.map((v) => Math.max(v, 0));
+  let logit = get('predictions', 'bias')[c];
+  for (let i = 0; i < 4096; i++) logit += a2[i] * K3[i * 1000 + c];
+  const g2 = new Float64Array(4096); for (let i = 0; i < 4096; i++) g2[i] = z2[i] > 0 ? K3[i * 1000 + c] : 0;
+  const g1 = new Float64Array(4096); for (let i = 0; i < 4096; i++) { if (!(z1[i] > 0)) continue; let s = 0; const o = i * 4096; for (let j = 0; j < 4096; j++) s += K2[o + j] * g2[j]; g1[i] = s; }
+  const grad = new Float64Array(t.length);
+  for (let i = 0; i < p.length; i++) { let s = 0; const o = i * 4096; for (let j = 0; j < 4096; j++) s += K1[o + j] * g1[j]; grad[arg[i]] += s; }
+  return { grad, logit };
+}
+
+function pool2x2Ties(t) {
+  const [, H, W, Cc] = t.shape;
+  const a = t.dataSync();
+  let n = 0;
+  for (let i = 0; i + 1 < H; i += 2) for (let j = 0; j + 1 < W; j += 2) for (let c = 0; c < Cc; c++) {
+    const v = [a[(i * W + j) * Cc + c], a[(i * W + j + 1) * Cc + c], a[((i + 1) * W + j) * Cc + c], a[((i + 1) * W + j + 1) * Cc + c]];
+    const m = Math.max(...v);
+    if (v.filter((x) => x === m).length > 1) n++;
+  }
+  return n;
+}
+
+async function main() {
+  await C.initTf();
+  const only = process.argv[2] ? new RegExp(process.argv[2]) : null;
+  const timings = {};
+  for (const cs of CASES) {
+    if (only && !only.test(cs.name)) continue;
+    try { timings[cs.name] = await runCase(cs); } catch (e) { fail(cs.name, e.stack); }
+  }
+  if (!only) C.writeJson(path.join(OUT, 'index.json'), { generator: 'tools/reference/applications.js', cases: CASES.map((c) => c.name), weights_file: CASES.filter((c) => c.h5).map((c) => c.h5) });
+  const bytes = C.written.reduce((a, w) => a + w.bytes, 0);
+  console.log(`wrote ${C.written.length} files, ${(bytes / 1e6).toFixed(2)} MB`);
+  if (failures.length) { console.error(failures.length + ' failure(s)'); process.exit(1); }
+}
+main().catch((e) => { console.error(e); process.exit(1); });
