@@ -34,6 +34,15 @@ public abstract class BaseCam {
      * @param classes class indices; the empty list means the predicted class
      */
     public Explanation explain(Graph model, Tensor image, String layer, List<Integer> classes, ScoreKind kind) {
+        return explain(model, image, layer, probabilities -> classes, kind);
+    }
+
+    /**
+     * Explains the classes that {@code targets} picks from the model's output (e.g. the top k),
+     * all from one forward pass.
+     */
+    public Explanation explain(Graph model, Tensor image, String layer,
+                               java.util.function.Function<float[], List<Integer>> targets, ScoreKind kind) {
         if (image.rank() < 1 || image.dim(0) != 1) {
             throw new IllegalArgumentException("explain one image at a time (batch 1), got " + image);
         }
@@ -58,9 +67,9 @@ public abstract class BaseCam {
         boolean throughFinal = kind == ScoreKind.PROBABILITY && finalActivation != null;
         long t1 = System.nanoTime();
 
-        List<Integer> targets = classes.isEmpty() ? List.of(argmax(probabilities)) : classes;
+        List<Integer> chosen = targets.apply(probabilities.clone());
         List<ClassMap> maps = new ArrayList<>();
-        for (int c : targets) {
+        for (int c : chosen.isEmpty() ? List.of(argmax(probabilities)) : chosen) {
             if (c < 0 || c >= probabilities.length) {
                 throw new IllegalArgumentException("class " + c + " is out of range: the model has "
                         + probabilities.length + " classes (0.." + (probabilities.length - 1) + ")");
