@@ -28,7 +28,8 @@ final class Keras1Config {
     }
 
     static JsonNode upgrade(String keras1Class, JsonNode config) {
-        ObjectNode c = config.deepCopy();
+        // a layer entry without a config object is read as an empty config (its errors name the keys)
+        ObjectNode c = config.isObject() ? ((ObjectNode) config).deepCopy() : NODES.objectNode();
         rename(c, "dim_ordering", "data_format");
         if (c.has("data_format")) {
             String f = c.get("data_format").asText();

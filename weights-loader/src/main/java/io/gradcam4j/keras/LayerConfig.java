@@ -164,7 +164,9 @@ final class LayerConfig {
 
     /** The same config with {@code data_format: channels_last}: the op runs on an NHWC view. */
     LayerConfig asChannelsLast() {
-        com.fasterxml.jackson.databind.node.ObjectNode copy = config.deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode copy = config.isObject()
+                ? ((com.fasterxml.jackson.databind.node.ObjectNode) config).deepCopy()
+                : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         copy.put("data_format", "channels_last");
         return new LayerConfig(className, copy);
     }

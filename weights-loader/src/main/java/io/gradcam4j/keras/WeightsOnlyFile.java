@@ -1,0 +1,60 @@
+package io.gradcam4j.keras;
+
+import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.keras.applications.Application;
+import io.gradcam4j.keras.applications.ModelSpec;
+import io.gradcam4j.keras.applications.WeightSpec;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loads a weights-only {@code .h5} (the keras.applications files, {@code model.save_weights})
+ * onto an architecture written in Java. As Keras's {@code load_weights} does for h5 files, the
+ * file's layers with weights are matched to the model's layers with weights in order
+ * (topologically), so Keras's automatic names ({@code conv2d_1} in one Keras version,
+ * {@code conv2d} in another) never need to agree; every weight's shape must.
+ */
+public final class WeightsOnlyFile {
+    private WeightsOnlyFile() {
+    }
+
+    public static KerasModel load(Path file, Application app) throws IOException {
+        LinkedHashMap<String, List<Tensor>> stored = KerasH5File.readWeightsOnly(file);
+        ModelSpec spec = app.spec();
+        List<String> ours = spec.layerOrder().stream().filter(spec.weights()::containsKey).toList();
+        List<String> theirs = new ArrayList<>(stored.keySet());
+        if (ours.size() != theirs.size()) {
+            throw new KerasFormatException(file + ": holds weights for " + theirs.size() + " layers but "
+                    + app.name() + " has " + ours.size() + " layers with weights (is it the file for this model, "
+                    + "with or without its top?)");
+        }
+        Map<String, List<Tensor>> byLayer = new HashMap<>();
+        for (int i = 0; i < ours.size(); i++) {
+            List<Tensor> values = stored.get(theirs.get(i));
+            checkShapes(file, app, ours.get(i), theirs.get(i), spec.weights().get(ours.get(i)), values);
+            byLayer.put(ours.get(i), values);
+        }
+        return new ModelConfigReader(new KerasLayers(KerasOrigin.KERAS_2), n -> byLayer.getOrDefault(n, List.of()))
+                .readModel(spec.modelConfig());
+    }
+
+    private static void checkShapes(Path file, Application app, String layer, String stored, List<WeightSpec> specs,
+                                    List<Tensor> values) {
+        boolean ok = specs.size() == values.size();
+        for (int i = 0; ok && i < specs.size(); i++) {
+            ok = Arrays.equals(specs.get(i).shape(), values.get(i).shape());
+        }
+        if (!ok) {
+            throw new KerasFormatException(file + ": layer '" + stored + "' of the file holds weights "
+                    + values.stream().map(t -> Arrays.toString(t.shape())).toList() + " but layer '" + layer + "' of "
+                    + app.name() + " needs " + specs.stream().map(w -> w.name() + Arrays.toString(w.shape())).toList());
+        }
+    }
+}
