@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "gradcam", mixinStandardHelpOptions = true,
         versionProvider = GradcamCommand.Version.class,
         description = "Explains Keras CNN predictions with Grad-CAM, in pure Java.",
-        subcommands = {SelfCheckCommand.class})
+        subcommands = {ExplainCommand.class, PredictCommand.class, LayersCommand.class, BenchCommand.class,
+            SelfCheckCommand.class})
 public final class GradcamCommand implements Runnable {
 
     @Override
@@ -18,7 +19,29 @@ public final class GradcamCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new GradcamCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line with its error handling: a failure prints one clear line (or, with
+     * {@code --json}, a JSON object {@code {"error": ...}}) and exits non-zero, never a stack trace.
+     */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new GradcamCommand());
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            boolean json = parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--json");
+            String message = e.getMessage() != null ? e.getMessage() : e.toString();
+            if (json) {
+                var node = Reports.JSON.createObjectNode();
+                node.put("error", message);
+                node.put("kind", e.getClass().getSimpleName());
+                System.out.println(Reports.JSON.writeValueAsString(node));
+            } else {
+                System.err.println("error: " + message);
+            }
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+        return cl;
     }
 
     /** Version plus what the engine chose at start-up: kernels and threads. */

@@ -1,0 +1,121 @@
+package io.gradcam4j.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gradcam4j.cam.GradCam;
+import io.gradcam4j.cam.ScoreKind;
+import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.kernels.Kernels;
+import io.gradcam4j.engine.kernels.Parallel;
+import io.gradcam4j.keras.KerasH5File;
+import io.gradcam4j.keras.KerasModel;
+import io.gradcam4j.keras.applications.Applications;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code gradcam bench}: times the forward pass and a Grad-CAM (forward + backward to the default
+ * layer) of a model on a random input, after a warm-up; prints min / median / max and GFLOP/s.
+ * Application names use seeded weights, so no download is needed.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Times forward and Grad-CAM of a model (seeded weights for application names).")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--model", defaultValue = "mobilenet_0.25_128",
+            description = "vgg16, vgg19, xception, mobilenet[_<alpha>_<size>] or a .h5 file (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--repeat", defaultValue = "10", description = "Timed runs of each (default: ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        long t0 = System.nanoTime();
+        KerasModel m = Files.isRegularFile(Path.of(model)) ? KerasH5File.loadModel(Path.of(model))
+                : Applications.seeded(Applications.byName(model));
+        double loadMs = (System.nanoTime() - t0) / 1e6;
+        int[] s = m.inputShape();
+        int[] shape = new int[s.length + 1];
+        shape[0] = 1;
+        for (int i = 0; i < s.length; i++) {
+            shape[i + 1] = s[i] > 0 ? s[i] : KerasModel.DEFAULT_SPATIAL_SIZE;
+        }
+        Tensor x = Tensor.zeros(shape);
+        Random r = new Random(1);
+        for (int i = 0; i < x.size(); i++) {
+            x.data()[i] = r.nextFloat() * 2 - 1;
+        }
+        String layer = m.suggestedGradcamLayer();
+        double[] forward = time(() -> m.graph().predict(x), warmup, repeat);
+        double[] gradcam = time(() -> new GradCam().explain(m.graph(), x, layer, List.of(), ScoreKind.LOGIT),
+                warmup, repeat);
+        double flops = 2.0 * MultiplyAdds.count(m);
+        if (json) {
+            ObjectNode n = Reports.JSON.createObjectNode();
+            n.put("model", model);
+            n.put("kernels", Kernels.active().name());
+            n.put("threads", Parallel.threads());
+            n.put("load_ms", loadMs);
+            n.put("gradcam_layer", layer);
+            n.put("multiply_adds", flops / 2);
+            stats(n.putObject("forward_ms"), forward);
+            stats(n.putObject("gradcam_ms"), gradcam);
+            n.put("forward_gflops", flops / median(forward) / 1e6);
+            System.out.println(Reports.JSON.writeValueAsString(n));
+        } else {
+            System.out.printf("%s: kernels %s, %d threads, input %s, Grad-CAM layer %s, %.2f G multiply-adds%n",
+                    model, Kernels.active().name(), Parallel.threads(), Arrays.toString(shape), layer, flops / 2e9);
+            System.out.printf("forward  ms: min %.1f  median %.1f  max %.1f   (%.1f GFLOP/s at the median)%n",
+                    min(forward), median(forward), max(forward), flops / median(forward) / 1e6);
+            System.out.printf("gradcam  ms: min %.1f  median %.1f  max %.1f%n", min(gradcam), median(gradcam),
+                    max(gradcam));
+        }
+        return 0;
+    }
+
+    private static double[] time(Runnable run, int warmup, int repeat) {
+        for (int i = 0; i < warmup; i++) {
+            run.run();
+        }
+        double[] ms = new double[Math.max(1, repeat)];
+        for (int i = 0; i < ms.length; i++) {
+            long t = System.nanoTime();
+            run.run();
+            ms[i] = (System.nanoTime() - t) / 1e6;
+        }
+        Arrays.sort(ms);
+        return ms;
+    }
+
+    private static void stats(ObjectNode n, double[] sorted) {
+        n.put("min", min(sorted));
+        n.put("median", median(sorted));
+        n.put("max", max(sorted));
+    }
+
+    private static double min(double[] sorted) {
+        return sorted[0];
+    }
+
+    private static double max(double[] sorted) {
+        return sorted[sorted.length - 1];
+    }
+
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}

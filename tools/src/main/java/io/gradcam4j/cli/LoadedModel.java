@@ -1,0 +1,43 @@
+package io.gradcam4j.cli;
+
+import io.gradcam4j.cam.ImageLoader;
+import io.gradcam4j.cam.Labels;
+import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.keras.KerasModel;
+import io.gradcam4j.keras.applications.Preprocessing;
+
+/**
+ * A model ready to explain: the graph, where it came from, its class names and how images are
+ * prepared for it.
+ *
+ * @param source a file path, an application name, or {@code demo}
+ * @param sha256 of the file the weights came from, or {@code null} (seeded weights)
+ * @param labels class names; {@code null} shows classes by index
+ */
+record LoadedModel(KerasModel model, String source, String sha256, Labels labels, Preprocessing preprocessing,
+                   ImageLoader.Interpolation interpolation, boolean keepAspectRatio) {
+
+    /** Load options for this model's input: its size and channels, this model's resize rules. */
+    ImageLoader.Options imageOptions() {
+        int[] s = model.inputShape();
+        if (s.length != 3) {
+            throw new IllegalArgumentException("model input " + java.util.Arrays.toString(s)
+                    + " is not an image (H, W, C); pass a preprocessed --input X.npy instead");
+        }
+        int h = s[0] > 0 ? s[0] : KerasModel.DEFAULT_SPATIAL_SIZE;
+        int w = s[1] > 0 ? s[1] : KerasModel.DEFAULT_SPATIAL_SIZE;
+        return new ImageLoader.Options(h, w, s[2], interpolation, keepAspectRatio);
+    }
+
+    Tensor preprocess(Tensor pixels) {
+        return preprocessing.apply(pixels);
+    }
+
+    String label(int index) {
+        return labels != null ? labels.name(index) : Integer.toString(index);
+    }
+
+    String fileLabel(int index) {
+        return labels != null ? index + "_" + labels.fileSafe(index) : Integer.toString(index);
+    }
+}

@@ -1,0 +1,113 @@
+package io.gradcam4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gradcam4j.cam.Labels;
+import io.gradcam4j.keras.KerasH5File;
+import io.gradcam4j.keras.KerasModel;
+import io.gradcam4j.keras.WeightsOnlyFile;
+import io.gradcam4j.keras.applications.Application;
+import io.gradcam4j.keras.applications.Applications;
+import io.gradcam4j.keras.applications.Preprocessing;
+import io.gradcam4j.keras.download.CacheLocations;
+import io.gradcam4j.keras.download.DownloadProgress;
+import io.gradcam4j.keras.download.WeightsCache;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/** Resolves {@code --model}: a .h5 file, an application name, or (absent) the bundled demo model. */
+final class ModelLoader {
+    static final String DEMO_RESOURCE = "/io/gradcam4j/demo/";
+
+    private ModelLoader() {
+    }
+
+    static LoadedModel load(ModelOptions o, DownloadProgress progress) throws IOException {
+        if (o.model == null) {
+            return demo(o);
+        }
+        Path file = Path.of(o.model);
+        if (Files.exists(file) || o.model.toLowerCase(Locale.ROOT).endsWith(".h5")) {
+            return fromFile(file, o);
+        }
+        return application(o, progress);
+    }
+
+    private static LoadedModel fromFile(Path file, ModelOptions o) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("model file " + file + " does not exist");
+        }
+        KerasModel model = KerasH5File.loadModel(file);
+        Labels labels = o.labels != null ? Labels.read(o.labels) : null;
+        return new LoadedModel(model, file.toString(), sha256(file), labels, preprocessing(o, Preprocessing.NONE),
+                o.interpolationMode(), o.keepAspectRatio);
+    }
+
+    private static LoadedModel application(ModelOptions o, DownloadProgress progress) throws IOException {
+        Application app = Applications.byName(o.model);
+        Path weights = new WeightsCache(CacheLocations.standard(o.cache)).resolve(o.model, progress);
+        KerasModel model = WeightsOnlyFile.load(weights, app);
+        Labels labels = o.labels != null ? Labels.read(o.labels)
+                : o.model.endsWith("_no_top") ? null : Labels.imagenet();
+        return new LoadedModel(model, o.model, sha256(weights), labels, preprocessing(o, app.preprocessing()),
+                o.interpolationMode(), o.keepAspectRatio);
+    }
+
+    /** The demo model bundled in the jar: trained by this project's engine on generated shapes. */
+    private static LoadedModel demo(ModelOptions o) throws IOException {
+        JsonNode info;
+        try (InputStream in = ModelLoader.class.getResourceAsStream(DEMO_RESOURCE + "demo.json")) {
+            if (in == null) {
+                throw new IOException("the demo model is missing from this build (" + DEMO_RESOURCE + ")");
+            }
+            info = new ObjectMapper().readTree(in);
+        }
+        Path tmp = Files.createTempFile("gradcam4j-demo", ".h5");
+        tmp.toFile().deleteOnExit();
+        try (InputStream in = ModelLoader.class.getResourceAsStream(DEMO_RESOURCE + info.path("model").asText())) {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+        }
+        KerasModel model = KerasH5File.loadModel(tmp);
+        java.util.List<String> names = new java.util.ArrayList<>();
+        info.path("classes").forEach(c -> names.add(c.asText()));
+        Labels labels = o.labels != null ? Labels.read(o.labels) : Labels.of(names);
+        Preprocessing pre = preprocessing(o, Preprocessing.valueOf(info.path("preprocessing").asText("none")
+                .toUpperCase(Locale.ROOT)));
+        return new LoadedModel(model, "demo (" + info.path("model").asText() + ")", sha256(tmp), labels, pre,
+                o.interpolationMode(), o.keepAspectRatio);
+    }
+
+    private static Preprocessing preprocessing(ModelOptions o, Preprocessing fallback) {
+        if (o.preprocess == null) {
+            return fallback;
+        }
+        try {
+            return Preprocessing.valueOf(o.preprocess.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--preprocess must be caffe, tf, torch or none, not " + o.preprocess);
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] buf = new byte[1 << 16];
+                for (int n = in.read(buf); n > 0; n = in.read(buf)) {
+                    md.update(buf, 0, n);
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.gradcam4j.cli;
+
+import io.gradcam4j.cam.ImageLoader;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** The options every command that loads a model shares. */
+final class ModelOptions {
+
+    @Option(names = "--model", paramLabel = "FILE.h5|NAME",
+            description = "A Keras .h5 file, or vgg16, vgg19, xception, mobilenet[_<alpha>_<size>][_no_top] "
+                    + "(official weights, downloaded once into the cache). Default: the bundled demo model.")
+    String model;
+
+    @Option(names = "--labels", paramLabel = "FILE",
+            description = "Class names: one per line, or a Keras class-index JSON. ImageNet models have theirs.")
+    Path labels;
+
+    @Option(names = "--preprocess", paramLabel = "MODE",
+            description = "caffe, tf, torch or none. Default: the application's own mode; none for .h5 files "
+                    + "(models that rescale inside).")
+    String preprocess;
+
+    @Option(names = "--interpolation", paramLabel = "nearest|bilinear", defaultValue = "nearest",
+            description = "How images are resized, as Keras load_img (default: ${DEFAULT-VALUE}).")
+    String interpolation;
+
+    @Option(names = "--keep-aspect-ratio",
+            description = "Crop the centred box of the input's aspect ratio before resizing (load_img keep_aspect_ratio).")
+    boolean keepAspectRatio;
+
+    @Option(names = "--cache", paramLabel = "DIR",
+            description = "Folder for downloaded weights (default: $GRADCAM4J_CACHE or ~/.gradcam4j/models).")
+    Path cache;
+
+    ImageLoader.Interpolation interpolationMode() {
+        return switch (interpolation.toLowerCase(java.util.Locale.ROOT)) {
+            case "nearest" -> ImageLoader.Interpolation.NEAREST;
+            case "bilinear" -> ImageLoader.Interpolation.BILINEAR;
+            default -> throw new IllegalArgumentException("--interpolation must be nearest or bilinear, not "
+                    + interpolation);
+        };
+    }
+}

@@ -1,0 +1,85 @@
+package io.gradcam4j.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gradcam4j.cam.ImageLoader;
+import io.gradcam4j.engine.Npy;
+import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.graph.Graph;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code gradcam predict}: the top classes of each image, with the full output vectors in JSON. */
+@Command(name = "predict", mixinStandardHelpOptions = true, description = "Prints the top classes for each image.")
+final class PredictCommand implements Callable<Integer> {
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Option(names = "--top", defaultValue = "5", description = "How many classes to show (default: ${DEFAULT-VALUE}).")
+    int top;
+
+    @Option(names = "--json", description = "Print a JSON report instead of text.")
+    boolean json;
+
+    @Option(names = "--input", paramLabel = "X.npy", description = "A preprocessed input (NHWC float32) instead of images.")
+    Path npyInput;
+
+    @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "Images or folders of images.")
+    List<Path> images = new ArrayList<>();
+
+    @Override
+    public Integer call() throws Exception {
+        LoadedModel model = ModelLoader.load(modelOptions, Progress.download(System.err));
+        List<Path> inputs = npyInput != null ? List.of(npyInput) : ImageInputs.expand(images);
+        if (inputs.isEmpty() && modelOptions.model == null) {
+            inputs = DemoImages.extract(java.nio.file.Files.createTempDirectory("gradcam4j-demo"));
+        }
+        if (inputs.isEmpty()) {
+            throw new IllegalArgumentException("no images given (IMAGE... or --input X.npy)");
+        }
+        Graph graph = model.model().graph();
+        Optional<Graph> logitsGraph = graph.withoutFinalActivation();
+        ArrayNode reports = Reports.JSON.createArrayNode();
+        Map<Path, String> failures = new LinkedHashMap<>();
+        for (Path input : inputs) {
+            try {
+                Tensor x = npyInput != null ? batched(Npy.read(input))
+                        : model.preprocess(ImageLoader.load(input, model.imageOptions()).pixels());
+                float[] logits = logitsGraph.map(g -> g.predict(x).data()).orElse(null);
+                float[] probabilities = graph.predict(x).data();
+                ObjectNode r = Reports.JSON.createObjectNode();
+                r.set("model", Reports.model(model));
+                r.put("image", input.toString());
+                Reports.predictions(r, model, probabilities, logits, top);
+                reports.add(r);
+                if (!json) {
+                    System.out.println(input);
+                    r.get("predictions").forEach(p -> System.out.printf("  %6.2f%%  %s (%d)%n",
+                            100 * p.get("probability").asDouble(), p.get("label").asText(), p.get("index").asInt()));
+                }
+            } catch (Exception e) {
+                failures.put(input, e.getMessage() != null ? e.getMessage() : e.toString());
+            }
+        }
+        if (json) {
+            System.out.println(Reports.JSON.writeValueAsString(Reports.batch(reports, failures)));
+        }
+        failures.forEach((p, m) -> System.err.println(p + ": " + m));
+        return failures.isEmpty() ? 0 : 1;
+    }
+
+    static Tensor batched(Tensor x) {
+        return x.rank() == 3 ? x.reshape(1, x.dim(0), x.dim(1), x.dim(2)) : x;
+    }
+}

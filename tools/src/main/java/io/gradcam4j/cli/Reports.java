@@ -1,0 +1,113 @@
+package io.gradcam4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gradcam4j.cam.ClassMap;
+import io.gradcam4j.cam.Explanation;
+import io.gradcam4j.engine.Tensor;
+
+/** The JSON documents the commands print and write. */
+final class Reports {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Reports() {
+    }
+
+    static ObjectNode model(LoadedModel m) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("source", m.source());
+        n.put("name", m.model().name());
+        n.put("sha256", m.sha256());
+        n.put("preprocessing", m.preprocessing().name().toLowerCase(java.util.Locale.ROOT));
+        ArrayNode shape = n.putArray("input_shape");
+        for (int d : m.model().inputShape()) {
+            if (d > 0) {
+                shape.add(d);
+            } else {
+                shape.addNull();
+            }
+        }
+        return n;
+    }
+
+    /** Top-k predictions, and the full output vectors so other tools can compare them. */
+    static void predictions(ObjectNode out, LoadedModel m, float[] probabilities, float[] logits, int top) {
+        ArrayNode preds = out.putArray("predictions");
+        int[] order = ClassSelection.rank(probabilities);
+        for (int i = 0; i < Math.min(top, order.length); i++) {
+            ObjectNode p = preds.addObject();
+            p.put("index", order[i]);
+            p.put("label", m.label(order[i]));
+            p.put("probability", probabilities[order[i]]);
+            if (logits != null) {
+                p.put("logit", logits[order[i]]);
+            }
+        }
+        ArrayNode all = out.putArray("probabilities");
+        for (float v : probabilities) {
+            all.add(v);
+        }
+        if (logits != null) {
+            ArrayNode l = out.putArray("logits");
+            for (float v : logits) {
+                l.add(v);
+            }
+        }
+    }
+
+    static ObjectNode target(LoadedModel m, Explanation e, ClassMap map) {
+        ObjectNode t = JSON.createObjectNode();
+        t.put("index", map.classIndex());
+        t.put("label", m.label(map.classIndex()));
+        t.put("score", map.score());
+        t.put("status", map.status().json());
+        t.put("cam_max", map.maxValue());
+        t.set("cam", grid(map.cam()));
+        return t;
+    }
+
+    /** A (H, W) tensor as nested lists, rows first. */
+    static ArrayNode grid(Tensor t) {
+        ArrayNode rows = JSON.createArrayNode();
+        int h = t.dim(0);
+        int w = t.dim(1);
+        for (int y = 0; y < h; y++) {
+            ArrayNode row = rows.addArray();
+            for (int x = 0; x < w; x++) {
+                row.add(t.data()[y * w + x]);
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * What {@code --json} prints for a run: one image's report, or {@code {"error", "image"}} when
+     * it failed; for several images {@code {"results": [...], "failures": [{"image", "error"}]}}.
+     */
+    static com.fasterxml.jackson.databind.JsonNode batch(ArrayNode reports, java.util.Map<java.nio.file.Path, String> failures) {
+        if (reports.size() + failures.size() == 1) {
+            if (reports.size() == 1) {
+                return reports.get(0);
+            }
+            var e = failures.entrySet().iterator().next();
+            ObjectNode error = JSON.createObjectNode();
+            error.put("error", e.getValue());
+            error.put("image", e.getKey().toString());
+            return error;
+        }
+        ObjectNode all = JSON.createObjectNode();
+        all.set("results", reports);
+        ArrayNode failed = all.putArray("failures");
+        failures.forEach((image, message) -> failed.addObject().put("image", image.toString()).put("error", message));
+        return all;
+    }
+
+    static String scoreName(Explanation e) {
+        if (e.logits() == null) {
+            return "output";
+        }
+        return e.scoreKind().name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
