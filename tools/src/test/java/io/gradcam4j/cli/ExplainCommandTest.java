@@ -1,0 +1,124 @@
+package io.gradcam4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gradcam4j.engine.Npy;
+import io.gradcam4j.engine.TestData;
+import io.gradcam4j.keras.KerasH5Writer;
+import io.gradcam4j.keras.applications.Applications;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line end to end on a small saved model (MobileNet 0.25, 128 px, seeded weights). */
+class ExplainCommandTest {
+    @TempDir
+    static Path tmp;
+    static Path model;
+
+    @BeforeAll
+    static void saveModel() throws IOException {
+        model = tmp.resolve("mobilenet.h5");
+        KerasH5Writer.save(Applications.seeded(Applications.byName("mobilenet_0.25_128")), model);
+    }
+
+    private record Run(int code, String out, String err) {
+        JsonNode json() throws IOException {
+            return new ObjectMapper().readTree(out);
+        }
+    }
+
+    private static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true));
+        System.setErr(new PrintStream(e, true));
+        try {
+            int code = GradcamCommand.commandLine().execute(args);
+            return new Run(code, o.toString(), e.toString());
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void explainWritesMapsOverlaysAndAJsonReport() throws IOException {
+        Path outDir = tmp.resolve("out1");
+        Run r = run("explain", "--model", model.toString(), "--preprocess", "tf", "--class", "top:2", "--json",
+                "--out", outDir.toString(), TestData.testdata("images", "rgb.png").toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = r.json();
+        assertEquals(ModelLoader.sha256(model), j.get("model").get("sha256").asText());
+        assertEquals("conv_pw_13_relu", j.get("layer").get("name").asText());
+        assertEquals("[4,4,256]", j.get("layer").get("shape").toString());
+        assertEquals("gradcam", j.get("method").asText());
+        assertEquals("logit", j.get("score").asText());
+        assertEquals(5, j.get("predictions").size());
+        assertEquals(1000, j.get("probabilities").size());
+        assertEquals(1000, j.get("logits").size());
+        JsonNode targets = j.get("targets");
+        assertEquals(2, targets.size());
+        assertEquals(j.get("predictions").get(0).get("index").asInt(), targets.get(0).get("index").asInt());
+        for (JsonNode t : targets) {
+            assertEquals(4, t.get("cam").size());
+            assertEquals(4, t.get("cam").get(0).size());
+            assertTrue(Files.isRegularFile(outDir.resolve(t.get("files").get("overlay").asText())));
+            assertTrue(Files.isRegularFile(outDir.resolve(t.get("files").get("heatmap").asText())));
+            float[] cam = Npy.read(outDir.resolve(t.get("files").get("cam").asText())).data();
+            assertEquals(t.get("cam").get(1).get(2).floatValue(), cam[1 * 4 + 2], 0f, "JSON grid = .npy map");
+        }
+        assertTrue(Files.isRegularFile(outDir.resolve("rgb.json")));
+        assertTrue(j.get("timings_ms").get("forward").asDouble() > 0);
+    }
+
+    @Test
+    void oneFailingImageDoesNotStopTheOthersAndFailsTheRun() throws IOException {
+        Run r = run("explain", "--model", model.toString(), "--json", "--out", tmp.resolve("out2").toString(),
+                TestData.testdata("images", "rgb.png").toString(),
+                TestData.testdata("images", "not_an_image.png").toString(),
+                TestData.testdata("images", "gray.jpg").toString());
+        assertEquals(1, r.code());
+        JsonNode j = r.json();
+        assertEquals(2, j.get("results").size());
+        assertEquals(1, j.get("failures").size());
+        assertTrue(j.get("failures").get(0).get("error").asText().contains("not_an_image.png"));
+    }
+
+    @Test
+    void errorsAreOneJsonObjectWithANonZeroExit() throws IOException {
+        Run r = run("explain", "--model", model.toString(), "--layer", "conv_pw_99", "--json",
+                TestData.testdata("images", "rgb.png").toString());
+        assertTrue(r.code() != 0);
+        String message = r.json().get("error").asText();
+        assertTrue(message.contains("conv_pw_99") && message.contains("conv_pw_13_relu"), message);
+        assertTrue(!r.out().contains("\tat "), "no stack trace");
+    }
+
+    @Test
+    void predictAndLayersPrintJson() throws IOException {
+        Run p = run("predict", "--model", model.toString(), "--preprocess", "tf", "--top", "3", "--json",
+                TestData.testdata("images", "rgb.png").toString());
+        assertEquals(0, p.code(), p.err());
+        assertEquals(3, p.json().get("predictions").size());
+        Run l = run("layers", "--model", model.toString(), "--json");
+        assertEquals(0, l.code(), l.err());
+        assertEquals("conv_pw_13_relu", l.json().get("gradcam_layer").asText());
+        JsonNode first = l.json().get("layers").get(1);
+        assertEquals("conv1", first.get("name").asText());
+        assertEquals(3 * 3 * 3 * 8, first.get("params").asInt());
+        assertArrayEquals(new int[] {64, 64, 8}, new ObjectMapper().convertValue(first.get("output_shape"), int[].class));
+    }
+}
