@@ -11,9 +11,13 @@ package io.gradcam4j.engine.kernels;
  */
 public interface Kernels {
 
-    /** The implementation chosen at start-up. */
+    /**
+     * The implementation chosen once at start-up: the Vector API kernels when java runs with
+     * {@code --add-modules jdk.incubator.vector}, else the scalar ones; the system property
+     * {@code gradcam4j.kernels=scalar|vector|auto} overrides (see {@link KernelSelection}).
+     */
     static Kernels active() {
-        return ScalarKernels.INSTANCE;
+        return KernelSelection.ACTIVE;
     }
 
     /** A name for reports, e.g. {@code scalar}. */

@@ -1,0 +1,1244 @@
+package io.gradcam4j.engine.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Kernels} on the Vector API ({@code jdk.incubator.vector}), written against
+ * {@link FloatVector#SPECIES_PREFERRED} so that the same code uses 16 lanes on AVX-512 and 8 on
+ * AVX2. Never reference this class directly from code that must run without the module:
+ * {@link KernelSelection} loads it by name.
+ *
+ * <p>Almost everything is one register tile: {@value #P} rows ("pixels") times two vectors of
+ * columns, summed over a list of {@link Segs segments}, each a run of the reduction index:
+ * <pre>
+ *   c[cOff + p*cPix + j] += sum over segments s, r &lt; len[s] of
+ *                           a[aShift + ao[s] + p*aPix + r*aR] * b[bShift + bo[s] + r*bR + j]
+ * </pre>
+ * Each loaded column vector of {@code b} is reused for all rows, each broadcast of {@code a} for
+ * both vectors. A convolution is such a sum with one segment per kernel tap (taps that are
+ * contiguous in both the input and the weights merge into one segment: with dilation 1 a row of
+ * taps is one run of {@code kw*cin}), a 1×1 convolution is a GEMM with pixels as rows, the
+ * input gradient is the same sum over the transposed, flipped kernel, and the weight gradients
+ * and {@code A^T B} are the same sum with the roles of the strides exchanged. Columns that do
+ * not fill a vector are computed by a scalar loop over the same segments.
+ *
+ * <p>Work is split with {@link Parallel#forRange} over output rows (and groups of columns),
+ * so no two threads ever write the same element; every result is added to the destination.
+ */
+public final class VectorKernels implements Kernels {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Lanes per vector: 16 with AVX-512, 8 with AVX2. */
+    static final int L = S.length();
+    /** Rows (output pixels, matrix rows) per register tile. */
+    static final int P = 6;
+    /** Columns per register tile: two vectors. */
+    static final int NB = 2 * L;
+    /** Target size of the part of {@code b} that a task streams through per column group (floats). */
+    private static final int PANEL_FLOATS = 64 * 1024;
+
+    public static final VectorKernels INSTANCE = new VectorKernels();
+
+    private VectorKernels() {
+    }
+
+    /** The vector width this JVM chose, in lanes of float. */
+    public static int lanes() {
+        return L;
+    }
+
+    @Override
+    public String name() {
+        String arch = System.getProperty("os.arch", "");
+        boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
+        return x86 && L == 16 ? "vector (AVX-512, 16 lanes)" : "vector (" + L + " lanes)";
+    }
+
+    // ================================================================================================
+    // segments and register tiles
+    // ================================================================================================
+
+    /** Runs of the reduction index: offsets into a and b and a length; aR, bR are the per-step strides. */
+    static final class Segs {
+        int[] ao;
+        int[] bo;
+        int[] len;
+        int n;
+        int aR;
+        int bR;
+
+        Segs(int capacity) {
+            int cap = Math.max(4, capacity);
+            ao = new int[cap];
+            bo = new int[cap];
+            len = new int[cap];
+        }
+
+        /** Steps in segments [s0, s1). */
+        int total(int s0, int s1) {
+            int t = 0;
+            for (int s = s0; s < s1; s++) {
+                t += len[s];
+            }
+            return t;
+        }
+
+        void reset(int aStride, int bStride) {
+            n = 0;
+            aR = aStride;
+            bR = bStride;
+        }
+
+        void add(int a, int b, int l) {
+            if (l <= 0) {
+                return;
+            }
+            if (n > 0 && ao[n - 1] + len[n - 1] * aR == a && bo[n - 1] + len[n - 1] * bR == b) {
+                len[n - 1] += l;
+                return;
+            }
+            if (n == ao.length) {
+                ao = java.util.Arrays.copyOf(ao, 2 * n);
+                bo = java.util.Arrays.copyOf(bo, 2 * n);
+                len = java.util.Arrays.copyOf(len, 2 * n);
+            }
+            ao[n] = a;
+            bo[n] = b;
+            len[n] = l;
+            n++;
+        }
+    }
+
+    /** Six rows times two vectors: the main tile. */
+    static void k6x2(float[] a, int aPix, float[] b, Segs sg, int s0, int s1, int aShift, int bShift,
+                     float[] c, int cOff, int cPix) {
+        final int o0 = cOff;
+        final int o1 = o0 + cPix;
+        final int o2 = o1 + cPix;
+        final int o3 = o2 + cPix;
+        final int o4 = o3 + cPix;
+        final int o5 = o4 + cPix;
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c51 = FloatVector.zero(S);
+        final int aR = sg.aR;
+        final int bR = sg.bR;
+        final int p1 = aPix;
+        final int p2 = 2 * aPix;
+        final int p3 = 3 * aPix;
+        final int p4 = 4 * aPix;
+        final int p5 = 5 * aPix;
+        // one flat loop over all segments: on JDK 17, C2 boxes vectors carried through nested loops
+        int total = sg.total(s0, s1);
+        int s = s0;
+        int ai = total == 0 ? 0 : sg.ao[s] + aShift;
+        int bi = total == 0 ? 0 : sg.bo[s] + bShift;
+        int rem = total == 0 ? 0 : sg.len[s];
+        for (int t = 0; t < total; t++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + p1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + p2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + p3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ai + p4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ai + p5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            ai += aR;
+            bi += bR;
+            if (--rem == 0 && ++s < s1) {
+                ai = sg.ao[s] + aShift;
+                bi = sg.bo[s] + bShift;
+                rem = sg.len[s];
+            }
+        }
+        addTo(c, o0, c00);
+        addTo(c, o0 + L, c01);
+        addTo(c, o1, c10);
+        addTo(c, o1 + L, c11);
+        addTo(c, o2, c20);
+        addTo(c, o2 + L, c21);
+        addTo(c, o3, c30);
+        addTo(c, o3 + L, c31);
+        addTo(c, o4, c40);
+        addTo(c, o4 + L, c41);
+        addTo(c, o5, c50);
+        addTo(c, o5 + L, c51);
+    }
+
+    /** Six rows times one vector (the odd vector left of a column group). */
+    static void k6x1(float[] a, int aPix, float[] b, Segs sg, int s0, int s1, int aShift, int bShift,
+                     float[] c, int cOff, int cPix) {
+        final int o0 = cOff;
+        final int o1 = o0 + cPix;
+        final int o2 = o1 + cPix;
+        final int o3 = o2 + cPix;
+        final int o4 = o3 + cPix;
+        final int o5 = o4 + cPix;
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S);
+        FloatVector c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S);
+        FloatVector c4 = FloatVector.zero(S);
+        FloatVector c5 = FloatVector.zero(S);
+        final int aR = sg.aR;
+        final int bR = sg.bR;
+        final int p1 = aPix;
+        final int p2 = 2 * aPix;
+        final int p3 = 3 * aPix;
+        final int p4 = 4 * aPix;
+        final int p5 = 5 * aPix;
+        // one flat loop over all segments: on JDK 17, C2 boxes vectors carried through nested loops
+        int total = sg.total(s0, s1);
+        int s = s0;
+        int ai = total == 0 ? 0 : sg.ao[s] + aShift;
+        int bi = total == 0 ? 0 : sg.bo[s] + bShift;
+        int rem = total == 0 ? 0 : sg.len[s];
+        for (int t = 0; t < total; t++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[ai + p1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[ai + p2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[ai + p3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[ai + p4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[ai + p5]).fma(b0, c5);
+            ai += aR;
+            bi += bR;
+            if (--rem == 0 && ++s < s1) {
+                ai = sg.ao[s] + aShift;
+                bi = sg.bo[s] + bShift;
+                rem = sg.len[s];
+            }
+        }
+        addTo(c, o0, c0);
+        addTo(c, o1, c1);
+        addTo(c, o2, c2);
+        addTo(c, o3, c3);
+        addTo(c, o4, c4);
+        addTo(c, o5, c5);
+    }
+
+    /** One row times four vectors (a matrix-vector product, a lone pixel). */
+    static void k1x4(float[] a, float[] b, Segs sg, int s0, int s1, int aShift, int bShift, float[] c, int cOff) {
+        FloatVector c0 = FloatVector.zero(S);
+        FloatVector c1 = FloatVector.zero(S);
+        FloatVector c2 = FloatVector.zero(S);
+        FloatVector c3 = FloatVector.zero(S);
+        final int aR = sg.aR;
+        final int bR = sg.bR;
+        // one flat loop over all segments: on JDK 17, C2 boxes vectors carried through nested loops
+        int total = sg.total(s0, s1);
+        int s = s0;
+        int ai = total == 0 ? 0 : sg.ao[s] + aShift;
+        int bi = total == 0 ? 0 : sg.bo[s] + bShift;
+        int rem = total == 0 ? 0 : sg.len[s];
+        for (int t = 0; t < total; t++) {
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c0 = x.fma(FloatVector.fromArray(S, b, bi), c0);
+            c1 = x.fma(FloatVector.fromArray(S, b, bi + L), c1);
+            c2 = x.fma(FloatVector.fromArray(S, b, bi + 2 * L), c2);
+            c3 = x.fma(FloatVector.fromArray(S, b, bi + 3 * L), c3);
+            ai += aR;
+            bi += bR;
+            if (--rem == 0 && ++s < s1) {
+                ai = sg.ao[s] + aShift;
+                bi = sg.bo[s] + bShift;
+                rem = sg.len[s];
+            }
+        }
+        addTo(c, cOff, c0);
+        addTo(c, cOff + L, c1);
+        addTo(c, cOff + 2 * L, c2);
+        addTo(c, cOff + 3 * L, c3);
+    }
+
+    /** One row times one vector. */
+    static void k1x1(float[] a, float[] b, Segs sg, int s0, int s1, int aShift, int bShift, float[] c, int cOff) {
+        FloatVector c0 = FloatVector.zero(S);
+        final int aR = sg.aR;
+        final int bR = sg.bR;
+        int total = sg.total(s0, s1);
+        int s = s0;
+        int ai = total == 0 ? 0 : sg.ao[s] + aShift;
+        int bi = total == 0 ? 0 : sg.bo[s] + bShift;
+        int rem = total == 0 ? 0 : sg.len[s];
+        for (int t = 0; t < total; t++) {
+            c0 = FloatVector.broadcast(S, a[ai]).fma(FloatVector.fromArray(S, b, bi), c0);
+            ai += aR;
+            bi += bR;
+            if (--rem == 0 && ++s < s1) {
+                ai = sg.ao[s] + aShift;
+                bi = sg.bo[s] + bShift;
+                rem = sg.len[s];
+            }
+        }
+        addTo(c, cOff, c0);
+    }
+
+    /** Columns [0, cols) that do not fill a vector, for {@code rows} rows, in plain Java. */
+    static void kScalar(int rows, int cols, float[] a, int aPix, float[] b, Segs sg, int s0, int s1, int aShift,
+                        int bShift, float[] c, int cOff, int cPix) {
+        final int aR = sg.aR;
+        final int bR = sg.bR;
+        for (int p = 0; p < rows; p++) {
+            for (int j = 0; j < cols; j++) {
+                float acc = 0f;
+                for (int s = s0; s < s1; s++) {
+                    int ai = sg.ao[s] + aShift + p * aPix;
+                    int bi = sg.bo[s] + bShift + j;
+                    for (int r = sg.len[s]; r > 0; r--, ai += aR, bi += bR) {
+                        acc += a[ai] * b[bi];
+                    }
+                }
+                c[cOff + p * cPix + j] += acc;
+            }
+        }
+    }
+
+    /**
+     * {@code rows} (at most {@link #P}) rows times the columns [colFrom, colTo): full tiles, then
+     * one vector, then the scalar rest.
+     */
+    static void tile(int rows, float[] a, int aPix, float[] b, Segs sg, int s0, int s1, int aShift, int bShift,
+                     float[] c, int cOff, int cPix, int colFrom, int colTo) {
+        if (rows == P) {
+            int j = colFrom;
+            for (; j + NB <= colTo; j += NB) {
+                k6x2(a, aPix, b, sg, s0, s1, aShift, bShift + j, c, cOff + j, cPix);
+            }
+            if (j + L <= colTo) {
+                k6x1(a, aPix, b, sg, s0, s1, aShift, bShift + j, c, cOff + j, cPix);
+                j += L;
+            }
+            if (j < colTo) {
+                kScalar(P, colTo - j, a, aPix, b, sg, s0, s1, aShift, bShift + j, c, cOff + j, cPix);
+            }
+            return;
+        }
+        for (int p = 0; p < rows; p++) {
+            int as = aShift + p * aPix;
+            int co = cOff + p * cPix;
+            int j = colFrom;
+            for (; j + 4 * L <= colTo; j += 4 * L) {
+                k1x4(a, b, sg, s0, s1, as, bShift + j, c, co + j);
+            }
+            for (; j + L <= colTo; j += L) {
+                k1x1(a, b, sg, s0, s1, as, bShift + j, c, co + j);
+            }
+            if (j < colTo) {
+                kScalar(1, colTo - j, a, aPix, b, sg, s0, s1, as, bShift + j, c, co + j, cPix);
+            }
+        }
+    }
+
+    /**
+     * b[r*bR + j] for r &lt; rows, j &lt; cols, repacked as panels of {@link #NB} columns:
+     * {@code packed[(blk*rows + r)*NB + jj]}, zero beyond the last column. A register tile then
+     * streams through one contiguous panel instead of rows far apart (fewer TLB misses, and the
+     * hardware prefetcher sees one stream).
+     */
+    static float[] pack(float[] b, int rows, int cols, int bR) {
+        int blocks = (cols + NB - 1) / NB;
+        float[] packed = new float[blocks * rows * NB];
+        Parallel.forRange(blocks * rows, 1024, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int blk = t / rows;
+                int r = t % rows;
+                int j0 = blk * NB;
+                System.arraycopy(b, r * bR + j0, packed, t * NB, Math.min(NB, cols - j0));
+            }
+        });
+        return packed;
+    }
+
+    /**
+     * Like {@link #tile} with b packed by {@link #pack} ({@code rowsK} rows; segment offsets into
+     * b are {@code r*NB}, sg.bR = NB). colFrom must be a multiple of NB.
+     */
+    static void tilePacked(int rows, float[] a, int aPix, float[] bp, int rowsK, Segs sg, int s0, int s1, int aShift,
+                           float[] c, int cOff, int cPix, int colFrom, int colTo) {
+        for (int j = colFrom; j < colTo; j += NB) {
+            int bShift = (j / NB) * rowsK * NB;
+            int width = Math.min(NB, colTo - j);
+            if (rows == P && width == NB) {
+                k6x2(a, aPix, bp, sg, s0, s1, aShift, bShift, c, cOff + j, cPix);
+                continue;
+            }
+            if (rows == P) {
+                // the last, partial block: the panel is zero-padded, so the full tile runs into a
+                // scratch tile and only the real columns are added (no scalar tail, no masks)
+                float[] scratch = new float[P * NB];
+                k6x2(a, aPix, bp, sg, s0, s1, aShift, bShift, scratch, 0, NB);
+                for (int p = 0; p < P; p++) {
+                    int co = cOff + p * cPix + j;
+                    for (int jj = 0; jj < width; jj++) {
+                        c[co + jj] += scratch[p * NB + jj];
+                    }
+                }
+                continue;
+            }
+            for (int p0 = 0; p0 < rows; p0 += P) {
+                int rp = Math.min(P, rows - p0);
+                int as = aShift + p0 * aPix;
+                int co = cOff + p0 * cPix + j;
+                int jj = 0;
+                if (rp == P) {
+                    if (width >= L) {
+                        k6x1(a, aPix, bp, sg, s0, s1, as, bShift, c, co, cPix);
+                        jj = L;
+                    }
+                    if (jj < width) {
+                        kScalar(P, width - jj, a, aPix, bp, sg, s0, s1, as, bShift + jj, c, co + jj, cPix);
+                    }
+                    continue;
+                }
+                for (int p = 0; p < rp; p++) {
+                    int jp = 0;
+                    for (; jp + L <= width; jp += L) {
+                        k1x1(a, bp, sg, s0, s1, as + p * aPix, bShift + jp, c, co + p * cPix + jp);
+                    }
+                    if (jp < width) {
+                        kScalar(1, width - jp, a, aPix, bp, sg, s0, s1, as + p * aPix, bShift + jp, c,
+                                co + p * cPix + jp, cPix);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Column groups: a width (a multiple of {@link #NB}) and how many, so that rows*groups gives enough tasks. */
+    private static int groupWidth(int cols, int rowTasks, int reduction) {
+        int blocks = (cols + NB - 1) / NB;
+        int wanted = Math.max(1, (8 * Parallel.threads() + rowTasks - 1) / Math.max(1, rowTasks));
+        // keep the part of b that one task streams through (reduction x width) near the L2 cache
+        int byCache = Math.max(1, PANEL_FLOATS / Math.max(1, reduction) / NB);
+        int perGroup = Math.max(1, Math.min((blocks + wanted - 1) / wanted, byCache));
+        return perGroup * NB;
+    }
+
+    // ================================================================================================
+    // convolution
+    // ================================================================================================
+
+    @Override
+    public void conv2d(float[] x, float[] w, int cout, WindowGeometry g, float[] out) {
+        final int cin = g.channels();
+        final int rows = g.batch() * g.outH();
+        if (rows == 0 || cout == 0 || g.outW() == 0) {
+            return;
+        }
+        final int gw = cout <= NB ? cout : groupWidth(cout, rows, g.kh() * g.kw() * cin);
+        final int groups = (cout + gw - 1) / gw;
+        // Output columns [oxA, oxB) read every kernel column inside the image.
+        final int oxA = Math.min(g.outW(), ceilDiv(g.padLeft(), g.strideW()));
+        final int oxB = Math.max(oxA, Math.min(g.outW(),
+                Math.floorDiv(g.inW() - 1 + g.padLeft() - (g.kw() - 1) * g.dilationW(), g.strideW()) + 1));
+        // A zero-padded copy of the input columns that one edge tile reads.
+        final int patchW = (P - 1) * g.strideW() + (g.kw() - 1) * g.dilationW() + 1;
+        final int wRows = g.kh() * g.kw() * cin;
+        final float[] wp = pack(w, wRows, cout, cout);
+        Parallel.forRange(rows * groups, 1, (from, to) -> {
+            Segs inner = new Segs(g.kh() * g.kw());
+            Segs edge = new Segs(g.kh() * g.kw());
+            float[] patch = new float[g.kh() * patchW * cin];
+            float[] cTile = new float[P * gw];
+            for (int t = from; t < to; t++) {
+                int row = t / groups;
+                int colFrom = (t % groups) * gw;
+                int colTo = Math.min(cout, colFrom + gw);
+                int n = row / g.outH();
+                int oy = row % g.outH();
+                int outRow = row * g.outW() * cout;
+                // segments of an interior tile whose first pixel is oxA
+                inner.reset(1, NB);
+                for (int ky = 0; ky < g.kh(); ky++) {
+                    int iy = g.inRow(oy, ky);
+                    if (iy < 0 || iy >= g.inH()) {
+                        continue;
+                    }
+                    for (int kx = 0; kx < g.kw(); kx++) {
+                        int ix = g.inCol(oxA, kx);
+                        inner.add(((n * g.inH() + iy) * g.inW() + ix) * cin, (ky * g.kw() + kx) * cin * NB, cin);
+                    }
+                }
+                int ox = 0;
+                while (ox < g.outW()) {
+                    int cnt = Math.min(P, g.outW() - ox);
+                    if (cnt == P && ox >= oxA && ox + P <= oxB) {
+                        tilePacked(P, x, g.strideW() * cin, wp, wRows, inner, 0, inner.n,
+                                (ox - oxA) * g.strideW() * cin, out, outRow + ox * cout, cout, colFrom, colTo);
+                    } else {
+                        convEdgeTile(x, wp, wRows, cout, g, n, oy, ox, cnt, colFrom, colTo, patchW, patch, edge, cTile,
+                                out, outRow);
+                    }
+                    ox += cnt;
+                }
+            }
+        });
+    }
+
+    /**
+     * Output pixels [ox, ox+cnt) of one row whose windows leave the image (or a last partial tile):
+     * the input columns they read are copied with zeros around them and the tile runs on the copy.
+     */
+    private static void convEdgeTile(float[] x, float[] wp, int wRows, int cout, WindowGeometry g, int n, int oy, int ox, int cnt,
+                                     int colFrom, int colTo, int patchW, float[] patch, Segs sg, float[] cTile,
+                                     float[] out, int outRow) {
+        int cin = g.channels();
+        int width = colTo - colFrom;
+        int ix0 = ox * g.strideW() - g.padLeft();
+        sg.reset(1, NB);
+        int q = 0;
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int iy = g.inRow(oy, ky);
+            if (iy < 0 || iy >= g.inH()) {
+                continue;
+            }
+            int pOff = q * patchW * cin;
+            for (int col = 0; col < patchW; col++) {
+                int ix = ix0 + col;
+                int dst = pOff + col * cin;
+                if (ix >= 0 && ix < g.inW()) {
+                    System.arraycopy(x, ((n * g.inH() + iy) * g.inW() + ix) * cin, patch, dst, cin);
+                } else {
+                    java.util.Arrays.fill(patch, dst, dst + cin, 0f);
+                }
+            }
+            for (int kx = 0; kx < g.kw(); kx++) {
+                sg.add(pOff + kx * g.dilationW() * cin, (ky * g.kw() + kx) * cin * NB, cin);
+            }
+            q++;
+        }
+        if (sg.n == 0) {
+            return;
+        }
+        // the destination pixels (zeros for the pixels past the row's end)
+        for (int p = 0; p < P; p++) {
+            if (p < cnt) {
+                System.arraycopy(out, outRow + (ox + p) * cout + colFrom, cTile, p * width, width);
+            } else {
+                java.util.Arrays.fill(cTile, p * width, (p + 1) * width, 0f);
+            }
+        }
+        // cTile holds columns [colFrom, colTo) at 0; shift it so that column j sits at j - colFrom
+        tilePacked(P, patch, g.strideW() * cin, wp, wRows, sg, 0, sg.n, 0, cTile, -colFrom, width, colFrom, colTo);
+        for (int p = 0; p < cnt; p++) {
+            System.arraycopy(cTile, p * width, out, outRow + (ox + p) * cout + colFrom, width);
+        }
+    }
+
+    @Override
+    public void conv2dInputGrad(float[] dy, float[] w, int cout, WindowGeometry g, float[] dx) {
+        final int cin = g.channels();
+        final int taps = g.kh() * g.kw();
+        final int kw = g.kw();
+        // wt[ky, kw-1-kx, co, ci] = w[ky, kx, ci, co]: the reduction runs over co, the columns over ci;
+        // flipping kx makes neighbouring taps contiguous in both dy and wt (they then merge).
+        final float[] wt = new float[taps * cout * cin];
+        Parallel.forRange(taps, 1, (from, to) -> {
+            for (int tap = from; tap < to; tap++) {
+                int ky = tap / kw;
+                int kx = tap % kw;
+                int src = tap * cin * cout;
+                int dst = (ky * kw + (kw - 1 - kx)) * cout * cin;
+                for (int ci = 0; ci < cin; ci++) {
+                    for (int co = 0; co < cout; co++) {
+                        wt[dst + co * cin + ci] = w[src + ci * cout + co];
+                    }
+                }
+            }
+        });
+        final int rows = g.batch() * g.inH();
+        if (rows == 0 || cin == 0 || cout == 0) {
+            return;
+        }
+        final int gw = cin <= NB ? cin : groupWidth(cin, rows, taps * cout);
+        final int groups = (cin + gw - 1) / gw;
+        final int sw = g.strideW();
+        final int wRows = taps * cout;
+        final float[] wtp = pack(wt, wRows, cin, cin);
+        Parallel.forRange(rows * groups, 1, (from, to) -> {
+            Segs sg = new Segs(taps);
+            for (int t = from; t < to; t++) {
+                int row = t / groups;
+                int colFrom = (t % groups) * gw;
+                int colTo = Math.min(cin, colFrom + gw);
+                int n = row / g.inH();
+                int iy = row % g.inH();
+                int dxRow = row * g.inW() * cin;
+                // pixels ix = r0 + q*sw (q = 0, 1, ...) read consecutive output columns at each tap
+                for (int r0 = 0; r0 < sw && r0 < g.inW(); r0++) {
+                    int count = (g.inW() - r0 + sw - 1) / sw;
+                    for (int q = 0; q < count; ) {
+                        int cnt = Math.min(P, count - q);
+                        int ix0 = r0 + q * sw;
+                        if (!inputGradSegs(g, cout, n, iy, ix0, cnt, sg)) {
+                            cnt = 1;
+                            inputGradSegs(g, cout, n, iy, ix0, 1, sg);
+                        }
+                        if (sg.n > 0) {
+                            tilePacked(cnt, dy, cout, wtp, wRows, sg, 0, sg.n, 0, dx, dxRow + ix0 * cin, sw * cin,
+                                    colFrom, colTo);
+                        }
+                        q += cnt;
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * Segments for the dx pixels ix0 + p*strideW (p &lt; cnt) of row iy; false when some tap is
+     * inside the output for some of these pixels and outside for others.
+     */
+    private static boolean inputGradSegs(WindowGeometry g, int cout, int n, int iy, int ix0, int cnt, Segs sg) {
+        int cin = g.channels();
+        sg.reset(1, NB);
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int oy = g.outRowReading(iy, ky);
+            if (oy < 0) {
+                continue;
+            }
+            for (int kx = g.kw() - 1; kx >= 0; kx--) {
+                int tt = ix0 + g.padLeft() - kx * g.dilationW();
+                if (Math.floorMod(tt, g.strideW()) != 0) {
+                    continue;
+                }
+                int ox0 = Math.floorDiv(tt, g.strideW());
+                int oxLast = ox0 + cnt - 1;
+                if (oxLast < 0 || ox0 >= g.outW()) {
+                    continue;
+                }
+                if (ox0 < 0 || oxLast >= g.outW()) {
+                    return false;
+                }
+                sg.add(((n * g.outH() + oy) * g.outW() + ox0) * cout, (ky * g.kw() + (g.kw() - 1 - kx)) * cout * NB,
+                        cout);
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void conv2dKernelGrad(float[] x, float[] dy, int cout, WindowGeometry g, float[] dw) {
+        final int cin = g.channels();
+        final int taps = g.kh() * g.kw();
+        final int ciTiles = (cin + P - 1) / P;
+        // dw[tap, ci, co] = sum over pixels x[pixel at tap, ci] * dy[pixel, co]: rows are ci, columns co.
+        // One segment per output row (the columns whose input lies inside); chunks of rows stay in cache.
+        Parallel.forRange(taps * ciTiles, 1, (from, to) -> {
+            Segs sg = new Segs(g.batch() * g.outH());
+            int tapNow = -1;
+            int chunk = Math.max(1, (256 * 1024) / Math.max(1, g.outW() * (cin + cout) * 4));
+            for (int t0 = from; t0 < to; ) {
+                int tap = t0 / ciTiles;
+                int tEnd = Math.min(to, (tap + 1) * ciTiles);
+                if (tap != tapNow) {
+                    kernelGradSegs(g, cout, tap, sg);
+                    tapNow = tap;
+                }
+                for (int s0 = 0; s0 < sg.n; s0 += chunk) {
+                    int s1 = Math.min(sg.n, s0 + chunk);
+                    for (int t = t0; t < tEnd; t++) {
+                        int ci0 = (t % ciTiles) * P;
+                        int cnt = Math.min(P, cin - ci0);
+                        tile(cnt, x, 1, dy, sg, s0, s1, ci0, 0, dw, (tap * cin + ci0) * cout, cout, 0, cout);
+                    }
+                }
+                t0 = tEnd;
+            }
+        });
+    }
+
+    private static void kernelGradSegs(WindowGeometry g, int cout, int tap, Segs sg) {
+        int cin = g.channels();
+        int ky = tap / g.kw();
+        int kx = tap % g.kw();
+        sg.reset(g.strideW() * cin, cout);
+        // output columns whose input column at this kx lies inside the image
+        int oxLo = Math.min(g.outW(), Math.max(0, ceilDiv(g.padLeft() - kx * g.dilationW(), g.strideW())));
+        int oxHi = Math.max(oxLo, Math.min(g.outW(),
+                Math.floorDiv(g.inW() - 1 + g.padLeft() - kx * g.dilationW(), g.strideW()) + 1));
+        if (oxHi <= oxLo) {
+            return;
+        }
+        for (int n = 0; n < g.batch(); n++) {
+            for (int oy = 0; oy < g.outH(); oy++) {
+                int iy = g.inRow(oy, ky);
+                if (iy < 0 || iy >= g.inH()) {
+                    continue;
+                }
+                int ix = g.inCol(oxLo, kx);
+                sg.add(((n * g.inH() + iy) * g.inW() + ix) * cin, ((n * g.outH() + oy) * g.outW() + oxLo) * cout,
+                        oxHi - oxLo);
+            }
+        }
+    }
+
+    // ================================================================================================
+    // depthwise convolution: channels are the vector lanes
+    // ================================================================================================
+
+    /** x with each channel repeated mult times, so a multiplier-m depthwise conv becomes a multiplier-1 one. */
+    private static float[] expandChannels(float[] x, int pixels, int cin, int mult) {
+        if (mult == 1) {
+            return x;
+        }
+        float[] e = new float[pixels * cin * mult];
+        Parallel.forRange(pixels, 256, (from, to) -> {
+            for (int px = from; px < to; px++) {
+                for (int ci = 0; ci < cin; ci++) {
+                    float v = x[px * cin + ci];
+                    int o = (px * cin + ci) * mult;
+                    for (int m = 0; m < mult; m++) {
+                        e[o + m] = v;
+                    }
+                }
+            }
+        });
+        return e;
+    }
+
+    @Override
+    public void depthwiseConv2d(float[] x, float[] w, int mult, WindowGeometry g, float[] out) {
+        final int c = g.channels() * mult;
+        final float[] xe = expandChannels(x, g.batch() * g.inH() * g.inW(), g.channels(), mult);
+        final int oxA = Math.min(g.outW(), ceilDiv(g.padLeft(), g.strideW()));
+        final int oxB = Math.max(oxA, Math.min(g.outW(),
+                Math.floorDiv(g.inW() - 1 + g.padLeft() - (g.kw() - 1) * g.dilationW(), g.strideW()) + 1));
+        final int cv = c - c % L;
+        Parallel.forRange(g.batch() * g.outH(), 1, (from, to) -> {
+            int[] tapW = new int[g.kh() * g.kw()];
+            int[] tapX = new int[g.kh() * g.kw()];
+            for (int row = from; row < to; row++) {
+                int n = row / g.outH();
+                int oy = row % g.outH();
+                int outRow = row * g.outW() * c;
+                // taps of an interior pixel at oxA: weight offset and input offset
+                int nt = 0;
+                for (int ky = 0; ky < g.kh(); ky++) {
+                    int iy = g.inRow(oy, ky);
+                    if (iy < 0 || iy >= g.inH()) {
+                        continue;
+                    }
+                    for (int kx = 0; kx < g.kw(); kx++) {
+                        tapW[nt] = (ky * g.kw() + kx) * c;
+                        tapX[nt] = ((n * g.inH() + iy) * g.inW() + g.inCol(oxA, kx)) * c;
+                        nt++;
+                    }
+                }
+                int pixStep = g.strideW() * c;
+                for (int ox = 0; ox < g.outW(); ) {
+                    if (ox >= oxA && ox + 4 <= oxB) {
+                        int shift = (ox - oxA) * pixStep;
+                        int o = outRow + ox * c;
+                        for (int ch = 0; ch < cv; ch += L) {
+                            FloatVector a0 = FloatVector.zero(S);
+                            FloatVector a1 = a0;
+                            FloatVector a2 = a0;
+                            FloatVector a3 = a0;
+                            for (int k = 0; k < nt; k++) {
+                                FloatVector wv = FloatVector.fromArray(S, w, tapW[k] + ch);
+                                int xi = tapX[k] + shift + ch;
+                                a0 = FloatVector.fromArray(S, xe, xi).fma(wv, a0);
+                                a1 = FloatVector.fromArray(S, xe, xi + pixStep).fma(wv, a1);
+                                a2 = FloatVector.fromArray(S, xe, xi + 2 * pixStep).fma(wv, a2);
+                                a3 = FloatVector.fromArray(S, xe, xi + 3 * pixStep).fma(wv, a3);
+                            }
+                            addTo(out, o + ch, a0);
+                            addTo(out, o + c + ch, a1);
+                            addTo(out, o + 2 * c + ch, a2);
+                            addTo(out, o + 3 * c + ch, a3);
+                        }
+                        for (int p = 0; p < 4; p++) {
+                            for (int ch = cv; ch < c; ch++) {
+                                float s = 0f;
+                                for (int k = 0; k < nt; k++) {
+                                    s += xe[tapX[k] + shift + p * pixStep + ch] * w[tapW[k] + ch];
+                                }
+                                out[o + p * c + ch] += s;
+                            }
+                        }
+                        ox += 4;
+                    } else {
+                        depthwisePixel(xe, w, c, g, n, oy, ox, out, outRow + ox * c);
+                        ox++;
+                    }
+                }
+            }
+        });
+    }
+
+    /** One output pixel with any taps outside the image skipped. */
+    private static void depthwisePixel(float[] xe, float[] w, int c, WindowGeometry g, int n, int oy, int ox,
+                                       float[] out, int o) {
+        int cv = c - c % L;
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int iy = g.inRow(oy, ky);
+            if (iy < 0 || iy >= g.inH()) {
+                continue;
+            }
+            for (int kx = 0; kx < g.kw(); kx++) {
+                int ix = g.inCol(ox, kx);
+                if (ix < 0 || ix >= g.inW()) {
+                    continue;
+                }
+                int xi = ((n * g.inH() + iy) * g.inW() + ix) * c;
+                int wi = (ky * g.kw() + kx) * c;
+                int ch = 0;
+                for (; ch < cv; ch += L) {
+                    FloatVector.fromArray(S, xe, xi + ch)
+                            .fma(FloatVector.fromArray(S, w, wi + ch), FloatVector.fromArray(S, out, o + ch))
+                            .intoArray(out, o + ch);
+                }
+                for (; ch < c; ch++) {
+                    out[o + ch] += xe[xi + ch] * w[wi + ch];
+                }
+            }
+        }
+    }
+
+    @Override
+    public void depthwiseConv2dInputGrad(float[] dy, float[] w, int mult, WindowGeometry g, float[] dx) {
+        final int cin = g.channels();
+        final int c = cin * mult;
+        final int pixels = g.batch() * g.inH() * g.inW();
+        // with mult > 1 the gradient of the expanded input is summed over each channel's copies
+        final float[] dxe = mult == 1 ? dx : new float[pixels * c];
+        final int cv = c - c % L;
+        Parallel.forRange(g.batch() * g.inH(), 1, (from, to) -> {
+            int[] tapW = new int[g.kh() * g.kw()];
+            int[] tapY = new int[g.kh() * g.kw()];
+            for (int row = from; row < to; row++) {
+                int n = row / g.inH();
+                int iy = row % g.inH();
+                for (int ix = 0; ix < g.inW(); ix++) {
+                    int nt = 0;
+                    for (int ky = 0; ky < g.kh(); ky++) {
+                        int oy = g.outRowReading(iy, ky);
+                        if (oy < 0) {
+                            continue;
+                        }
+                        for (int kx = 0; kx < g.kw(); kx++) {
+                            int ox = g.outColReading(ix, kx);
+                            if (ox < 0) {
+                                continue;
+                            }
+                            tapW[nt] = (ky * g.kw() + kx) * c;
+                            tapY[nt] = ((n * g.outH() + oy) * g.outW() + ox) * c;
+                            nt++;
+                        }
+                    }
+                    if (nt == 0) {
+                        continue;
+                    }
+                    int o = (row * g.inW() + ix) * c;
+                    int ch = 0;
+                    for (; ch < cv; ch += L) {
+                        FloatVector acc = FloatVector.zero(S);
+                        for (int k = 0; k < nt; k++) {
+                            acc = FloatVector.fromArray(S, dy, tapY[k] + ch)
+                                    .fma(FloatVector.fromArray(S, w, tapW[k] + ch), acc);
+                        }
+                        addTo(dxe, o + ch, acc);
+                    }
+                    for (; ch < c; ch++) {
+                        float s = 0f;
+                        for (int k = 0; k < nt; k++) {
+                            s += dy[tapY[k] + ch] * w[tapW[k] + ch];
+                        }
+                        dxe[o + ch] += s;
+                    }
+                }
+            }
+        });
+        if (mult > 1) {
+            Parallel.forRange(pixels, 256, (from, to) -> {
+                for (int px = from; px < to; px++) {
+                    for (int ci = 0; ci < cin; ci++) {
+                        float s = 0f;
+                        int e = (px * cin + ci) * mult;
+                        for (int m = 0; m < mult; m++) {
+                            s += dxe[e + m];
+                        }
+                        dx[px * cin + ci] += s;
+                    }
+                }
+            });
+        }
+    }
+
+    @Override
+    public void depthwiseConv2dKernelGrad(float[] x, float[] dy, int mult, WindowGeometry g, float[] dw) {
+        final int c = g.channels() * mult;
+        final float[] xe = expandChannels(x, g.batch() * g.inH() * g.inW(), g.channels(), mult);
+        final int taps = g.kh() * g.kw();
+        // tasks: (tap, block of 4 vectors of channels); the last block also takes the scalar rest
+        final int blockW = 4 * L;
+        final int blocks = Math.max(1, (c + blockW - 1) / blockW);
+        Parallel.forRange(taps * blocks, 1, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int tap = t / blocks;
+                int c0 = (t % blocks) * blockW;
+                int c1 = Math.min(c, c0 + blockW);
+                int ky = tap / g.kw();
+                int kx = tap % g.kw();
+                int oxLo = Math.min(g.outW(), Math.max(0, ceilDiv(g.padLeft() - kx * g.dilationW(), g.strideW())));
+                int oxHi = Math.max(oxLo, Math.min(g.outW(),
+                        Math.floorDiv(g.inW() - 1 + g.padLeft() - kx * g.dilationW(), g.strideW()) + 1));
+                int xStep = g.strideW() * c;
+                int wo = tap * c;
+                int ch = c0;
+                for (; ch + L <= c1; ch += L) {
+                    for (int n = 0; n < g.batch(); n++) {
+                        for (int oy = 0; oy < g.outH(); oy++) {
+                            int iy = g.inRow(oy, ky);
+                            if (iy < 0 || iy >= g.inH() || oxHi <= oxLo) {
+                                continue;
+                            }
+                            int xi = ((n * g.inH() + iy) * g.inW() + g.inCol(oxLo, kx)) * c + ch;
+                            int yi = ((n * g.outH() + oy) * g.outW() + oxLo) * c + ch;
+                            // vectors live in this one loop only (C2 on JDK 17 boxes them across nested loops)
+                            FloatVector acc0 = FloatVector.zero(S);
+                            FloatVector acc1 = acc0;
+                            int ox = oxLo;
+                            for (; ox + 1 < oxHi; ox += 2, xi += 2 * xStep, yi += 2 * c) {
+                                acc0 = FloatVector.fromArray(S, xe, xi).fma(FloatVector.fromArray(S, dy, yi), acc0);
+                                acc1 = FloatVector.fromArray(S, xe, xi + xStep)
+                                        .fma(FloatVector.fromArray(S, dy, yi + c), acc1);
+                            }
+                            if (ox < oxHi) {
+                                acc0 = FloatVector.fromArray(S, xe, xi).fma(FloatVector.fromArray(S, dy, yi), acc0);
+                            }
+                            addTo(dw, wo + ch, acc0, acc1);
+                        }
+                    }
+                }
+                for (; ch < c1; ch++) {
+                    float s = 0f;
+                    for (int n = 0; n < g.batch(); n++) {
+                        for (int oy = 0; oy < g.outH(); oy++) {
+                            int iy = g.inRow(oy, ky);
+                            if (iy < 0 || iy >= g.inH()) {
+                                continue;
+                            }
+                            int xi = ((n * g.inH() + iy) * g.inW() + g.inCol(oxLo, kx)) * c + ch;
+                            int yi = ((n * g.outH() + oy) * g.outW() + oxLo) * c + ch;
+                            for (int ox = oxLo; ox < oxHi; ox++, xi += xStep, yi += c) {
+                                s += xe[xi] * dy[yi];
+                            }
+                        }
+                    }
+                    dw[wo + ch] += s;
+                }
+            }
+        });
+    }
+
+    // ================================================================================================
+    // matrix products
+    // ================================================================================================
+
+    @Override
+    public void matmul(float[] a, float[] b, float[] c, int m, int k, int n) {
+        // rows of c are rows of a (stride k, reduction contiguous), b rows have stride n
+        gemm(a, k, 1, b, n, c, m, n, k);
+    }
+
+    @Override
+    public void matmulTransA(float[] a, float[] b, float[] c, int m, int k, int n) {
+        // c[p, j] += sum_i a[i, p] * b[i, j]: rows of c are columns of a (stride 1), reduction steps k
+        gemm(a, 1, k, b, n, c, k, n, m);
+    }
+
+    /**
+     * c[rows x cols] += sum over r &lt; depth of a[i*aPix + r*aR] * b[r*bR + j]: tasks are (column group,
+     * tile of {@link #P} rows), column group outermost so one thread's chunk reuses the panel of b.
+     */
+    private static void gemm(float[] a, int aPix, int aR, float[] b, int bR, float[] c, int rows, int cols,
+                             int depth) {
+        if (rows == 0 || cols == 0 || depth == 0) {
+            return;
+        }
+        if (rows < P) {
+            gemv(a, aPix, aR, b, bR, c, rows, cols, depth);
+            return;
+        }
+        final int rowTiles = (rows + P - 1) / P;
+        final int gw = groupWidth(cols, rowTiles, depth);
+        final int groups = (cols + gw - 1) / gw;
+        final float[] bp = pack(b, depth, cols, bR);
+        Parallel.forRange(rowTiles * groups, 1, (from, to) -> {
+            Segs sg = new Segs(1);
+            sg.reset(aR, NB);
+            sg.add(0, 0, depth);
+            for (int t = from; t < to; t++) {
+                int colFrom = (t / rowTiles) * gw;
+                int colTo = Math.min(cols, colFrom + gw);
+                int i0 = (t % rowTiles) * P;
+                int cnt = Math.min(P, rows - i0);
+                tilePacked(cnt, a, aPix, bp, depth, sg, 0, 1, i0 * aPix, c, i0 * cols, cols, colFrom, colTo);
+            }
+        });
+    }
+
+    /**
+     * Fewer rows than a tile (a batch-1 Dense layer): stream b row by row, four rows at a time,
+     * into a chunk of c that stays in L1; threads take chunks of columns.
+     */
+    private static void gemv(float[] a, int aPix, int aR, float[] b, int bR, float[] c, int rows, int cols,
+                             int depth) {
+        final int chunk = Math.max(L, Math.min(2048, roundUpTo(Math.max(1, cols / (4 * Parallel.threads())), L)));
+        final int chunks = (cols + chunk - 1) / chunk;
+        Parallel.forRange(chunks, 1, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int j0 = t * chunk;
+                int j1 = Math.min(cols, j0 + chunk);
+                int jv = j0 + (j1 - j0) / L * L;
+                for (int i = 0; i < rows; i++) {
+                    int ci = i * cols;
+                    int ai = i * aPix;
+                    int r = 0;
+                    for (; r + 4 <= depth; r += 4) {
+                        float f0 = a[ai + r * aR];
+                        float f1 = a[ai + (r + 1) * aR];
+                        float f2 = a[ai + (r + 2) * aR];
+                        float f3 = a[ai + (r + 3) * aR];
+                        FloatVector x0 = FloatVector.broadcast(S, f0);
+                        FloatVector x1 = FloatVector.broadcast(S, f1);
+                        FloatVector x2 = FloatVector.broadcast(S, f2);
+                        FloatVector x3 = FloatVector.broadcast(S, f3);
+                        int b0 = r * bR;
+                        int b1 = b0 + bR;
+                        int b2 = b1 + bR;
+                        int b3 = b2 + bR;
+                        for (int j = j0; j < jv; j += L) {
+                            FloatVector v = FloatVector.fromArray(S, c, ci + j);
+                            v = x0.fma(FloatVector.fromArray(S, b, b0 + j), v);
+                            v = x1.fma(FloatVector.fromArray(S, b, b1 + j), v);
+                            v = x2.fma(FloatVector.fromArray(S, b, b2 + j), v);
+                            v = x3.fma(FloatVector.fromArray(S, b, b3 + j), v);
+                            v.intoArray(c, ci + j);
+                        }
+                        for (int j = jv; j < j1; j++) {
+                            c[ci + j] += f0 * b[b0 + j] + f1 * b[b1 + j] + f2 * b[b2 + j] + f3 * b[b3 + j];
+                        }
+                    }
+                    for (; r < depth; r++) {
+                        float f = a[ai + r * aR];
+                        FloatVector x = FloatVector.broadcast(S, f);
+                        int b0 = r * bR;
+                        for (int j = j0; j < jv; j += L) {
+                            x.fma(FloatVector.fromArray(S, b, b0 + j), FloatVector.fromArray(S, c, ci + j))
+                                    .intoArray(c, ci + j);
+                        }
+                        for (int j = jv; j < j1; j++) {
+                            c[ci + j] += f * b[b0 + j];
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    private static int roundUpTo(int v, int m) {
+        return (v + m - 1) / m * m;
+    }
+
+    @Override
+    public void matmulTransB(float[] a, float[] b, float[] c, int m, int n, int k) {
+        // c[i, p] += dot(a row i, b row p): both rows contiguous, so dot products of 3x4 rows at a time
+        if (m == 0 || k == 0) {
+            return;
+        }
+        final int rowTiles = (m + 2) / 3;
+        final int wantedGroups = Math.max(1, (8 * Parallel.threads() + rowTiles - 1) / rowTiles);
+        final int pGroup = roundUp4(Math.max(1, (k + wantedGroups - 1) / wantedGroups));
+        final int groups = (k + pGroup - 1) / pGroup;
+        Parallel.forRange(rowTiles * groups, 1, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int p0 = (t / rowTiles) * pGroup;
+                int p1 = Math.min(k, p0 + pGroup);
+                int i0 = (t % rowTiles) * 3;
+                int rowsHere = Math.min(3, m - i0);
+                int p = p0;
+                if (rowsHere == 3) {
+                    for (; p + 4 <= p1; p += 4) {
+                        dot3x4(a, b, c, n, k, i0, p);
+                    }
+                }
+                for (int i = i0; i < i0 + rowsHere; i++) {
+                    int q = p;
+                    for (; q + 4 <= p1; q += 4) {
+                        dot1x4(a, b, c, n, k, i, q);
+                    }
+                    for (; q < p1; q++) {
+                        c[i * k + q] += dot(a, i * n, b, q * n, n);
+                    }
+                }
+            }
+        });
+    }
+
+    private static int roundUp4(int v) {
+        return (v + 3) / 4 * 4;
+    }
+
+    private static void dot3x4(float[] a, float[] b, float[] c, int n, int k, int i0, int p0) {
+        int a0 = i0 * n;
+        int a1 = a0 + n;
+        int a2 = a1 + n;
+        int b0 = p0 * n;
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        FloatVector s00 = FloatVector.zero(S);
+        FloatVector s01 = s00;
+        FloatVector s02 = s00;
+        FloatVector s03 = s00;
+        FloatVector s10 = s00;
+        FloatVector s11 = s00;
+        FloatVector s12 = s00;
+        FloatVector s13 = s00;
+        FloatVector s20 = s00;
+        FloatVector s21 = s00;
+        FloatVector s22 = s00;
+        FloatVector s23 = s00;
+        int nv = n - n % L;
+        for (int j = 0; j < nv; j += L) {
+            FloatVector y0 = FloatVector.fromArray(S, b, b0 + j);
+            FloatVector y1 = FloatVector.fromArray(S, b, b1 + j);
+            FloatVector y2 = FloatVector.fromArray(S, b, b2 + j);
+            FloatVector y3 = FloatVector.fromArray(S, b, b3 + j);
+            FloatVector x = FloatVector.fromArray(S, a, a0 + j);
+            s00 = x.fma(y0, s00);
+            s01 = x.fma(y1, s01);
+            s02 = x.fma(y2, s02);
+            s03 = x.fma(y3, s03);
+            x = FloatVector.fromArray(S, a, a1 + j);
+            s10 = x.fma(y0, s10);
+            s11 = x.fma(y1, s11);
+            s12 = x.fma(y2, s12);
+            s13 = x.fma(y3, s13);
+            x = FloatVector.fromArray(S, a, a2 + j);
+            s20 = x.fma(y0, s20);
+            s21 = x.fma(y1, s21);
+            s22 = x.fma(y2, s22);
+            s23 = x.fma(y3, s23);
+        }
+        int c0 = i0 * k + p0;
+        c[c0] += finish(s00, a, a0, b, b0, nv, n);
+        c[c0 + 1] += finish(s01, a, a0, b, b1, nv, n);
+        c[c0 + 2] += finish(s02, a, a0, b, b2, nv, n);
+        c[c0 + 3] += finish(s03, a, a0, b, b3, nv, n);
+        c[c0 + k] += finish(s10, a, a1, b, b0, nv, n);
+        c[c0 + k + 1] += finish(s11, a, a1, b, b1, nv, n);
+        c[c0 + k + 2] += finish(s12, a, a1, b, b2, nv, n);
+        c[c0 + k + 3] += finish(s13, a, a1, b, b3, nv, n);
+        c[c0 + 2 * k] += finish(s20, a, a2, b, b0, nv, n);
+        c[c0 + 2 * k + 1] += finish(s21, a, a2, b, b1, nv, n);
+        c[c0 + 2 * k + 2] += finish(s22, a, a2, b, b2, nv, n);
+        c[c0 + 2 * k + 3] += finish(s23, a, a2, b, b3, nv, n);
+    }
+
+    /** The lanes of a partial dot product plus the scalar rest [nv, n). */
+    private static float finish(FloatVector s, float[] a, int ao, float[] b, int bo, int nv, int n) {
+        float r = FloatVector.zero(S).add(s).reduceLanes(VectorOperators.ADD);
+        for (int j = nv; j < n; j++) {
+            r += a[ao + j] * b[bo + j];
+        }
+        return r;
+    }
+
+    private static void dot1x4(float[] a, float[] b, float[] c, int n, int k, int i, int p0) {
+        int a0 = i * n;
+        int b0 = p0 * n;
+        int b1 = b0 + n;
+        int b2 = b1 + n;
+        int b3 = b2 + n;
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        int nv = n - n % L;
+        for (int j = 0; j < nv; j += L) {
+            FloatVector x = FloatVector.fromArray(S, a, a0 + j);
+            s0 = x.fma(FloatVector.fromArray(S, b, b0 + j), s0);
+            s1 = x.fma(FloatVector.fromArray(S, b, b1 + j), s1);
+            s2 = x.fma(FloatVector.fromArray(S, b, b2 + j), s2);
+            s3 = x.fma(FloatVector.fromArray(S, b, b3 + j), s3);
+        }
+        float r0 = FloatVector.zero(S).add(s0).reduceLanes(VectorOperators.ADD);
+        float r1 = FloatVector.zero(S).add(s1).reduceLanes(VectorOperators.ADD);
+        float r2 = FloatVector.zero(S).add(s2).reduceLanes(VectorOperators.ADD);
+        float r3 = FloatVector.zero(S).add(s3).reduceLanes(VectorOperators.ADD);
+        for (int j = nv; j < n; j++) {
+            float x = a[a0 + j];
+            r0 += x * b[b0 + j];
+            r1 += x * b[b1 + j];
+            r2 += x * b[b2 + j];
+            r3 += x * b[b3 + j];
+        }
+        c[i * k + p0] += r0;
+        c[i * k + p0 + 1] += r1;
+        c[i * k + p0 + 2] += r2;
+        c[i * k + p0 + 3] += r3;
+    }
+
+    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = s0;
+        int j = 0;
+        for (; j + 2 * L <= n; j += 2 * L) {
+            s0 = FloatVector.fromArray(S, a, ao + j).fma(FloatVector.fromArray(S, b, bo + j), s0);
+            s1 = FloatVector.fromArray(S, a, ao + j + L).fma(FloatVector.fromArray(S, b, bo + j + L), s1);
+        }
+        for (; j + L <= n; j += L) {
+            s0 = FloatVector.fromArray(S, a, ao + j).fma(FloatVector.fromArray(S, b, bo + j), s0);
+        }
+        float s = FloatVector.zero(S).add(s0).add(s1).reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) {
+            s += a[ao + j] * b[bo + j];
+        }
+        return s;
+    }
+
+    /*
+     * c[off..off+L) += v. Written as load-then-add on purpose: after a loop, an accumulator is a
+     * phi whose static type is the abstract FloatVector, and on JDK 17 C2 cannot intrinsify a
+     * store or reduction called on it (it boxes the vectors instead, in the loop: 100x slower).
+     * A freshly loaded vector has an exact type, and lanewise ops cast their argument to it.
+     */
+    private static void addTo(float[] c, int off, FloatVector v) {
+        FloatVector.fromArray(S, c, off).add(v).intoArray(c, off);
+    }
+
+    private static void addTo(float[] c, int off, FloatVector v, FloatVector u) {
+        FloatVector.fromArray(S, c, off).add(v).add(u).intoArray(c, off);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return -Math.floorDiv(-a, b);
+    }
+}

@@ -1,0 +1,217 @@
+package io.gradcam4j.engine.kernels;
+
+import io.gradcam4j.engine.Padding;
+import io.gradcam4j.engine.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static io.gradcam4j.engine.TensorAssert.assertClose;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link VectorKernels} against {@link ScalarKernels} (the reference) on geometries chosen to
+ * reach every path: interior and edge register tiles, partial tiles at the end of a row, one
+ * vector and scalar tails (channel counts 1, 3, 5, 17, 33, 40, 70 are not multiples of 8 or 16),
+ * strides, dilation, same/valid padding, batch 2, depth multipliers 1 to 3. Destinations are
+ * prefilled, since every kernel adds into them.
+ */
+class VectorKernelsTest {
+    /** float sums in a different order: the difference is a few ulps of the largest magnitude. */
+    private static final double TOLERANCE = 1e-5;
+
+    private final Kernels vector = VectorKernels.INSTANCE;
+    private final Kernels scalar = ScalarKernels.INSTANCE;
+    private final Random random = new Random(7);
+
+    record Case(String name, int batch, int h, int w, int c, int kh, int kw, int sh, int sw, int dh, int dw,
+                Padding padding, int cout, int mult) {
+        WindowGeometry geometry() {
+            return WindowGeometry.of(new int[] {batch, h, w, c}, kh, kw, sh, sw, dh, dw, padding);
+        }
+
+        @Override
+        public String toString() {
+            return name + String.format(" [n%d %dx%dx%d k%dx%d s%dx%d d%dx%d %s -> %d, x%d]", batch, h, w, c, kh, kw,
+                    sh, sw, dh, dw, padding, cout, mult);
+        }
+    }
+
+    static Stream<Arguments> cases() {
+        List<Case> cases = new ArrayList<>();
+        // 3x3 same, the common layer, with channel counts around the vector widths
+        int[][] channels = {{1, 1}, {3, 5}, {5, 17}, {17, 33}, {33, 40}, {16, 64}, {40, 70}, {64, 32}, {8, 48}};
+        for (int[] ch : channels) {
+            cases.add(new Case("3x3 same 13x11", 1, 13, 11, ch[0], 3, 3, 1, 1, 1, 1, Padding.SAME, ch[1], 1));
+        }
+        cases.add(new Case("3x3 same 33x29 batch 2", 2, 33, 29, 5, 3, 3, 1, 1, 1, 1, Padding.SAME, 33, 2));
+        cases.add(new Case("3x3 valid 33x29", 1, 33, 29, 17, 3, 3, 1, 1, 1, 1, Padding.VALID, 17, 3));
+        cases.add(new Case("3x3 stride 2 same 13x11", 1, 13, 11, 3, 3, 3, 2, 2, 1, 1, Padding.SAME, 40, 1));
+        cases.add(new Case("3x3 stride 2 valid 33x29", 2, 33, 29, 17, 3, 3, 2, 2, 1, 1, Padding.VALID, 33, 2));
+        cases.add(new Case("3x2 stride 2 same 33x29 (asymmetric)", 2, 33, 29, 3, 3, 2, 2, 2, 1, 1, Padding.SAME, 5, 3));
+        cases.add(new Case("4x4 stride 2 same 13x12", 1, 13, 12, 33, 4, 4, 2, 2, 1, 1, Padding.SAME, 17, 2));
+        cases.add(new Case("3x3 dilation 2 same", 2, 13, 11, 17, 3, 3, 1, 1, 2, 2, Padding.SAME, 33, 1));
+        cases.add(new Case("5x3 dilation 2x1 valid", 1, 33, 29, 5, 5, 3, 1, 1, 2, 1, Padding.VALID, 17, 2));
+        cases.add(new Case("3x2 strides 2x1 valid", 2, 13, 11, 33, 3, 2, 2, 1, 1, 1, Padding.VALID, 40, 1));
+        cases.add(new Case("strides 1x3 same", 1, 13, 29, 5, 3, 3, 1, 3, 1, 1, Padding.SAME, 33, 3));
+        cases.add(new Case("7x7 stride 2 same (stem)", 1, 33, 29, 3, 7, 7, 2, 2, 1, 1, Padding.SAME, 17, 1));
+        cases.add(new Case("5x5 same, dilation 3", 1, 33, 29, 17, 5, 5, 1, 1, 3, 3, Padding.SAME, 5, 2));
+        cases.add(new Case("1x1", 1, 13, 11, 33, 1, 1, 1, 1, 1, 1, Padding.VALID, 70, 1));
+        cases.add(new Case("1x1 batch 2, 64 -> 96", 2, 7, 9, 64, 1, 1, 1, 1, 1, 1, Padding.SAME, 96, 1));
+        cases.add(new Case("1x1 stride 2", 2, 13, 11, 17, 1, 1, 2, 2, 1, 1, Padding.SAME, 33, 2));
+        cases.add(new Case("window larger than the input, same", 1, 2, 3, 17, 5, 5, 1, 1, 1, 1, Padding.SAME, 33, 2));
+        cases.add(new Case("single pixel", 1, 1, 1, 33, 3, 3, 1, 1, 1, 1, Padding.SAME, 17, 1));
+        cases.add(new Case("wide 3x3 same, 32 -> 64", 1, 5, 40, 32, 3, 3, 1, 1, 1, 1, Padding.SAME, 64, 1));
+        return cases.stream().map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void conv2d(Case k) {
+        WindowGeometry g = k.geometry();
+        float[] x = rand(k.batch() * k.h() * k.w() * k.c());
+        float[] w = rand(k.kh() * k.kw() * k.c() * k.cout());
+        float[] out = rand(k.batch() * g.outH() * g.outW() * k.cout());
+        float[] expected = out.clone();
+        scalar.conv2d(x, w, k.cout(), g, expected);
+        vector.conv2d(x, w, k.cout(), g, out);
+        compare(expected, out, "conv2d " + k);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void conv2dInputGrad(Case k) {
+        WindowGeometry g = k.geometry();
+        float[] dy = rand(k.batch() * g.outH() * g.outW() * k.cout());
+        float[] w = rand(k.kh() * k.kw() * k.c() * k.cout());
+        float[] dx = rand(k.batch() * k.h() * k.w() * k.c());
+        float[] expected = dx.clone();
+        scalar.conv2dInputGrad(dy, w, k.cout(), g, expected);
+        vector.conv2dInputGrad(dy, w, k.cout(), g, dx);
+        compare(expected, dx, "conv2dInputGrad " + k);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void conv2dKernelGrad(Case k) {
+        WindowGeometry g = k.geometry();
+        float[] x = rand(k.batch() * k.h() * k.w() * k.c());
+        float[] dy = rand(k.batch() * g.outH() * g.outW() * k.cout());
+        float[] dw = rand(k.kh() * k.kw() * k.c() * k.cout());
+        float[] expected = dw.clone();
+        scalar.conv2dKernelGrad(x, dy, k.cout(), g, expected);
+        vector.conv2dKernelGrad(x, dy, k.cout(), g, dw);
+        compare(expected, dw, "conv2dKernelGrad " + k);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void depthwiseConv2d(Case k) {
+        WindowGeometry g = k.geometry();
+        int mult = k.mult();
+        float[] x = rand(k.batch() * k.h() * k.w() * k.c());
+        float[] w = rand(k.kh() * k.kw() * k.c() * mult);
+        float[] out = rand(k.batch() * g.outH() * g.outW() * k.c() * mult);
+        float[] expected = out.clone();
+        scalar.depthwiseConv2d(x, w, mult, g, expected);
+        vector.depthwiseConv2d(x, w, mult, g, out);
+        compare(expected, out, "depthwiseConv2d " + k);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void depthwiseConv2dInputGrad(Case k) {
+        WindowGeometry g = k.geometry();
+        int mult = k.mult();
+        float[] dy = rand(k.batch() * g.outH() * g.outW() * k.c() * mult);
+        float[] w = rand(k.kh() * k.kw() * k.c() * mult);
+        float[] dx = rand(k.batch() * k.h() * k.w() * k.c());
+        float[] expected = dx.clone();
+        scalar.depthwiseConv2dInputGrad(dy, w, mult, g, expected);
+        vector.depthwiseConv2dInputGrad(dy, w, mult, g, dx);
+        compare(expected, dx, "depthwiseConv2dInputGrad " + k);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void depthwiseConv2dKernelGrad(Case k) {
+        WindowGeometry g = k.geometry();
+        int mult = k.mult();
+        float[] x = rand(k.batch() * k.h() * k.w() * k.c());
+        float[] dy = rand(k.batch() * g.outH() * g.outW() * k.c() * mult);
+        float[] dw = rand(k.kh() * k.kw() * k.c() * mult);
+        float[] expected = dw.clone();
+        scalar.depthwiseConv2dKernelGrad(x, dy, mult, g, expected);
+        vector.depthwiseConv2dKernelGrad(x, dy, mult, g, dw);
+        compare(expected, dw, "depthwiseConv2dKernelGrad " + k);
+    }
+
+    /** (m, k, n) with m = 1 (batch-1 Dense), partial row tiles, and column counts around 8, 16, 32, 64. */
+    static Stream<Arguments> matrixSizes() {
+        return Stream.of(
+                Arguments.of(1, 1, 1), Arguments.of(1, 17, 9), Arguments.of(1, 50, 1000), Arguments.of(1, 300, 70),
+                Arguments.of(3, 5, 7), Arguments.of(6, 64, 64), Arguments.of(7, 33, 17), Arguments.of(8, 64, 33),
+                Arguments.of(13, 100, 1), Arguments.of(2, 300, 129), Arguments.of(37, 3, 70),
+                Arguments.of(50, 257, 96), Arguments.of(12, 40, 16), Arguments.of(5, 1, 48));
+    }
+
+    @ParameterizedTest(name = "m={0} k={1} n={2}")
+    @MethodSource("matrixSizes")
+    void matmul(int m, int k, int n) {
+        float[] a = rand(m * k);
+        float[] b = rand(k * n);
+        float[] c = rand(m * n);
+        float[] expected = c.clone();
+        scalar.matmul(a, b, expected, m, k, n);
+        vector.matmul(a, b, c, m, k, n);
+        compare(expected, c, "matmul");
+    }
+
+    @ParameterizedTest(name = "m={0} n={1} k={2}")
+    @MethodSource("matrixSizes")
+    void matmulTransB(int m, int n, int k) {
+        float[] a = rand(m * n);
+        float[] b = rand(k * n);
+        float[] c = rand(m * k);
+        float[] expected = c.clone();
+        scalar.matmulTransB(a, b, expected, m, n, k);
+        vector.matmulTransB(a, b, c, m, n, k);
+        compare(expected, c, "matmulTransB");
+    }
+
+    @ParameterizedTest(name = "m={0} k={1} n={2}")
+    @MethodSource("matrixSizes")
+    void matmulTransA(int m, int k, int n) {
+        float[] a = rand(m * k);
+        float[] b = rand(m * n);
+        float[] c = rand(k * n);
+        float[] expected = c.clone();
+        scalar.matmulTransA(a, b, expected, m, k, n);
+        vector.matmulTransA(a, b, c, m, k, n);
+        compare(expected, c, "matmulTransA");
+    }
+
+    @Test
+    void reportsItsWidth() {
+        assertTrue(vector.name().startsWith("vector ("), vector.name());
+        assertTrue(vector.name().contains(VectorKernels.lanes() + " lanes"), vector.name());
+    }
+
+    private float[] rand(int size) {
+        float[] v = new float[size];
+        for (int i = 0; i < size; i++) {
+            v[i] = 2f * random.nextFloat() - 1f;
+        }
+        return v;
+    }
+
+    private static void compare(float[] expected, float[] actual, String what) {
+        assertClose(Tensor.of(expected, expected.length), Tensor.of(actual, actual.length), TOLERANCE, what);
+    }
+}
