@@ -85,19 +85,27 @@ public final class KerasH5File {
      *     {@link CorruptModelFileException} when the file is damaged
      */
     public static KerasModel loadModel(Path file) throws IOException {
+        return loadModel(file, Map.of());
+    }
+
+    /**
+     * As {@link #loadModel(Path)}, with Java implementations for the model's {@code Lambda} layers,
+     * by layer name (their Python code is never run; without one a Lambda layer is refused).
+     */
+    public static KerasModel loadModel(Path file, Map<String, io.gradcam4j.engine.Op> lambdas) throws IOException {
         String name = file.toString();
         long size = Files.size(file);
         if (size == 0) {
             throw new CorruptModelFileException(name, null, "the file is empty (0 bytes), not an HDF5 file");
         }
         if (size > MAX_MAPPED) {
-            return readLarge(file, name, size);
+            return readLarge(file, name, size, lambdas);
         }
         ByteBuffer buffer;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             buffer = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
         }
-        return read(buffer, name);
+        return read(buffer, name, r -> r.model(lambdas));
     }
 
     /** The model in {@code bytes}, the contents of an {@code .h5} file; {@code name} is used in messages. */
@@ -109,7 +117,7 @@ public final class KerasH5File {
     }
 
     private static KerasModel read(ByteBuffer buffer, String name) {
-        return read(buffer, name, Reader::model);
+        return read(buffer, name, r -> r.model(Map.of()));
     }
 
     /**
@@ -149,7 +157,8 @@ public final class KerasH5File {
     }
 
     /** Files over 2 GiB cannot be one buffer: jhdf reads them through its file channel. */
-    private static KerasModel readLarge(Path file, String name, long size) throws IOException {
+    private static KerasModel readLarge(Path file, String name, long size, Map<String, io.gradcam4j.engine.Op> lambdas)
+            throws IOException {
         ByteBuffer head = ByteBuffer.allocate(8);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long base = -1;
@@ -167,7 +176,7 @@ public final class KerasH5File {
             }
             HdfFile hdf = open(name, base, () -> new HdfFile(file));
             try (hdf) {
-                return new Reader(hdf, name, size).model();
+                return new Reader(hdf, name, size).model(lambdas);
             }
         }
     }
@@ -244,7 +253,7 @@ public final class KerasH5File {
             this.fileSize = fileSize;
         }
 
-        KerasModel model() {
+        KerasModel model(Map<String, io.gradcam4j.engine.Op> lambdas) {
             checkNotTruncated();
             KerasOrigin origin = new KerasOrigin(stringAttribute(hdf, "/", "keras_version"),
                     stringAttribute(hdf, "/", "backend"));
@@ -262,7 +271,9 @@ public final class KerasH5File {
             JsonNode modelConfig = parseJson(config);
             Group weights = modelWeights();
             try {
-                return new ModelConfigReader(new KerasLayers(origin), layer -> weightsOf(weights, layer))
+                KerasLayers layers = new KerasLayers(origin);
+                lambdas.forEach(layers::withLambda);
+                return new ModelConfigReader(layers, layer -> weightsOf(weights, layer))
                         .readModel(modelConfig);
             } catch (CorruptModelFileException e) {
                 throw e;

@@ -51,6 +51,18 @@ class KerasCorpusTest {
                 && e.getMessage().contains("carnd_behavioral_cloning.h5"), e.getMessage());
     }
 
+    /** The user supplies the Lambda's meaning in Java (here the usual x / 127.5 - 1); nothing Python runs. */
+    @Test
+    void aLambdaLayerRunsTheJavaOpTheUserRegistered() throws IOException {
+        Path file = corpus("models", "carnd_behavioral_cloning.h5");
+        KerasModel model = KerasH5File.loadModel(file, java.util.Map.of("lambda_1",
+                new io.gradcam4j.engine.ops.Rescaling(new float[] {1f / 127.5f}, new float[] {-1f})));
+        int[] in = model.inputShape();
+        float[] out = model.graph().predict(Tensor.zeros(1, in[0], in[1], in[2])).data();
+        assertEquals(1, out.length, "a steering angle");
+        assertTrue(Float.isFinite(out[0]));
+    }
+
     @Test
     void flatFunctionalAndSequentialFilesOfSeveralKerasVersionsLoad() throws IOException {
         // 2.15 Sequential with BN, 2.0.5 functional residual separable blocks, 3.8 legacy h5, 2.1.3 SeparableConv2D
