@@ -95,7 +95,7 @@ public final class FunctionalBuilder {
 
     public LayerOutput batchNorm(String name, LayerOutput x) {
         ObjectNode c = config(name);
-        c.putArray("axis").add(-1);
+        c.putArray("axis").add(x.shape().length);   // Keras 2.4+ writes the resolved axis: [3] for NHWC
         c.put("momentum", 0.99).put("epsilon", 0.001).put("center", true).put("scale", true);
         int[] ch = {x.channels()};
         return call("BatchNormalization", name, c, List.of(new WeightSpec("gamma", ch), new WeightSpec("beta", ch),
