@@ -123,10 +123,7 @@ final class ExplainCommand implements Callable<Integer> {
         BufferedImage original = null;
         Tensor x;
         if (npyInput != null) {
-            x = Npy.read(input);
-            if (x.rank() == 3) {
-                x = x.reshape(1, x.dim(0), x.dim(1), x.dim(2));
-            }
+            x = ImageInputs.batched(Npy.read(input));
         } else {
             ImageLoader.LoadedImage img = ImageLoader.load(input, model.imageOptions());
             original = img.original();

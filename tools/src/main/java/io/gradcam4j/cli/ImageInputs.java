@@ -32,6 +32,11 @@ final class ImageInputs {
         return Files.isRegularFile(p) && (n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png"));
     }
 
+    /** An .npy input as a batch of one: (H, W, C) becomes (1, H, W, C). */
+    static io.gradcam4j.engine.Tensor batched(io.gradcam4j.engine.Tensor x) {
+        return x.rank() == 3 ? x.reshape(1, x.dim(0), x.dim(1), x.dim(2)) : x;
+    }
+
     /** The file name without its extension. */
     static String stem(Path p) {
         String n = p.getFileName().toString();

@@ -54,7 +54,7 @@ final class PredictCommand implements Callable<Integer> {
         Map<Path, String> failures = new LinkedHashMap<>();
         for (Path input : inputs) {
             try {
-                Tensor x = npyInput != null ? batched(Npy.read(input))
+                Tensor x = npyInput != null ? ImageInputs.batched(Npy.read(input))
                         : model.preprocess(ImageLoader.load(input, model.imageOptions()).pixels());
                 float[] logits = logitsGraph.map(g -> g.predict(x).data()).orElse(null);
                 float[] probabilities = graph.predict(x).data();
@@ -77,9 +77,5 @@ final class PredictCommand implements Callable<Integer> {
         }
         failures.forEach((p, m) -> System.err.println(p + ": " + m));
         return failures.isEmpty() ? 0 : 1;
-    }
-
-    static Tensor batched(Tensor x) {
-        return x.rank() == 3 ? x.reshape(1, x.dim(0), x.dim(1), x.dim(2)) : x;
     }
 }
