@@ -23,6 +23,9 @@ import java.util.List;
  * {@code weight_names} attribute, which Keras's loader reads as an empty list.
  */
 public final class KerasH5Writer {
+    /** The dataset that stands in a layer group without weights (see {@link #writeLayer}). */
+    static final String NO_WEIGHTS_MARKER = "gradcam4j_no_weights";
+
     /** The Keras release whose h5 layout this writes. */
     public static final String KERAS_VERSION = "2.15.0";
 
@@ -51,7 +54,20 @@ public final class KerasH5Writer {
                 writeLayer(weights.putGroup(name), name, paramsOf(model, name));
             }
         }
+        try {
+            KerasH5File.loadModel(tmp);
+        } catch (KerasFormatException e) {
+            Files.deleteIfExists(tmp);
+            throw new IOException("writing " + file + " produced a file that does not read back (" + e.getMessage()
+                    + "); nothing was written", e);
+        }
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try {
+            // a temp file is created owner-only; a saved model is an ordinary file
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep the default permissions
+        }
     }
 
     private static List<Param> paramsOf(KerasModel model, String layer) {
@@ -65,6 +81,12 @@ public final class KerasH5Writer {
 
     private static void writeLayer(WritableGroup group, String layer, List<Param> params) {
         if (params.isEmpty()) {
+            // jHDF (0.10, 0.11) writes its version marker at the position of its last sequential
+            // write, which is inside the file when a layer group without datasets is written last:
+            // that group's header is overwritten. A one-value dataset in every such group (not named
+            // in weight_names, so Keras and TF.js ignore it) keeps datasets last. save() reads the
+            // file back to be sure.
+            group.putDataset(NO_WEIGHTS_MARKER, new float[] {0f});
             return;
         }
         String[] weightNames = new String[params.size()];
