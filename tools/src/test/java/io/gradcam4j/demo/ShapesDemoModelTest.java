@@ -24,7 +24,7 @@ class ShapesDemoModelTest {
     private static final String FOLDER = "/io/gradcam4j/demo/";
     /** Far past the held-out images TrainDemo evaluates and picks demo pictures from. */
     private static final int FIRST_FRESH_TEST_INDEX = 1_000_000;
-    /** 500 images: the standard error of a rate near 0.93 is about 0.011, and it takes about a second. */
+    /** 500 images: the standard error of a rate near 0.98 is about 0.006, and it takes about a second. */
     private static final int SAMPLES = 500;
 
     private static JsonNode info() throws Exception {
@@ -55,8 +55,8 @@ class ShapesDemoModelTest {
         PointingGame.Result r = PointingGame.evaluate(graph, info.path("gradcam_layer").asText(), data,
                 ShapesDataset.Split.TEST, FIRST_FRESH_TEST_INDEX, SAMPLES);
         System.out.println("committed demo model on " + SAMPLES + " fresh held-out images: " + r);
-        assertTrue(r.accuracy() >= 0.9, "accuracy " + r);
-        assertTrue(r.boxHits() >= 0.9, "pointing game " + r);
+        assertTrue(r.accuracy() >= 0.95, "accuracy " + r);
+        assertTrue(r.boxHits() >= 0.95, "pointing game " + r);
     }
 
     @Test
