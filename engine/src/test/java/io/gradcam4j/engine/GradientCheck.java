@@ -35,12 +35,12 @@ public final class GradientCheck {
         this.random = new Random(seed);
     }
 
-    public static void check(Op op, Tensor... inputs) {
+    public static void assertMatchesFiniteDifferences(Op op, Tensor... inputs) {
         new GradientCheck(op, inputs, () -> Mode.INFERENCE, 42).run();
     }
 
     /** For ops whose training forward is random: the supplier must return the same mode each time. */
-    public static void check(Op op, Supplier<Mode> mode, Tensor... inputs) {
+    public static void assertMatchesFiniteDifferences(Op op, Supplier<Mode> mode, Tensor... inputs) {
         new GradientCheck(op, inputs, mode, 42).run();
     }
 

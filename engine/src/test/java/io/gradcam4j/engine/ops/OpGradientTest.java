@@ -49,12 +49,12 @@ class OpGradientTest {
     }
 
     private void add(String name, Op op, Tensor... inputs) {
-        tests.add(dynamicTest(name, () -> GradientCheck.check(op, inputs)));
+        tests.add(dynamicTest(name, () -> GradientCheck.assertMatchesFiniteDifferences(op, inputs)));
     }
 
     private void addTraining(String name, Op op, Tensor... inputs) {
         Supplier<Mode> sameMaskEachTime = () -> Mode.training(123);
-        tests.add(dynamicTest(name, () -> GradientCheck.check(op, sameMaskEachTime, inputs)));
+        tests.add(dynamicTest(name, () -> GradientCheck.assertMatchesFiniteDifferences(op, sameMaskEachTime, inputs)));
     }
 
     @TestFactory
