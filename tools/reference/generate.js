@@ -19,6 +19,9 @@ console.log = () => {};
 const tf = require('@tensorflow/tfjs');
 console.log = origLog;
 
+// Helpers shared with corpus.js, applications.js and saved.js.
+const { size, npyBytes, stringify, maxAbs, maxAbsDiff, samePad } = require('./common');
+
 const OUT = path.resolve(__dirname, '..', '..', 'testdata');
 const OWNED_DIRS = ['layers', 'losses', 'graphs'];
 
@@ -60,27 +63,9 @@ class Rng {
   int(n) { return Math.floor(this.next() * n); }
 }
 
-function size(shape) { return shape.reduce((a, b) => a * b, 1); }
-
 // ---------------------------------------------------------------------------------------------
 // .npy v1.0 writer (<f4, C order).
 // ---------------------------------------------------------------------------------------------
-function npyBytes(shape, data) {
-  if (data.length !== size(shape)) throw new Error(`npy: ${data.length} values for shape ${shape}`);
-  const shp = shape.length === 0 ? '()' : shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': ${shp}, }`;
-  const total = 10 + header.length + 1;
-  const pad = (64 - (total % 64)) % 64;
-  header = header + ' '.repeat(pad) + '\n';
-  const buf = Buffer.alloc(10 + header.length + 4 * data.length);
-  buf.write('\x93NUMPY', 0, 'latin1');
-  buf[6] = 1; buf[7] = 0;
-  buf.writeUInt16LE(header.length, 8);
-  buf.write(header, 10, 'latin1');
-  const f = data instanceof Float32Array ? data : Float32Array.from(data);
-  Buffer.from(f.buffer, f.byteOffset, f.byteLength).copy(buf, 10 + header.length);
-  return buf;
-}
 
 let bytesWritten = 0;
 function writeFile(file, content) {
@@ -88,36 +73,17 @@ function writeFile(file, content) {
   fs.writeFileSync(file, content);
   bytesWritten += Buffer.byteLength(content);
 }
+function writeJson(file, obj) { writeFile(file, stringify(obj) + '\n'); }   // counted in bytesWritten
 function writeNpy(dir, name, shape, data) {
   writeFile(path.join(dir, name), npyBytes(shape, data));
   return name;
 }
 // JSON with 1-space indentation, arrays of numbers/strings/null kept on one line.
-function stringify(v, ind = '') {
-  if (Array.isArray(v)) {
-    if (v.every((e) => e === null || typeof e !== 'object')) return '[' + v.map((e) => JSON.stringify(e)).join(', ') + ']';
-    if (v.length === 0) return '[]';
-    return '[\n' + v.map((e) => ind + ' ' + stringify(e, ind + ' ')).join(',\n') + '\n' + ind + ']';
-  }
-  if (v !== null && typeof v === 'object') {
-    const keys = Object.keys(v).filter((k) => v[k] !== undefined);
-    if (keys.length === 0) return '{}';
-    return '{\n' + keys.map((k) => ind + ' ' + JSON.stringify(k) + ': ' + stringify(v[k], ind + ' ')).join(',\n') + '\n' + ind + '}';
-  }
-  return JSON.stringify(v);
-}
-function writeJson(file, obj) { writeFile(file, stringify(obj) + '\n'); }
-
 // ---------------------------------------------------------------------------------------------
 // Small numeric helpers (double precision on the JS side).
 // ---------------------------------------------------------------------------------------------
 function dot(a, b) { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s; }
 function norm(a) { return Math.sqrt(dot(a, a)); }
-function maxAbs(a) { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i])); return m; }
-function maxAbsDiff(a, b) {
-  if (a.length !== b.length) return Infinity;
-  let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i])); return m;
-}
 function relDiff(a, b) { return maxAbsDiff(a, b) / Math.max(maxAbs(b), 1e-6); }
 function sameShape(a, b) { return a.length === b.length && a.every((v, i) => v === b[i]); }
 
@@ -175,11 +141,6 @@ K.depthwise = (x, kernel, bias, { strides, padding, dilation, activation }) => {
 };
 
 // TF 'same' padding amounts for one spatial axis.
-function samePad(n, k, s) {
-  const out = Math.ceil(n / s);
-  const total = Math.max((out - 1) * s + k - n, 0);
-  return [Math.floor(total / 2), total - Math.floor(total / 2)];
-}
 
 // Sum pooling = zero-pad (TF same convention) + valid avgPool * window size. Its gradient is exact.
 K.sumPool = (x, pool, strides, padding) => {
