@@ -60,7 +60,8 @@ public abstract class BaseCam {
                     + "; a class activation map needs a 4-D (1, H, W, C) output");
         }
         Tensor out = rec.output();
-        Step finalActivation = logitsGraph.isPresent() ? finalOp(model).forward(new Tensor[] {out}, Mode.INFERENCE)
+        Step finalActivation = logitsGraph.isPresent() ? model.finalActivation().orElseThrow()
+                .forward(new Tensor[] {out}, Mode.INFERENCE)
                 : null;
         float[] probabilities = (finalActivation != null ? finalActivation.output() : out).data().clone();
         float[] logits = finalActivation != null ? out.data().clone() : null;
@@ -113,15 +114,6 @@ public abstract class BaseCam {
             }
         }
         return new ClassMap(c, score, Tensor.of(cam, h, w), max, Tensor.of(normalized, h, w), status);
-    }
-
-    /** The model's final softmax or sigmoid (the output op, or the last op of its chain). */
-    private static io.gradcam4j.engine.Op finalOp(Graph model) {
-        io.gradcam4j.engine.Op op = model.output().op();
-        if (op instanceof io.gradcam4j.engine.ops.Chain chain) {
-            op = chain.ops().get(chain.ops().size() - 1);
-        }
-        return op;
     }
 
     static int argmax(float[] v) {

@@ -56,8 +56,10 @@ final class PredictCommand implements Callable<Integer> {
             try {
                 Tensor x = npyInput != null ? ImageInputs.batched(Npy.read(input))
                         : model.preprocess(ImageLoader.load(input, model.imageOptions()).pixels());
-                float[] logits = logitsGraph.map(g -> g.predict(x).data()).orElse(null);
-                float[] probabilities = graph.predict(x).data();
+                // one forward pass: to the logits, then the model's own final activation
+                Tensor out = logitsGraph.orElse(graph).predict(x);
+                float[] logits = logitsGraph.isPresent() ? out.data() : null;
+                float[] probabilities = graph.finalActivation().map(op -> op.apply(out)).orElse(out).data();
                 ObjectNode r = Reports.JSON.createObjectNode();
                 r.set("model", Reports.model(model));
                 r.put("image", input.toString());

@@ -142,6 +142,18 @@ public final class Graph {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The final softmax or sigmoid that {@link #withoutFinalActivation} removes (the output op, or
+     * the last op of its chain), to apply to the logits; empty when there is none.
+     */
+    public java.util.Optional<Op> finalActivation() {
+        Op op = output.op();
+        if (op instanceof io.gradcam4j.engine.ops.Chain chain) {
+            op = chain.ops().get(chain.ops().size() - 1);
+        }
+        return op != null && isSquashing(op) ? java.util.Optional.of(op) : java.util.Optional.empty();
+    }
+
     private static boolean isSquashing(Op op) {
         return op instanceof io.gradcam4j.engine.ops.Softmax || op instanceof io.gradcam4j.engine.ops.Sigmoid;
     }
