@@ -90,8 +90,8 @@ final class ExplainCommand implements Callable<Integer> {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("no images given (IMAGE... or --input X.npy)");
         }
-        info.printf("model %s, layer %s (%s), score %s%n", model.source(), target,
-                shape(model.model().outputShapes().get(target)), kind.name().toLowerCase(Locale.ROOT));
+        // The layer's shape comes with the first explanation: no extra forward pass just to print it.
+        info.printf("model %s, layer %s, score %s%n", model.source(), target, kind.name().toLowerCase(Locale.ROOT));
         ArrayNode reports = Reports.JSON.createArrayNode();
         Map<Path, String> failures = new LinkedHashMap<>();
         Progress bar = Progress.bar(System.err, inputs.size());
@@ -169,7 +169,7 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     private static void printSummary(PrintStream info, ObjectNode r) {
-        info.println(r.get("image").asText());
+        info.println(r.get("image").asText() + "  (layer output " + r.get("layer").get("shape") + ")");
         r.get("predictions").forEach(p -> info.printf("  %6.2f%%  %s (%d)%n", 100 * p.get("probability").asDouble(),
                 p.get("label").asText(), p.get("index").asInt()));
         r.get("targets").forEach(t -> info.printf("  explained %s (%d): score %.4g, %s -> %s%n", t.get("label").asText(),
@@ -183,16 +183,5 @@ final class ExplainCommand implements Callable<Integer> {
             case "probability" -> ScoreKind.PROBABILITY;
             default -> throw new IllegalArgumentException("--score must be logit or probability, not " + s);
         };
-    }
-
-    static String shape(int[] s) {
-        if (s == null) {
-            return "?";
-        }
-        StringBuilder b = new StringBuilder();
-        for (int i = 1; i < s.length; i++) {
-            b.append(i > 1 ? "x" : "").append(s[i]);
-        }
-        return b.toString();
     }
 }
