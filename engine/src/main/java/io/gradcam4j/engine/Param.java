@@ -8,6 +8,7 @@ public final class Param {
     private final String name;
     private final boolean trainable;
     private Tensor value;
+    private int version;
 
     public Param(String name, Tensor value, boolean trainable) {
         this.name = name;
@@ -31,6 +32,20 @@ public final class Param {
     public void set(Tensor newValue) {
         newValue.requireShape(value.shape(), "weight '" + name + "'");
         this.value = newValue;
+        version++;
+    }
+
+    /**
+     * Says that {@link #value()}'s data was changed in place (an optimizer step), so that values
+     * derived from it (weights folded for inference) are computed again.
+     */
+    public void markChanged() {
+        version++;
+    }
+
+    /** Counts changes: derived values remember the version they were computed from. */
+    public int version() {
+        return version;
     }
 
     @Override

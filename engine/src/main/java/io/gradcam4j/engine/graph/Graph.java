@@ -24,15 +24,26 @@ import java.util.stream.Collectors;
  * <p>{@link #predict} runs inference and frees each activation once its last consumer has run.
  * {@link #record} also keeps, for the nodes between the tapped nodes and the output only, the
  * closures that send a gradient back, so that a Grad-CAM costs one forward pass plus a backward
- * pass through the head.
+ * pass through the head. Both run inference on an {@link #inferencePlan} of the graph, with
+ * batch normalization and activations folded into the convolutions; training runs the nodes as
+ * they are.
  */
 public final class Graph {
     private final List<Node> inputs;
     private final Node output;
     private final List<Node> order;              // topological order of the ancestors of output
     private final Map<String, Node> byName;
+    /** Whether inference runs an {@link InferencePlan} of this graph instead of the graph itself. */
+    private final boolean fusing;
+    /** Inference plans by the node names they keep visible (taps and output). */
+    private final Map<Set<String>, Graph> plans = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Graph(List<Node> inputs, Node output) {
+        this(inputs, output, true);
+    }
+
+    private Graph(List<Node> inputs, Node output, boolean fusing) {
+        this.fusing = fusing;
         this.inputs = List.copyOf(inputs);
         this.output = output;
         this.order = topologicalOrder(output);
@@ -53,6 +64,36 @@ public final class Graph {
                         + "' which is not among the graph inputs " + this.inputs);
             }
         }
+    }
+
+    /** A graph built by {@link InferencePlan}: it runs as it is. */
+    static Graph fused(List<Node> inputs, Node output) {
+        return new Graph(inputs, output, false);
+    }
+
+    /**
+     * The same nodes, run layer by layer at inference too: no batch normalization or activation
+     * folded into the layer before it. For comparisons and for looking for a fault in the fusion.
+     */
+    public Graph withoutFusion() {
+        return new Graph(inputs, output, false);
+    }
+
+    /**
+     * The graph that inference with these taps runs: convolution and Dense layers with their
+     * bias, BatchNormalization and activation folded in (see {@link InferencePlan}). The tapped
+     * nodes and the output keep their names and values. Built once per set of taps.
+     */
+    public Graph inferencePlan(Collection<String> taps) {
+        if (!fusing) {
+            return this;
+        }
+        Set<String> keep = new HashSet<>();
+        for (String t : taps) {
+            keep.add(node(t).name());   // unknown names fail here, listing the valid ones
+        }
+        keep.add(output.name());
+        return plans.computeIfAbsent(Set.copyOf(keep), k -> InferencePlan.of(this, k));
     }
 
     public static Builder builder() {
@@ -131,13 +172,13 @@ public final class Graph {
             return java.util.Optional.empty();
         }
         if (isSquashing(op) && output.inputs().size() == 1) {
-            return java.util.Optional.of(new Graph(inputs, output.inputs().get(0)));
+            return java.util.Optional.of(new Graph(inputs, output.inputs().get(0), fusing));
         }
         if (op instanceof io.gradcam4j.engine.ops.Chain chain && isSquashing(chain.ops().get(chain.ops().size() - 1))) {
             List<Op> rest = chain.ops().subList(0, chain.ops().size() - 1);
             Node logits = new Node(output.name(), io.gradcam4j.engine.ops.Chain.of(rest.toArray(new Op[0])),
                     output.inputs());
-            return java.util.Optional.of(new Graph(inputs, logits));
+            return java.util.Optional.of(new Graph(inputs, logits, fusing));
         }
         return java.util.Optional.empty();
     }
@@ -172,6 +213,9 @@ public final class Graph {
      * @param weightGradients whether backward passes will also compute weight gradients (training)
      */
     public Recording record(Tensor[] in, Mode mode, Collection<String> taps, boolean weightGradients) {
+        if (fusing && !mode.training() && !weightGradients) {
+            return inferencePlan(taps).record(in, mode, taps, false);
+        }
         return run(in, mode, taps, weightGradients, (node, value) -> { });
     }
 

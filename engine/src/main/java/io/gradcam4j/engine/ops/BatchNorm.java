@@ -54,11 +54,7 @@ public final class BatchNorm implements Op {
 
     private Step forwardInference(Tensor x, int c) {
         float[] mean = movingMean.value().data();
-        float[] var = movingVariance.value().data();
-        float[] invStd = new float[c];
-        for (int j = 0; j < c; j++) {
-            invStd[j] = (float) (1.0 / Math.sqrt((double) var[j] + epsilon));
-        }
+        float[] invStd = inverseStd();
         return normalize(x, c, mean, invStd, (dy, dx) -> {
             // mean and variance are constants here: dx = dy * gamma / std
             float[] g = dy.data();
@@ -169,6 +165,35 @@ public final class BatchNorm implements Op {
             updated[j] = old[j] * momentum + batch[j] * (1f - momentum);
         }
         moving.set(Tensor.of(updated, old.length));
+    }
+
+    private float[] inverseStd() {
+        float[] var = movingVariance.value().data();
+        float[] invStd = new float[var.length];
+        for (int j = 0; j < var.length; j++) {
+            invStd[j] = (float) (1.0 / Math.sqrt((double) var[j] + epsilon));
+        }
+        return invStd;
+    }
+
+    /** Inference as an affine map per channel, {@code y = x * scale + shift}: the scale. */
+    public float[] inferenceScale() {
+        float[] s = inverseStd();
+        for (int j = 0; j < s.length; j++) {
+            s[j] *= gammaAt(j);
+        }
+        return s;
+    }
+
+    /** The shift of {@link #inferenceScale}: {@code beta - moving_mean * scale}. */
+    public float[] inferenceShift() {
+        float[] scale = inferenceScale();
+        float[] mean = movingMean.value().data();
+        float[] t = new float[scale.length];
+        for (int j = 0; j < t.length; j++) {
+            t[j] = betaAt(j) - mean[j] * scale[j];
+        }
+        return t;
     }
 
     private float gammaAt(int j) {

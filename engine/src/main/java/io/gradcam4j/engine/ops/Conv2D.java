@@ -1,7 +1,6 @@
 package io.gradcam4j.engine.ops;
 
 import io.gradcam4j.engine.Mode;
-import io.gradcam4j.engine.Op;
 import io.gradcam4j.engine.Padding;
 import io.gradcam4j.engine.Param;
 import io.gradcam4j.engine.Step;
@@ -12,7 +11,7 @@ import io.gradcam4j.engine.kernels.WindowGeometry;
 import java.util.List;
 
 /** 2-D convolution (cross-correlation, as Keras) of an NHWC input with a (kh, kw, in, out) kernel. */
-public final class Conv2D implements Op {
+public final class Conv2D implements ChannelLinear {
     private final Param kernel;
     private final int strideH;
     private final int strideW;
@@ -56,6 +55,23 @@ public final class Conv2D implements Op {
             }
             return new Tensor[] {dx};
         });
+    }
+
+    @Override
+    public Param kernel() {
+        return kernel;
+    }
+
+    @Override
+    public int outputChannels() {
+        return kernel.value().dim(3);
+    }
+
+    @Override
+    public ChannelLinear withKernel(Tensor newKernel) {
+        newKernel.requireShape(kernel.value().shape(), "Conv2D kernel");
+        return new Conv2D(new Param(kernel.name(), newKernel, false), new int[] {strideH, strideW},
+                new int[] {dilationH, dilationW}, padding);
     }
 
     @Override

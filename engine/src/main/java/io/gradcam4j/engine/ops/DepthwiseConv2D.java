@@ -1,7 +1,6 @@
 package io.gradcam4j.engine.ops;
 
 import io.gradcam4j.engine.Mode;
-import io.gradcam4j.engine.Op;
 import io.gradcam4j.engine.Padding;
 import io.gradcam4j.engine.Param;
 import io.gradcam4j.engine.Step;
@@ -15,7 +14,7 @@ import java.util.List;
  * Depthwise convolution: each input channel c is convolved with its own {@code multiplier}
  * filters, giving output channels {@code c * multiplier + m}. Kernel layout (kh, kw, in, mult).
  */
-public final class DepthwiseConv2D implements Op {
+public final class DepthwiseConv2D implements ChannelLinear {
     private final Param kernel;
     private final int strideH;
     private final int strideW;
@@ -59,6 +58,23 @@ public final class DepthwiseConv2D implements Op {
             }
             return new Tensor[] {dx};
         });
+    }
+
+    @Override
+    public Param kernel() {
+        return kernel;
+    }
+
+    @Override
+    public int outputChannels() {
+        return kernel.value().dim(2) * kernel.value().dim(3);
+    }
+
+    @Override
+    public ChannelLinear withKernel(Tensor newKernel) {
+        newKernel.requireShape(kernel.value().shape(), "DepthwiseConv2D kernel");
+        return new DepthwiseConv2D(new Param(kernel.name(), newKernel, false), new int[] {strideH, strideW},
+                new int[] {dilationH, dilationW}, padding);
     }
 
     @Override

@@ -21,19 +21,29 @@ public abstract class ElementwiseOp implements Op {
     public Step forward(Tensor[] inputs, Mode mode) {
         Tensor x = inputs[0];
         Tensor y = Tensor.zerosLike(x);
-        float[] xs = x.data();
-        float[] ys = y.data();
-        for (int i = 0; i < xs.length; i++) {
-            ys[i] = value(xs[i]);
-        }
+        apply(x.data(), y.data(), 0, x.size());
         return new Step(y, (dy, weightGrads) -> {
             Tensor dx = Tensor.zerosLike(x);
-            float[] g = dy.data();
-            float[] d = dx.data();
-            for (int i = 0; i < xs.length; i++) {
-                d[i] = g[i] * derivative(xs[i], ys[i]);
-            }
+            chainRule(x.data(), y.data(), dy.data(), dx.data());
             return new Tensor[] {dx};
         });
+    }
+
+    /**
+     * ys[i] = f(xs[i]) for i in [from, to); {@code ys} may be {@code xs} (in place). Subclasses
+     * override this with a loop of their own where speed matters: this loop's call to
+     * {@link #value} is shared by every activation, so the JIT cannot inline it.
+     */
+    protected void apply(float[] xs, float[] ys, int from, int to) {
+        for (int i = from; i < to; i++) {
+            ys[i] = value(xs[i]);
+        }
+    }
+
+    /** dx[i] = dy[i] * f'(xs[i]) for outputs ys = f(xs); {@code dx} may be {@code dy}. */
+    protected void chainRule(float[] xs, float[] ys, float[] dy, float[] dx) {
+        for (int i = 0; i < xs.length; i++) {
+            dx[i] = dy[i] * derivative(xs[i], ys[i]);
+        }
     }
 }

@@ -1,7 +1,6 @@
 package io.gradcam4j.engine.ops;
 
 import io.gradcam4j.engine.Mode;
-import io.gradcam4j.engine.Op;
 import io.gradcam4j.engine.Param;
 import io.gradcam4j.engine.Step;
 import io.gradcam4j.engine.Tensor;
@@ -13,7 +12,7 @@ import java.util.List;
  * The matrix product of Dense: the last axis of the input times an (in, out) kernel. Like Keras,
  * a rank-4 input is treated as a batch of rows, one per pixel.
  */
-public final class MatMul implements Op {
+public final class MatMul implements ChannelLinear {
     private final Param kernel;
 
     public MatMul(Param kernel) {
@@ -44,6 +43,22 @@ public final class MatMul implements Op {
             }
             return new Tensor[] {dx};
         });
+    }
+
+    @Override
+    public Param kernel() {
+        return kernel;
+    }
+
+    @Override
+    public int outputChannels() {
+        return kernel.value().dim(1);
+    }
+
+    @Override
+    public ChannelLinear withKernel(Tensor newKernel) {
+        newKernel.requireShape(kernel.value().shape(), "MatMul kernel");
+        return new MatMul(new Param(kernel.name(), newKernel, false));
     }
 
     @Override

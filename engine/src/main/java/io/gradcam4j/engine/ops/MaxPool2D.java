@@ -28,53 +28,97 @@ public final class MaxPool2D implements Op {
         Tensor x = inputs[0];
         x.requireRank(4, "MaxPooling2D");
         WindowGeometry g = WindowGeometry.of(x.shape(), pool[0], pool[1], strides[0], strides[1], 1, 1, padding);
-        int c = g.channels();
-        Tensor y = Tensor.zeros(g.outputShape(c));
-        int[] winner = new int[y.size()];   // flat input index of each output's maximum
+        Tensor y = Tensor.zeros(g.outputShape(g.channels()));
         float[] xs = x.data();
         float[] ys = y.data();
         Parallel.forRange(g.batch() * g.outH(), 1, (from, to) -> {
             for (int row = from; row < to; row++) {
-                int n = row / g.outH();
-                int oy = row % g.outH();
                 for (int ox = 0; ox < g.outW(); ox++) {
-                    int outOff = ((n * g.outH() + oy) * g.outW() + ox) * c;
-                    for (int ch = 0; ch < c; ch++) {
-                        ys[outOff + ch] = Float.NEGATIVE_INFINITY;
-                        winner[outOff + ch] = -1;
-                    }
-                    for (int ky = 0; ky < g.kh(); ky++) {
-                        int iy = g.inRow(oy, ky);
-                        if (iy < 0 || iy >= g.inH()) {
-                            continue;
-                        }
-                        for (int kx = 0; kx < g.kw(); kx++) {
-                            int ix = g.inCol(ox, kx);
-                            if (ix < 0 || ix >= g.inW()) {
-                                continue;
-                            }
-                            int inOff = ((n * g.inH() + iy) * g.inW() + ix) * c;
-                            for (int ch = 0; ch < c; ch++) {
-                                float v = xs[inOff + ch];
-                                if (v > ys[outOff + ch] || winner[outOff + ch] < 0) {
-                                    ys[outOff + ch] = v;
-                                    winner[outOff + ch] = inOff + ch;
-                                }
-                            }
+                    windowMax(g, xs, row / g.outH(), row % g.outH(), ox, ys);
+                }
+            }
+        });
+        // The winners are found again in backward: inference (most calls) then never pays for them.
+        return new Step(y, (dy, weightGrads) -> {
+            Tensor dx = Tensor.zerosLike(x);
+            sendToFirstMaxima(g, xs, ys, dy.data(), dx.data());
+            return new Tensor[] {dx};
+        });
+    }
+
+    /** ys at (n, oy, ox) = channel-wise max over the window's cells inside the image. */
+    private static void windowMax(WindowGeometry g, float[] xs, int n, int oy, int ox, float[] ys) {
+        int c = g.channels();
+        int outOff = ((n * g.outH() + oy) * g.outW() + ox) * c;
+        boolean first = true;
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int iy = g.inRow(oy, ky);
+            if (iy < 0 || iy >= g.inH()) {
+                continue;
+            }
+            for (int kx = 0; kx < g.kw(); kx++) {
+                int ix = g.inCol(ox, kx);
+                if (ix < 0 || ix >= g.inW()) {
+                    continue;
+                }
+                int inOff = ((n * g.inH() + iy) * g.inW() + ix) * c;
+                if (first) {
+                    System.arraycopy(xs, inOff, ys, outOff, c);
+                    first = false;
+                    continue;
+                }
+                // a branch-free loop over contiguous channels, which the JIT vectorizes
+                for (int ch = 0; ch < c; ch++) {
+                    float v = xs[inOff + ch];
+                    float m = ys[outOff + ch];
+                    ys[outOff + ch] = v > m ? v : m;
+                }
+            }
+        }
+    }
+
+    /**
+     * dx at the first cell (row-major within the window) equal to the window's maximum gets the
+     * output's gradient. Batches run in parallel: windows of different images never share cells.
+     */
+    private static void sendToFirstMaxima(WindowGeometry g, float[] xs, float[] ys, float[] dy, float[] dx) {
+        int c = g.channels();
+        Parallel.forRange(g.batch(), 1, (from, to) -> {
+            for (int n = from; n < to; n++) {
+                for (int oy = 0; oy < g.outH(); oy++) {
+                    for (int ox = 0; ox < g.outW(); ox++) {
+                        int outOff = ((n * g.outH() + oy) * g.outW() + ox) * c;
+                        for (int ch = 0; ch < c; ch++) {
+                            dx[firstMax(g, xs, n, oy, ox, ch, ys[outOff + ch])] += dy[outOff + ch];
                         }
                     }
                 }
             }
         });
-        return new Step(y, (dy, weightGrads) -> {
-            Tensor dx = Tensor.zerosLike(x);
-            float[] d = dx.data();
-            float[] gs = dy.data();
-            for (int i = 0; i < gs.length; i++) {
-                d[winner[i]] += gs[i];
+    }
+
+    private static int firstMax(WindowGeometry g, float[] xs, int n, int oy, int ox, int ch, float max) {
+        int fallback = -1;
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int iy = g.inRow(oy, ky);
+            if (iy < 0 || iy >= g.inH()) {
+                continue;
             }
-            return new Tensor[] {dx};
-        });
+            for (int kx = 0; kx < g.kw(); kx++) {
+                int ix = g.inCol(ox, kx);
+                if (ix < 0 || ix >= g.inW()) {
+                    continue;
+                }
+                int at = ((n * g.inH() + iy) * g.inW() + ix) * g.channels() + ch;
+                if (xs[at] == max) {
+                    return at;
+                }
+                if (fallback < 0) {
+                    fallback = at;  // a window of NaNs: the first cell, as the forward pass kept it
+                }
+            }
+        }
+        return fallback;
     }
 
     @Override

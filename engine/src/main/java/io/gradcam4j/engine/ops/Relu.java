@@ -49,6 +49,19 @@ public final class Relu extends ElementwiseOp {
     }
 
     @Override
+    protected void apply(float[] xs, float[] ys, int from, int to) {
+        if (threshold != 0f || negativeSlope != 0f) {
+            super.apply(xs, ys, from, to);
+            return;
+        }
+        // relu and relu6, the hot cases: the same steps as value(), in a loop the JIT vectorizes
+        float max = maxValue;
+        for (int i = from; i < to; i++) {
+            ys[i] = Math.min(Math.max(xs[i], 0f), max);
+        }
+    }
+
+    @Override
     protected float derivative(float x, float y) {
         if (x > threshold) {
             boolean clipped = maxValue != Float.POSITIVE_INFINITY && (x < 0f || x > maxValue);

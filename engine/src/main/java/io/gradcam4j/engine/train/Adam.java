@@ -54,6 +54,7 @@ public final class Adam implements Optimizer {
         long t = iterations + 1;
         double alpha = learningRate * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
         for (Map.Entry<Param, Tensor> e : Optimizer.trainable(grads)) {
+            e.getKey().markChanged();
             float[] w = e.getKey().value().data();
             float[] g = e.getValue().data();
             double[][] mv = moments.computeIfAbsent(e.getKey(), p -> new double[][] {new double[w.length],

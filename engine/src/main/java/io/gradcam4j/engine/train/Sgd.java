@@ -42,6 +42,7 @@ public final class Sgd implements Optimizer {
     @Override
     public void step(Gradients grads) {
         for (Map.Entry<Param, Tensor> e : Optimizer.trainable(grads)) {
+            e.getKey().markChanged();
             float[] w = e.getKey().value().data();
             float[] g = e.getValue().data();
             if (momentum == 0f) {

@@ -1,0 +1,172 @@
+package io.gradcam4j.engine.ops;
+
+import io.gradcam4j.engine.Mode;
+import io.gradcam4j.engine.Op;
+import io.gradcam4j.engine.Param;
+import io.gradcam4j.engine.Step;
+import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.kernels.Parallel;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A linear op (Conv2D, DepthwiseConv2D, Dense) with what follows it in a Keras model folded in,
+ * for inference: its bias, a BatchNormalization and an elementwise activation. With the
+ * normalization written as {@code x * s + t} per channel,
+ * {@code act(BN(conv(x, W) + b)) = act(conv(x, W * s) + (b * s + t))}: the kernel is scaled once
+ * (and again only when a weight changes), and bias and activation take one pass over the output
+ * instead of three passes and two more tensors.
+ *
+ * <p>The input gradient is the gradient of the same function, so Grad-CAM may pass through it.
+ * Weight gradients are not available: the folded kernel is not the model's weight, so training
+ * runs the unfused layers (see {@code InferencePlan}).
+ */
+public final class FusedLinear implements Op {
+    /** Floats per block of the bias-and-activation pass: a block stays in the L1 cache. */
+    private static final int BLOCK_FLOATS = 4096;
+
+    private final ChannelLinear linear;
+    private final Param bias;
+    private final BatchNorm norm;
+    private final ElementwiseOp activation;
+    private volatile Folded folded;
+
+    /** The folded op and shift, and the versions of the weights they were computed from. */
+    private record Folded(ChannelLinear op, float[] shift, int[] versions) {
+    }
+
+    /**
+     * @param bias the linear layer's bias, or {@code null}
+     * @param norm the BatchNormalization that follows, or {@code null}
+     * @param activation the activation that follows, or {@code null} for none
+     */
+    public FusedLinear(ChannelLinear linear, Param bias, BatchNorm norm, ElementwiseOp activation) {
+        int c = linear.outputChannels();
+        if (bias != null && (bias.value().rank() != 1 || bias.value().size() != c)) {
+            throw new IllegalArgumentException("bias " + bias + " does not match " + c + " output channels");
+        }
+        if (norm != null && norm.inferenceScale().length != c) {
+            throw new IllegalArgumentException(norm.describe() + " does not match " + c + " output channels");
+        }
+        this.linear = linear;
+        this.bias = bias;
+        this.norm = norm;
+        this.activation = activation;
+    }
+
+    @Override
+    public Step forward(Tensor[] inputs, Mode mode) {
+        if (mode.training()) {
+            throw new IllegalStateException("folded layers run inference only; training runs the model's own layers");
+        }
+        Folded f = current();
+        Step linearStep = f.op().forward(inputs, mode);
+        Tensor y = linearStep.output();
+        shiftAndActivate(y.data(), f.shift());
+        return new Step(y, (dy, weightGrads) -> {
+            if (weightGrads != null) {
+                throw new IllegalStateException("weight gradients need a recording made with weight gradients "
+                        + "(the folded kernel is not the model's weight)");
+            }
+            Tensor dz = dy;
+            if (activation != null) {
+                // The pre-activation is computed again rather than kept: inference never pays for it.
+                Tensor z = f.op().forward(inputs, mode).output();
+                shiftAndActivate(z.data(), f.shift(), null);
+                dz = Tensor.zerosLike(dy);
+                activation.chainRule(z.data(), y.data(), dy.data(), dz.data());
+            }
+            return linearStep.backward().apply(dz, null);
+        });
+    }
+
+    private void shiftAndActivate(float[] z, float[] shift) {
+        shiftAndActivate(z, shift, activation);
+    }
+
+    /** z = act(z + shift[channel]) in place, in blocks of whole pixels; act may be null. */
+    private static void shiftAndActivate(float[] z, float[] shift, ElementwiseOp act) {
+        int c = shift.length;
+        int pixelsPerBlock = Math.max(1, BLOCK_FLOATS / c);
+        int pixels = z.length / c;
+        int blocks = (pixels + pixelsPerBlock - 1) / pixelsPerBlock;
+        Parallel.forRange(blocks, 16, (from, to) -> {
+            for (int b = from; b < to; b++) {
+                int start = b * pixelsPerBlock * c;
+                int end = Math.min(z.length, start + pixelsPerBlock * c);
+                for (int o = start; o < end; o += c) {
+                    for (int j = 0; j < c; j++) {
+                        z[o + j] += shift[j];
+                    }
+                }
+                if (act != null) {
+                    act.apply(z, z, start, end);
+                }
+            }
+        });
+    }
+
+    /** The folded kernel and shift for the weights as they are now. */
+    private Folded current() {
+        Folded f = folded;
+        int[] versions = versions();
+        if (f == null || !java.util.Arrays.equals(f.versions(), versions)) {
+            f = fold(versions);
+            folded = f;
+        }
+        return f;
+    }
+
+    private Folded fold(int[] versions) {
+        int c = linear.outputChannels();
+        float[] scale = norm != null ? norm.inferenceScale() : null;
+        float[] shift = new float[c];
+        if (bias != null) {
+            System.arraycopy(bias.value().data(), 0, shift, 0, c);
+        }
+        ChannelLinear op = linear;
+        if (scale != null) {
+            float[] t = norm.inferenceShift();
+            for (int j = 0; j < c; j++) {
+                shift[j] = shift[j] * scale[j] + t[j];
+            }
+            Tensor k = linear.kernel().value().copy();
+            float[] kd = k.data();
+            for (int i = 0; i < kd.length; i++) {
+                kd[i] *= scale[i % c];
+            }
+            op = linear.withKernel(k);
+        }
+        return new Folded(op, shift, versions);
+    }
+
+    private int[] versions() {
+        List<Param> ps = params();
+        int[] v = new int[ps.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = ps.get(i).version();
+        }
+        return v;
+    }
+
+    /** The weights folded in (kernel, bias, normalization), as the unfused layers own them. */
+    @Override
+    public List<Param> params() {
+        List<Param> ps = new ArrayList<>(linear.params());
+        if (bias != null) {
+            ps.add(bias);
+        }
+        if (norm != null) {
+            ps.addAll(norm.params());
+        }
+        return ps;
+    }
+
+    @Override
+    public String describe() {
+        return "folded(" + linear.describe() + (bias != null ? " + bias" : "")
+                + (norm != null ? " + " + norm.describe() : "")
+                + (activation != null ? " + " + activation.describe() : "") + ")";
+    }
+}
