@@ -35,11 +35,11 @@ public final class Tensor {
         if (size > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("shape " + Arrays.toString(s) + " is too large for one array");
         }
-        return new Tensor(s, new float[(int) size]);
+        return new Tensor(s, Workspace.zeros((int) size));
     }
 
     public static Tensor zerosLike(Tensor t) {
-        return new Tensor(t.shape.clone(), new float[t.data.length]);
+        return new Tensor(t.shape.clone(), Workspace.zeros(t.data.length));
     }
 
     public static Tensor scalar(float value) {

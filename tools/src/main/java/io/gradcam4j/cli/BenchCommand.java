@@ -23,6 +23,10 @@ import java.util.concurrent.Callable;
  * {@code gradcam bench}: times the forward pass and a Grad-CAM (forward + backward to the default
  * layer) of a model on a random input, after a warm-up; prints min / median / max and GFLOP/s.
  * Application names use seeded weights, so no download is needed.
+ *
+ * <p>The warm-up lasts at least {@link #WARMUP_SECONDS}: a small model (MobileNet 0.25, 2 ms a
+ * pass) needs a few hundred passes before the JIT has compiled all its loops, and a count alone
+ * would leave it timing the interpreter.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Times forward and Grad-CAM of a model (seeded weights for application names).")
@@ -35,14 +39,23 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "10", description = "Timed runs of each (default: ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "3",
+            description = "Untimed runs first, and at least 2 s of them (default: ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--threads", description = "Worker threads (default: the processors, or -Dgradcam4j.threads).")
+    Integer threads;
+
+    private static final double WARMUP_SECONDS = 2.0;
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
+        if (threads != null) {
+            Parallel.useThreads(threads);
+        }
         long t0 = System.nanoTime();
         KerasModel m = Files.isRegularFile(Path.of(model)) ? KerasH5File.loadModel(Path.of(model))
                 : Applications.seeded(Applications.byName(model));
@@ -87,7 +100,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static double[] time(Runnable run, int warmup, int repeat) {
-        for (int i = 0; i < warmup; i++) {
+        long start = System.nanoTime();
+        for (int i = 0; i < warmup || System.nanoTime() - start < WARMUP_SECONDS * 1e9; i++) {
             run.run();
         }
         double[] ms = new double[Math.max(1, repeat)];

@@ -4,6 +4,7 @@ import io.gradcam4j.engine.Mode;
 import io.gradcam4j.engine.Op;
 import io.gradcam4j.engine.Param;
 import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.Workspace;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,6 +38,10 @@ public final class Graph {
     private final boolean fusing;
     /** Inference plans by the node names they keep visible (taps and output). */
     private final Map<Set<String>, Graph> plans = new java.util.concurrent.ConcurrentHashMap<>();
+    /** {@link #withoutFinalActivation}, made once: it keeps its own plans and workspace. */
+    private volatile java.util.Optional<Graph> logits;
+    /** Activations of earlier runs, reused by later ones. */
+    private final Workspace workspace = new Workspace();
 
     private Graph(List<Node> inputs, Node output) {
         this(inputs, output, true);
@@ -167,6 +172,15 @@ public final class Graph {
      * Empty otherwise. The nodes and weights are shared, not copied.
      */
     public java.util.Optional<Graph> withoutFinalActivation() {
+        java.util.Optional<Graph> g = logits;
+        if (g == null) {
+            g = logitsGraph();
+            logits = g;
+        }
+        return g;
+    }
+
+    private java.util.Optional<Graph> logitsGraph() {
         Op op = output.op();
         if (op == null) {
             return java.util.Optional.empty();
@@ -261,38 +275,74 @@ public final class Graph {
             tapped.add(node(t));
         }
         Set<Node> recorded = nodesToRecord(tapped, weightGradients);
+        Set<Node> kept = keptAlive(tapped, recorded);
         Map<Node, Integer> pendingConsumers = consumerCounts();
         Map<Node, Tensor> values = new HashMap<>();
         for (int i = 0; i < in.length; i++) {
             values.put(inputs.get(i), in[i]);
         }
+        // arrays of kept nodes: a view of one (a Reshape of a tapped layer) must not be recycled either
+        Set<float[]> pinned = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         Recording recording = new Recording(output, tapped, recorded);
-        for (Node n : order) {
-            if (n.isInput()) {
-                recording.keepIfTapped(n, values.get(n));
-                observer.computed(n, values.get(n));
-                continue;
-            }
-            Tensor[] args = new Tensor[n.inputs().size()];
-            for (int i = 0; i < args.length; i++) {
-                args[i] = values.get(n.inputs().get(i));
-            }
-            var step = runStep(n, args, mode);
-            values.put(n, step.output());
-            recording.keepIfTapped(n, step.output());
-            observer.computed(n, step.output());
-            if (recorded.contains(n)) {
-                recording.keepBackward(n, step.backward());
-            }
-            for (Node arg : n.inputs()) {
-                // Free an activation as soon as its last consumer has run; closures keep their own.
-                if (pendingConsumers.merge(arg, -1, Integer::sum) == 0 && arg != output) {
-                    values.remove(arg);
+        try (Workspace.Scope scope = workspace.enter()) {
+            for (Node n : order) {
+                if (n.isInput()) {
+                    pinned.add(values.get(n).data());
+                    recording.keepIfTapped(n, values.get(n));
+                    observer.computed(n, values.get(n));
+                    continue;
+                }
+                Tensor[] args = new Tensor[n.inputs().size()];
+                for (int i = 0; i < args.length; i++) {
+                    args[i] = values.get(n.inputs().get(i));
+                }
+                var step = runStep(n, args, mode);
+                values.put(n, step.output());
+                if (kept.contains(n)) {
+                    pinned.add(step.output().data());
+                }
+                recording.keepIfTapped(n, step.output());
+                observer.computed(n, step.output());
+                if (recorded.contains(n)) {
+                    recording.keepBackward(n, step.backward());
+                }
+                for (Node arg : n.inputs()) {
+                    // Free an activation as soon as its last consumer has run; closures keep their own.
+                    if (pendingConsumers.merge(arg, -1, Integer::sum) == 0 && arg != output) {
+                        Tensor dead = values.remove(arg);
+                        if (!kept.contains(arg) && !pinned.contains(dead.data()) && !isViewed(dead, values.values())) {
+                            Workspace.recycle(dead.data());
+                        }
+                    }
                 }
             }
         }
         recording.setOutput(values.get(output));
         return recording;
+    }
+
+    /**
+     * Nodes whose outputs outlive their last consumer: graph inputs (the caller's), tapped values,
+     * and what a backward closure may read (the outputs and inputs of recorded nodes).
+     */
+    private Set<Node> keptAlive(Set<Node> tapped, Set<Node> recorded) {
+        Set<Node> kept = new HashSet<>(tapped);
+        kept.addAll(inputs);
+        for (Node n : recorded) {
+            kept.add(n);
+            kept.addAll(n.inputs());
+        }
+        return kept;
+    }
+
+    /** Whether a live tensor views the same array (Reshape, Identity, Dropout at inference). */
+    private static boolean isViewed(Tensor dead, Collection<Tensor> live) {
+        for (Tensor t : live) {
+            if (t.data() == dead.data()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static io.gradcam4j.engine.Step runStep(Node n, Tensor[] args, Mode mode) {

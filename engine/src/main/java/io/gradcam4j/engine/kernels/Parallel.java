@@ -12,7 +12,7 @@ import java.util.concurrent.RecursiveAction;
  * property {@code gradcam4j.threads}.
  */
 public final class Parallel {
-    private static final ForkJoinPool POOL = new ForkJoinPool(threadCount());
+    private static volatile ForkJoinPool pool = new ForkJoinPool(threadCount());
 
     private Parallel() {
     }
@@ -24,7 +24,22 @@ public final class Parallel {
     }
 
     public static int threads() {
-        return POOL.getParallelism();
+        return pool.getParallelism();
+    }
+
+    /**
+     * Replaces the pool with one of {@code n} threads, for a whole program run (a benchmark's
+     * {@code --threads}); work already running finishes on the old pool.
+     */
+    public static synchronized void useThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("the thread count must be at least 1, got " + n);
+        }
+        if (n != pool.getParallelism()) {
+            ForkJoinPool old = pool;
+            pool = new ForkJoinPool(n);
+            old.shutdown();
+        }
     }
 
     /**
@@ -36,13 +51,14 @@ public final class Parallel {
             return;
         }
         int g = Math.max(1, grain);
-        if (n <= g || POOL.getParallelism() == 1) {
+        ForkJoinPool p = pool;
+        if (n <= g || p.getParallelism() == 1) {
             body.run(0, n);
             return;
         }
         // Aim for several chunks per thread so that stealing can balance uneven progress.
-        int chunk = Math.max(g, n / (POOL.getParallelism() * 4));
-        POOL.invoke(new Chunk(body, 0, n, chunk));
+        int chunk = Math.max(g, n / (p.getParallelism() * 4));
+        p.invoke(new Chunk(body, 0, n, chunk));
     }
 
     private static final class Chunk extends RecursiveAction {

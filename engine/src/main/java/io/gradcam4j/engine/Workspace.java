@@ -1,0 +1,89 @@
+package io.gradcam4j.engine;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Big float arrays handed back for reuse. A forward pass of Xception creates about 450 MB of
+ * activations, each read by one or two layers and then dead; allocating them anew every time
+ * costs page faults, zeroing of fresh memory and a garbage collection per image. While a thread
+ * runs inside a workspace ({@link #enter}), {@link Tensor#zeros} takes a returned array of the
+ * same length when there is one, and the graph executor returns each activation once nothing
+ * can read it any more.
+ *
+ * <p>Only the executor knows when an array is dead, so only it calls {@link #recycle}; every
+ * other array simply becomes garbage as before. Outside a workspace nothing changes.
+ */
+public final class Workspace {
+    /** Smaller arrays are cheap to allocate and not worth the bookkeeping. */
+    private static final int MIN_FLOATS = 4096;
+    private static final ThreadLocal<Workspace> CURRENT = new ThreadLocal<>();
+
+    private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    private final long limitFloats;
+    private long heldFloats;
+
+    /** A workspace holding at most an eighth of the heap's maximum in returned arrays. */
+    public Workspace() {
+        this(Runtime.getRuntime().maxMemory() / 8 / Float.BYTES);
+    }
+
+    Workspace(long limitFloats) {
+        this.limitFloats = limitFloats;
+    }
+
+    /** Makes this the current thread's workspace until the returned scope is closed. */
+    public Scope enter() {
+        Workspace previous = CURRENT.get();
+        CURRENT.set(this);
+        return () -> CURRENT.set(previous);
+    }
+
+    /** Ends a thread's stay in a workspace; closing never fails. */
+    @FunctionalInterface
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** A zeroed array: a returned one from the current thread's workspace if it has one, else new. */
+    public static float[] zeros(int length) {
+        Workspace w = CURRENT.get();
+        float[] a = w != null && length >= MIN_FLOATS ? w.take(length) : null;
+        if (a == null) {
+            return new float[length];
+        }
+        Arrays.fill(a, 0f);
+        return a;
+    }
+
+    /**
+     * Gives {@code a} to the current thread's workspace for reuse. The caller promises that
+     * nothing reads or writes {@code a} any more. Ignored outside a workspace.
+     */
+    public static void recycle(float[] a) {
+        Workspace w = CURRENT.get();
+        if (w != null && a.length >= MIN_FLOATS) {
+            w.give(a);
+        }
+    }
+
+    private synchronized float[] take(int length) {
+        ArrayDeque<float[]> q = free.get(length);
+        float[] a = q == null ? null : q.poll();
+        if (a != null) {
+            heldFloats -= length;
+        }
+        return a;
+    }
+
+    private synchronized void give(float[] a) {
+        if (heldFloats + a.length > limitFloats) {
+            return;     // let the garbage collector have it
+        }
+        free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+        heldFloats += a.length;
+    }
+}
