@@ -38,17 +38,27 @@ public final class Graph {
     private final boolean fusing;
     /** Inference plans by the node names they keep visible (taps and output). */
     private final Map<Set<String>, Graph> plans = new java.util.concurrent.ConcurrentHashMap<>();
-    /** {@link #withoutFinalActivation}, made once: it keeps its own plans and workspace. */
+    /** {@link #withoutFinalActivation}, made once: it keeps its own plans. */
     private volatile java.util.Optional<Graph> logits;
-    /** Activations of earlier runs, reused by later ones. */
-    private final Workspace workspace = new Workspace();
+    /** What all views of one model share (plans, logits graph, without fusion). */
+    private final Shared shared;
 
-    private Graph(List<Node> inputs, Node output) {
-        this(inputs, output, true);
+    /**
+     * Shared by the graphs made from one model's nodes: the arrays reused across runs, and the
+     * folded layers, so that two plans (predict, a Grad-CAM tap) hold one folded copy of a kernel.
+     */
+    static final class Shared {
+        final Workspace workspace = new Workspace();
+        final Map<List<Node>, io.gradcam4j.engine.ops.FusedLinear> folds = new java.util.concurrent.ConcurrentHashMap<>();
     }
 
-    private Graph(List<Node> inputs, Node output, boolean fusing) {
+    private Graph(List<Node> inputs, Node output) {
+        this(inputs, output, true, new Shared());
+    }
+
+    private Graph(List<Node> inputs, Node output, boolean fusing, Shared shared) {
         this.fusing = fusing;
+        this.shared = shared;
         this.inputs = List.copyOf(inputs);
         this.output = output;
         this.order = topologicalOrder(output);
@@ -72,8 +82,12 @@ public final class Graph {
     }
 
     /** A graph built by {@link InferencePlan}: it runs as it is. */
-    static Graph fused(List<Node> inputs, Node output) {
-        return new Graph(inputs, output, false);
+    static Graph fused(List<Node> inputs, Node output, Shared shared) {
+        return new Graph(inputs, output, false, shared);
+    }
+
+    Shared shared() {
+        return shared;
     }
 
     /**
@@ -81,7 +95,7 @@ public final class Graph {
      * folded into the layer before it. For comparisons and for looking for a fault in the fusion.
      */
     public Graph withoutFusion() {
-        return new Graph(inputs, output, false);
+        return new Graph(inputs, output, false, shared);
     }
 
     /**
@@ -186,13 +200,13 @@ public final class Graph {
             return java.util.Optional.empty();
         }
         if (isSquashing(op) && output.inputs().size() == 1) {
-            return java.util.Optional.of(new Graph(inputs, output.inputs().get(0), fusing));
+            return java.util.Optional.of(new Graph(inputs, output.inputs().get(0), fusing, shared));
         }
         if (op instanceof io.gradcam4j.engine.ops.Chain chain && isSquashing(chain.ops().get(chain.ops().size() - 1))) {
             List<Op> rest = chain.ops().subList(0, chain.ops().size() - 1);
             Node logits = new Node(output.name(), io.gradcam4j.engine.ops.Chain.of(rest.toArray(new Op[0])),
                     output.inputs());
-            return java.util.Optional.of(new Graph(inputs, logits, fusing));
+            return java.util.Optional.of(new Graph(inputs, logits, fusing, shared));
         }
         return java.util.Optional.empty();
     }
@@ -284,7 +298,7 @@ public final class Graph {
         // arrays of kept nodes: a view of one (a Reshape of a tapped layer) must not be recycled either
         Set<float[]> pinned = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         Recording recording = new Recording(output, tapped, recorded);
-        try (Workspace.Scope scope = workspace.enter()) {
+        try (Workspace.Scope scope = shared.workspace.enter()) {
             for (Node n : order) {
                 if (n.isInput()) {
                     pinned.add(values.get(n).data());

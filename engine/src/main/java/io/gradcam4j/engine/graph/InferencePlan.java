@@ -73,7 +73,7 @@ final class InferencePlan {
         for (Node in : graph.inputs()) {
             inputs.add(rewritten.get(in));
         }
-        return Graph.fused(inputs, rewritten.get(graph.output()));
+        return Graph.fused(inputs, rewritten.get(graph.output()), graph.shared());
     }
 
     /**
@@ -130,8 +130,19 @@ final class InferencePlan {
         return parts.get(parts.size() - 1) instanceof BiasAdd || endsWithActivation(op);
     }
 
-    /** The group as [prefix..., FusedLinear]. */
-    private static Op fuse(List<Node> group) {
+    /** The group as [prefix..., FusedLinear]; the folded layer is shared with other plans. */
+    private Op fuse(List<Node> group) {
+        List<Op> prefix = new ArrayList<>(parts(group.get(0).op()));
+        while (!(prefix.get(prefix.size() - 1) instanceof ChannelLinear)) {
+            prefix.remove(prefix.size() - 1);   // activation and bias, folded below
+        }
+        prefix.remove(prefix.size() - 1);       // the linear op itself
+        prefix.add(graph.shared().folds.computeIfAbsent(List.copyOf(group), InferencePlan::fold));
+        return Chain.of(prefix.toArray(new Op[0]));
+    }
+
+    /** The linear op of the group's first layer with its bias, the normalization and the activation. */
+    private static FusedLinear fold(List<Node> group) {
         List<Op> parts = new ArrayList<>(parts(group.get(0).op()));
         ElementwiseOp activation = null;
         BatchNorm norm = null;
@@ -151,9 +162,8 @@ final class InferencePlan {
             bias = b.params().get(0);
             parts.remove(parts.size() - 1);
         }
-        ChannelLinear linear = (ChannelLinear) parts.remove(parts.size() - 1);
-        parts.add(new FusedLinear(linear, bias, norm, activation));
-        return Chain.of(parts.toArray(new Op[0]));
+        ChannelLinear linear = (ChannelLinear) parts.get(parts.size() - 1);
+        return new FusedLinear(linear, bias, norm, activation);
     }
 
     private static List<Op> parts(Op op) {
