@@ -32,13 +32,22 @@ final class ModelLoader {
 
     static LoadedModel load(ModelOptions o, DownloadProgress progress) throws IOException {
         if (o.model == null) {
+            refuseWeightsOption(o, "the bundled demo model");
             return demo(o);
         }
         Path file = Path.of(o.model);
         if (Files.exists(file) || o.model.toLowerCase(Locale.ROOT).endsWith(".h5")) {
+            refuseWeightsOption(o, "a model file, which holds its own weights");
             return fromFile(file, o);
         }
         return application(o, progress);
+    }
+
+    private static void refuseWeightsOption(ModelOptions o, String what) {
+        if (o.weights != null) {
+            throw new IllegalArgumentException("--weights goes with an application name (" + Applications.NAMES
+                    + "), not with " + what);
+        }
     }
 
     private static LoadedModel fromFile(Path file, ModelOptions o) throws IOException {
@@ -53,7 +62,11 @@ final class ModelLoader {
 
     private static LoadedModel application(ModelOptions o, DownloadProgress progress) throws IOException {
         Application app = Applications.byName(o.model);
-        Path weights = new WeightsCache(CacheLocations.standard(o.cache)).resolve(o.model, progress);
+        if (o.weights != null && !Files.isRegularFile(o.weights)) {
+            throw new IOException("weights file " + o.weights + " does not exist");
+        }
+        Path weights = o.weights != null ? o.weights
+                : new WeightsCache(CacheLocations.standard(o.cache)).resolve(o.model, progress);
         KerasModel model = WeightsOnlyFile.load(weights, app);
         Labels labels = o.labels != null ? Labels.read(o.labels)
                 : o.model.endsWith("_no_top") ? null : Labels.imagenet();

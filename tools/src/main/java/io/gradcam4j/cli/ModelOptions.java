@@ -13,6 +13,11 @@ final class ModelOptions {
                     + "(official weights, downloaded once into the cache). Default: the bundled demo model.")
     String model;
 
+    @Option(names = "--weights", paramLabel = "FILE.h5",
+            description = "With an application name: its weights from this file (the keras.applications layout, "
+                    + "as model.save_weights writes it) instead of the official download.")
+    Path weights;
+
     @Option(names = "--labels", paramLabel = "FILE",
             description = "Class names: one per line, or a Keras class-index JSON. ImageNet models have theirs.")
     Path labels;

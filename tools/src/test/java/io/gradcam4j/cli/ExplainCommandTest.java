@@ -121,4 +121,28 @@ class ExplainCommandTest {
         assertEquals(3 * 3 * 3 * 8, first.get("params").asInt());
         assertArrayEquals(new int[] {64, 64, 8}, new ObjectMapper().convertValue(first.get("output_shape"), int[].class));
     }
+
+    @Test
+    void anApplicationNameTakesItsWeightsFromAFile() throws IOException {
+        Path weights = tmp.resolve("mobilenet_weights.h5");
+        KerasH5Writer.saveWeights(Applications.seeded(Applications.byName("mobilenet_0.25_128")), weights);
+        String image = TestData.testdata("images", "rgb.png").toString();
+        Run fromWeights = run("predict", "--model", "mobilenet_0.25_128", "--weights", weights.toString(), "--json",
+                "--cache", tmp.resolve("empty-cache").toString(), image);
+        assertEquals(0, fromWeights.code(), fromWeights.err());
+        // the same weights as the saved full model, so the same classes and probabilities; ImageNet labels
+        Run fromModel = run("predict", "--model", model.toString(), "--preprocess", "tf", "--json", image);
+        JsonNode expected = fromModel.json().get("predictions");
+        JsonNode actual = fromWeights.json().get("predictions");
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertEquals(expected.get(i).get("index"), actual.get(i).get("index"));
+            assertEquals(expected.get(i).get("probability"), actual.get(i).get("probability"));
+        }
+        int top = actual.get(0).get("index").asInt();
+        assertEquals(io.gradcam4j.cam.Labels.imagenet().name(top), actual.get(0).get("label").asText());
+        Run wrong = run("predict", "--model", model.toString(), "--weights", weights.toString(), "--json", image);
+        assertTrue(wrong.code() != 0 && wrong.json().get("error").asText().contains("--weights goes with an "
+                + "application name"), wrong.out());
+    }
 }

@@ -32,7 +32,28 @@ public final class KerasH5Writer {
     private KerasH5Writer() {
     }
 
+    /** The whole model as Keras's {@code model.save("file.h5")} writes it: architecture and weights. */
     public static void save(KerasModel model, Path file) throws IOException {
+        List<String> names = layerNames(model);
+        write(file, hdf -> {
+            hdf.putAttribute("model_config", model.modelConfig().toString());
+            hdf.putAttribute("keras_version", KERAS_VERSION);
+            hdf.putAttribute("backend", "tensorflow");
+            WritableGroup weights = hdf.putGroup("model_weights");
+            writeWeights(weights, model, names);
+        }, KerasH5File::loadModel);
+    }
+
+    /**
+     * The weights only, as {@code model.save_weights("file.h5")} writes them and keras.applications
+     * publishes them: the file {@link WeightsOnlyFile} reads onto an architecture.
+     */
+    public static void saveWeights(KerasModel model, Path file) throws IOException {
+        List<String> names = layerNames(model);
+        write(file, hdf -> writeWeights(hdf, model, names), KerasH5File::readWeightsOnly);
+    }
+
+    private static List<String> layerNames(KerasModel model) {
         List<String> names = new ArrayList<>();
         for (var layer : ModelConfigReader.layersOf(model.modelConfig())) {
             if (ModelConfigReader.isModel(layer)) {
@@ -41,21 +62,34 @@ public final class KerasH5Writer {
             }
             names.add(layer.path("config").path("name").asText());
         }
+        return names;
+    }
+
+    private static void writeWeights(WritableGroup group, KerasModel model, List<String> names) {
+        group.putAttribute("layer_names", names.toArray(new String[0]));
+        group.putAttribute("keras_version", KERAS_VERSION);
+        group.putAttribute("backend", "tensorflow");
+        for (String name : names) {
+            writeLayer(group.putGroup(name), name, paramsOf(model, name));
+        }
+    }
+
+    private interface Content {
+        void writeInto(WritableHdfFile hdf);
+    }
+
+    private interface ReadBack {
+        Object read(Path file) throws IOException;
+    }
+
+    /** Writes a temporary file beside {@code file}, reads it back, then moves it into place. */
+    private static void write(Path file, Content content, ReadBack readBack) throws IOException {
         Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
         try (WritableHdfFile hdf = HdfFile.write(tmp)) {
-            hdf.putAttribute("model_config", model.modelConfig().toString());
-            hdf.putAttribute("keras_version", KERAS_VERSION);
-            hdf.putAttribute("backend", "tensorflow");
-            WritableGroup weights = hdf.putGroup("model_weights");
-            weights.putAttribute("layer_names", names.toArray(new String[0]));
-            weights.putAttribute("keras_version", KERAS_VERSION);
-            weights.putAttribute("backend", "tensorflow");
-            for (String name : names) {
-                writeLayer(weights.putGroup(name), name, paramsOf(model, name));
-            }
+            content.writeInto(hdf);
         }
         try {
-            KerasH5File.loadModel(tmp);
+            readBack.read(tmp);
         } catch (KerasFormatException e) {
             Files.deleteIfExists(tmp);
             throw new IOException("writing " + file + " produced a file that does not read back (" + e.getMessage()

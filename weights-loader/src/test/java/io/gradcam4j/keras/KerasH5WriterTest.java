@@ -30,6 +30,23 @@ class KerasH5WriterTest {
     }
 
     @Test
+    void savedWeightsLoadOntoTheArchitectureWithIdenticalOutputs(@TempDir Path tmp) throws IOException {
+        var app = Applications.byName("mobilenet_0.25_128");
+        KerasModel model = Applications.seeded(app);
+        Path file = tmp.resolve("weights.h5");
+        KerasH5Writer.saveWeights(model, file);
+        try (HdfFile h = new HdfFile(file)) {
+            // keras.applications / save_weights layout: layer_names at the root, no architecture
+            String[] layers = (String[]) h.getAttribute("layer_names").getData();
+            assertEquals("input_1", layers[0]);
+            assertEquals(null, h.getAttribute("model_config"));
+        }
+        KerasModel loaded = WeightsOnlyFile.load(file, app);
+        Tensor x = GradientCheck.random(new Random(3), -1f, 1f, 1, 128, 128, 3);
+        assertArrayEquals(model.graph().predict(x).data(), loaded.graph().predict(x).data(), 0f);
+    }
+
+    @Test
     void layoutIsKeras2s(@TempDir Path tmp) throws IOException {
         KerasModel model = Applications.seeded(Applications.byName("mobilenet_0.25_128"));
         Path file = tmp.resolve("m.h5");
