@@ -31,6 +31,7 @@ public final class RunBenchmarks {
 
     static void summarize(Collection<RunResult> results) {
         Map<String, Double> gflops = new LinkedHashMap<>();
+        Map<String, Double> modelMs = new LinkedHashMap<>();
         double peak1 = Double.NaN;
         double peak2 = Double.NaN;
         for (RunResult r : results) {
@@ -49,6 +50,10 @@ public final class RunBenchmarks {
                 String shape = r.getParams().getParam("shape");
                 gflops.put("kernel " + shape + " " + r.getParams().getParam("kernels"),
                         perSecond * Workload.of(shape).flops() / 1e9);
+            } else if (simple.startsWith("ModelBench")) {
+                // AverageTime mode: the score is milliseconds per call
+                modelMs.put(r.getParams().getParam("model") + " " + simple.substring(simple.indexOf('.') + 1),
+                        r.getPrimaryResult().getScore());
             } else if (simple.startsWith("MatmulBench")) {
                 String[] d = r.getParams().getParam("shape").split("x");
                 double f = 2.0 * Double.parseDouble(d[0]) * Double.parseDouble(d[1]) * Double.parseDouble(d[2]);
@@ -79,6 +84,9 @@ public final class RunBenchmarks {
             }
             String pct = Double.isNaN(peak2) ? "" : String.format(Locale.ROOT, "%.0f%%", 100 * g / peak2);
             System.out.printf(Locale.ROOT, "%-46s %10.2f %9s %9s%n", key, g, speedup, pct);
+        }
+        for (Map.Entry<String, Double> e : modelMs.entrySet()) {
+            System.out.printf(Locale.ROOT, "model %-40s %10.1f ms (JMH mean)%n", e.getKey(), e.getValue());
         }
     }
 }
