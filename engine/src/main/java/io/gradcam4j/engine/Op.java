@@ -18,6 +18,15 @@ public interface Op {
     /** A short description used in error messages, e.g. {@code Conv2D(3x3, strides 2, same)}. */
     String describe();
 
+    /**
+     * The output shape for inputs of these shapes, found without computing anything (layer
+     * summaries, the default Grad-CAM layer); {@code null} when the op cannot tell, e.g. a
+     * Lambda a user registered: the graph then runs it to see.
+     */
+    default int[] outputShape(int[][] inputShapes) {
+        return null;
+    }
+
     /** The weights this op owns, in the order Keras lists them. */
     default List<Param> params() {
         return List.of();

@@ -3,6 +3,7 @@ package io.gradcam4j.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gradcam4j.cam.Labels;
+import io.gradcam4j.engine.kernels.KernelWarmUp;
 import io.gradcam4j.keras.KerasH5File;
 import io.gradcam4j.keras.KerasModel;
 import io.gradcam4j.keras.WeightsOnlyFile;
@@ -30,7 +31,21 @@ final class ModelLoader {
     private ModelLoader() {
     }
 
+    /**
+     * The model the options name. While its file is read (one core), the kernels are compiled on
+     * the other: see {@link KernelWarmUp}. Xception's first image then takes about a third of the
+     * time it takes in a JVM that has compiled nothing.
+     */
     static LoadedModel load(ModelOptions o, DownloadProgress progress) throws IOException {
+        KernelWarmUp.startInBackground();
+        try {
+            return loadModel(o, progress);
+        } finally {
+            KernelWarmUp.stop();
+        }
+    }
+
+    private static LoadedModel loadModel(ModelOptions o, DownloadProgress progress) throws IOException {
         if (o.model == null) {
             refuseWeightsOption(o, "the bundled demo model");
             return demo(o);

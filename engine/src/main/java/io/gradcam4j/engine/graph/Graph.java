@@ -248,12 +248,56 @@ public final class Graph {
     }
 
     /**
-     * The output shape of every node for these inputs (one inference pass; activations are
-     * freed as usual). Used for summaries and to find the last spatial layer.
+     * The output shape of every node for these inputs, from each op's {@link Op#outputShape}
+     * without computing anything; when an op cannot tell (a registered Lambda), by one inference
+     * pass instead. Used for summaries and to find the last spatial layer.
      */
     public Map<String, int[]> outputShapes(Tensor... in) {
+        Map<String, int[]> shapes = staticShapes(in);
+        if (shapes == null) {
+            Map<String, int[]> ran = new LinkedHashMap<>();
+            run(in, Mode.INFERENCE, List.of(), false, (node, value) -> ran.put(node.name(), value.shape()));
+            shapes = ran;
+        }
+        return shapes;
+    }
+
+    /**
+     * The shapes from the ops alone, or {@code null} when one of them cannot tell or objects (a
+     * malformed model: the inference pass then reports it with the layer's name).
+     */
+    private Map<String, int[]> staticShapes(Tensor[] in) {
+        if (in.length != inputs.size()) {
+            return null;
+        }
+        try {
+            return shapesFromOps(in);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private Map<String, int[]> shapesFromOps(Tensor[] in) {
+        Map<Node, int[]> byNode = new HashMap<>();
+        for (int i = 0; i < in.length && i < inputs.size(); i++) {
+            byNode.put(inputs.get(i), in[i].shape());
+        }
         Map<String, int[]> shapes = new LinkedHashMap<>();
-        run(in, Mode.INFERENCE, List.of(), false, (node, value) -> shapes.put(node.name(), value.shape()));
+        for (Node n : order) {
+            int[] s = byNode.get(n);
+            if (!n.isInput()) {
+                int[][] args = new int[n.inputs().size()][];
+                for (int i = 0; i < args.length; i++) {
+                    args[i] = byNode.get(n.inputs().get(i));
+                }
+                s = n.op().outputShape(args);
+            }
+            if (s == null) {
+                return null;
+            }
+            byNode.put(n, s);
+            shapes.put(n.name(), s);
+        }
         return shapes;
     }
 

@@ -28,6 +28,11 @@ public final class Add implements Op {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        return inputShapes[0].clone();
+    }
+
+    @Override
     public String describe() {
         return "Add";
     }

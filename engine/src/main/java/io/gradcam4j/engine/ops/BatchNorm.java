@@ -223,6 +223,11 @@ public final class BatchNorm implements Op {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        return inputShapes[0].clone();
+    }
+
+    @Override
     public String describe() {
         return "BatchNormalization(epsilon " + epsilon + ", momentum " + momentum + ")";
     }

@@ -52,6 +52,11 @@ public final class BiasAdd implements Op {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        return inputShapes[0].clone();
+    }
+
+    @Override
     public String describe() {
         return "bias";
     }

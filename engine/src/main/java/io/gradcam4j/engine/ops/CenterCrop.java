@@ -64,6 +64,16 @@ public final class CenterCrop implements Op {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        int[] s = inputShapes[0];
+        if (!aspectOnly) {
+            return new int[] {s[0], height, width, s[3]};   // cropped, or resized when smaller
+        }
+        return new int[] {s[0], Math.min(s[1], (int) ((double) s[2] * height / width)),
+            Math.min(s[2], (int) ((double) s[1] * width / height)), s[3]};
+    }
+
+    @Override
     public String describe() {
         return (aspectOnly ? "CropToAspectRatio(" : "CenterCrop(") + height + "x" + width + ")";
     }

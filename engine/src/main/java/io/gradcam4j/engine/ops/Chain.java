@@ -69,6 +69,19 @@ public final class Chain implements Op {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        int[][] current = inputShapes;
+        for (Op op : ops) {
+            int[] s = op.outputShape(current);
+            if (s == null) {
+                return null;
+            }
+            current = new int[][] {s};
+        }
+        return current[0];
+    }
+
+    @Override
     public String describe() {
         return ops.stream().map(Op::describe).collect(Collectors.joining(" -> "));
     }

@@ -20,23 +20,13 @@ public final class Concatenate implements Op {
 
     @Override
     public Step forward(Tensor[] inputs, Mode mode) {
-        int rank = inputs[0].rank();
+        int[][] shapes = new int[inputs.length][];
+        for (int k = 0; k < inputs.length; k++) {
+            shapes[k] = inputs[k].shape();
+        }
+        int[] outShape = outputShape(shapes);
+        int rank = outShape.length;
         int ax = axis < 0 ? rank + axis : axis;
-        if (ax <= 0 || ax >= rank) {
-            throw new IllegalArgumentException("Concatenate axis " + axis + " is invalid for rank " + rank);
-        }
-        int[] outShape = inputs[0].shape();
-        outShape[ax] = 0;
-        for (Tensor t : inputs) {
-            int[] s = t.shape();
-            for (int d = 0; d < rank; d++) {
-                if (d != ax && (s.length != rank || s[d] != inputs[0].dim(d))) {
-                    throw new IllegalArgumentException("Concatenate on axis " + axis + " got shapes that differ elsewhere: "
-                            + Arrays.toString(inputs[0].shape()) + " and " + Arrays.toString(s));
-                }
-            }
-            outShape[ax] += s[ax];
-        }
         int outer = 1;
         for (int d = 0; d < ax; d++) {
             outer *= outShape[d];
@@ -69,6 +59,28 @@ public final class Concatenate implements Op {
             }
             return grads;
         });
+    }
+
+    /** The inputs' common shape with the concatenation axis summed; other axes must agree. */
+    @Override
+    public int[] outputShape(int[][] inputShapes) {
+        int rank = inputShapes[0].length;
+        int ax = axis < 0 ? rank + axis : axis;
+        if (ax <= 0 || ax >= rank) {
+            throw new IllegalArgumentException("Concatenate axis " + axis + " is invalid for rank " + rank);
+        }
+        int[] outShape = inputShapes[0].clone();
+        outShape[ax] = 0;
+        for (int[] s : inputShapes) {
+            for (int d = 0; d < rank; d++) {
+                if (d != ax && (s.length != rank || s[d] != inputShapes[0][d])) {
+                    throw new IllegalArgumentException("Concatenate on axis " + axis + " got shapes that differ elsewhere: "
+                            + Arrays.toString(inputShapes[0]) + " and " + Arrays.toString(s));
+                }
+            }
+            outShape[ax] += s[ax];
+        }
+        return outShape;
     }
 
     @Override

@@ -80,6 +80,13 @@ public final class Conv2D implements ChannelLinear {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        int[] ks = kernel.value().shape();
+        return WindowGeometry.of(inputShapes[0], ks[0], ks[1], strideH, strideW, dilationH, dilationW, padding)
+                .outputShape(ks[3]);
+    }
+
+    @Override
     public String describe() {
         int[] ks = kernel.value().shape();
         return "Conv2D(" + ks[0] + "x" + ks[1] + ", " + ks[2] + "->" + ks[3] + ", strides " + strideH + "x" + strideW

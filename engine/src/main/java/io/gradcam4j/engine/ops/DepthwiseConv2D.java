@@ -83,6 +83,13 @@ public final class DepthwiseConv2D implements ChannelLinear {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        int[] ks = kernel.value().shape();
+        return WindowGeometry.of(inputShapes[0], ks[0], ks[1], strideH, strideW, dilationH, dilationW, padding)
+                .outputShape(ks[2] * ks[3]);
+    }
+
+    @Override
     public String describe() {
         int[] ks = kernel.value().shape();
         return "DepthwiseConv2D(" + ks[0] + "x" + ks[1] + ", " + ks[2] + "x" + ks[3] + ", strides " + strideH + "x"

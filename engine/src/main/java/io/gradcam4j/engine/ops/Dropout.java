@@ -72,6 +72,11 @@ public final class Dropout implements Op {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        return inputShapes[0].clone();
+    }
+
+    @Override
     public String describe() {
         return (spatial ? "SpatialDropout2D" : "Dropout") + "(rate " + rate + ")";
     }

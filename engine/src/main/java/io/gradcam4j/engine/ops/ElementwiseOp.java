@@ -29,6 +29,11 @@ public abstract class ElementwiseOp implements Op {
         });
     }
 
+    @Override
+    public int[] outputShape(int[][] inputShapes) {
+        return inputShapes[0].clone();
+    }
+
     /**
      * ys[i] = f(xs[i]) for i in [from, to); {@code ys} may be {@code xs} (in place). Subclasses
      * override this with a loop of their own where speed matters: this loop's call to

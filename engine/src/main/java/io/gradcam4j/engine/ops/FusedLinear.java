@@ -164,6 +164,11 @@ public final class FusedLinear implements Op {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        return linear.outputShape(inputShapes);
+    }
+
+    @Override
     public String describe() {
         return "folded(" + linear.describe() + (bias != null ? " + bias" : "")
                 + (norm != null ? " + " + norm.describe() : "")

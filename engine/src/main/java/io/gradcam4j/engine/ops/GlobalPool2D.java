@@ -97,6 +97,12 @@ public final class GlobalPool2D implements Op {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        int[] s = inputShapes[0];
+        return keepDims ? new int[] {s[0], 1, 1, s[3]} : new int[] {s[0], s[3]};
+    }
+
+    @Override
     public String describe() {
         return (kind == Kind.MAX ? "GlobalMaxPooling2D" : "GlobalAveragePooling2D") + (keepDims ? "(keepdims)" : "");
     }

@@ -23,6 +23,11 @@ public final class Identity implements Op {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        return inputShapes[0].clone();
+    }
+
+    @Override
     public String describe() {
         return what + " (identity)";
     }

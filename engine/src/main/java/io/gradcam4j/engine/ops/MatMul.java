@@ -67,6 +67,13 @@ public final class MatMul implements ChannelLinear {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        int[] s = inputShapes[0].clone();
+        s[s.length - 1] = kernel.value().dim(1);
+        return s;
+    }
+
+    @Override
     public String describe() {
         return "MatMul(" + kernel.value().dim(0) + "->" + kernel.value().dim(1) + ")";
     }

@@ -122,6 +122,12 @@ public final class MaxPool2D implements Op {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        return WindowGeometry.of(inputShapes[0], pool[0], pool[1], strides[0], strides[1], 1, 1, padding)
+                .outputShape(inputShapes[0][3]);
+    }
+
+    @Override
     public String describe() {
         return "MaxPooling2D(" + pool[0] + "x" + pool[1] + ", strides " + strides[0] + "x" + strides[1] + ", "
                 + padding.keras() + ")";

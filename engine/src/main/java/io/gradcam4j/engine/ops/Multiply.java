@@ -47,6 +47,11 @@ public final class Multiply implements Op {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        return inputShapes[0].clone();
+    }
+
+    @Override
     public String describe() {
         return "Multiply";
     }

@@ -84,6 +84,11 @@ public final class PRelu implements Op {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        return inputShapes[0].clone();
+    }
+
+    @Override
     public String describe() {
         return "PReLU";
     }

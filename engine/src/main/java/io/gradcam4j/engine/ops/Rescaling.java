@@ -58,6 +58,11 @@ public final class Rescaling implements Op {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        return inputShapes[0].clone();
+    }
+
+    @Override
     public String describe() {
         return "Rescaling(scale " + Arrays.toString(scale) + ", offset " + Arrays.toString(offset) + ")";
     }

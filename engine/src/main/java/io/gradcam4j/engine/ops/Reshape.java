@@ -29,7 +29,17 @@ public final class Reshape implements Op {
     public Step forward(Tensor[] inputs, Mode mode) {
         Tensor x = inputs[0];
         int[] inShape = x.shape();
-        int perItem = x.size() / inShape[0];
+        int[] out = outputShape(new int[][] {inShape});
+        Tensor y = x.reshape(out);
+        return new Step(y, (dy, weightGrads) -> new Tensor[] {dy.reshape(inShape)});
+    }
+
+    /** The batch axis kept, then the target with its -1 resolved. */
+    @Override
+    public int[] outputShape(int[][] inputShapes) {
+        int[] inShape = inputShapes[0];
+        long size = Tensor.sizeOf(inShape);
+        int perItem = (int) (size / inShape[0]);
         int[] out = new int[target.length + 1];
         out[0] = inShape[0];
         int known = 1;
@@ -46,12 +56,11 @@ public final class Reshape implements Op {
             out[free] = perItem / known;
         }
         // an unresolved -1 (or a 0) must reach this message, not Tensor.sizeOf's generic one
-        if (Arrays.stream(out).anyMatch(d -> d <= 0) || Tensor.sizeOf(out) != x.size()) {
-            throw new IllegalArgumentException("cannot reshape " + x + " to " + Arrays.toString(target)
-                    + " (per-sample size " + perItem + ")");
+        if (Arrays.stream(out).anyMatch(d -> d <= 0) || Tensor.sizeOf(out) != size) {
+            throw new IllegalArgumentException("cannot reshape " + Arrays.toString(inShape) + " to "
+                    + Arrays.toString(target) + " (per-sample size " + perItem + ")");
         }
-        Tensor y = x.reshape(out);
-        return new Step(y, (dy, weightGrads) -> new Tensor[] {dy.reshape(inShape)});
+        return out;
     }
 
     @Override

@@ -114,6 +114,12 @@ public final class Resize implements Op {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        int[] s = inputShapes[0];
+        return new int[] {s[0], outH, outW, s[3]};
+    }
+
+    @Override
     public String describe() {
         return "Resizing(" + outH + "x" + outW + ", " + interpolation.name().toLowerCase(java.util.Locale.ROOT) + ")";
     }

@@ -79,6 +79,15 @@ public final class Transpose implements Op {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        int[] out = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            out[i] = inputShapes[0][perm[i]];
+        }
+        return out;
+    }
+
+    @Override
     public String describe() {
         return "Transpose" + Arrays.toString(perm);
     }

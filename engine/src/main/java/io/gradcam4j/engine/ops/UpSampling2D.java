@@ -61,6 +61,12 @@ public final class UpSampling2D implements Op {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        int[] s = inputShapes[0];
+        return new int[] {s[0], s[1] * sizeH, s[2] * sizeW, s[3]};
+    }
+
+    @Override
     public String describe() {
         return "UpSampling2D(" + sizeH + "x" + sizeW + ", nearest)";
     }

@@ -30,6 +30,12 @@ public final class ZeroPadding2D implements Op {
     }
 
     @Override
+    public int[] outputShape(int[][] inputShapes) {
+        int[] s = inputShapes[0];
+        return new int[] {s[0], s[1] + top + bottom, s[2] + left + right, s[3]};
+    }
+
+    @Override
     public String describe() {
         return "ZeroPadding2D((" + top + ", " + bottom + "), (" + left + ", " + right + "))";
     }

@@ -124,6 +124,32 @@ class InferencePlanTest {
     }
 
     @Test
+    void shapesFoundWithoutRunningEqualARunsShapes() {
+        io.gradcam4j.engine.ShapeAssert.assertStaticShapesMatchARun(model(), rand(-1f, 1f, 2, 9, 7, 3));
+    }
+
+    @Test
+    void anOpThatCannotTellItsShapeIsRunToSeeIt() {
+        Graph.Builder b = Graph.builder();
+        Node in = b.input("input");
+        Node lambda = b.add("lambda", new io.gradcam4j.engine.Op() {   // like a registered Keras Lambda
+            @Override
+            public io.gradcam4j.engine.Step forward(Tensor[] inputs, Mode mode) {
+                return new io.gradcam4j.engine.Step(Tensor.zeros(1, 4, 4, 3), (dy, w) -> new Tensor[] {inputs[0]});
+            }
+
+            @Override
+            public String describe() {
+                return "lambda";
+            }
+        }, in);
+        Graph g = b.build(b.add("conv", conv(3, 3, 5), lambda));
+        io.gradcam4j.engine.ShapeAssert.assertStaticShapesMatchARun(g, rand(-1f, 1f, 1, 9, 9, 3));
+        assertEquals(List.of(1, 4, 4, 5), java.util.Arrays.stream(g.outputShapes(rand(-1f, 1f, 1, 9, 9, 3)).get("conv"))
+                .boxed().toList());
+    }
+
+    @Test
     void followsTraining() {
         Graph g = model();
         Tensor x = rand(-1f, 1f, 2, 9, 7, 3);

@@ -38,9 +38,12 @@ public final class ReferenceCheck {
         JsonNode spec = c.spec();
         Op op = new KerasLayers(KerasOrigin.KERAS_2).create(spec.get("class_name").asText(), spec.get("config"), c.arrays("weights"));
         Mode mode = spec.path("training").asBoolean(false) ? Mode.training(1) : Mode.INFERENCE;
-        Step step = op.forward(c.arrays("inputs").toArray(new Tensor[0]), mode);
+        List<Tensor> in = c.arrays("inputs");
+        Step step = op.forward(in.toArray(new Tensor[0]), mode);
         List<Comparison> out = new ArrayList<>();
         out.add(Comparison.of("output", c.array("output"), step.output()));
+        int[][] inShapes = in.stream().map(Tensor::shape).toArray(int[][]::new);
+        out.add(shapes("output shape found without running", c.array("output").shape(), op.outputShape(inShapes)));
         Gradients weightGrads = new Gradients();
         Tensor[] inputGrads = step.backward().apply(c.array("projection"), weightGrads);
         List<Tensor> expected = c.arrays("input_grads");
@@ -78,7 +81,24 @@ public final class ReferenceCheck {
         out.add(Comparison.of("gradient at " + tap, c.array("tap_grad"), grads.get(tap)));
         out.add(Comparison.of("gradient at the input", c.arrays("input_grads").get(0), grads.get(input)));
         out.add(Comparison.of("output of predict()", c.array("output"), graph.predict(inputs)));
+        Map<String, int[]> shapes = graph.outputShapes(inputs);
+        out.add(shapes("shape of " + tap + " found without running", c.array("tap_output").shape(), shapes.get(tap)));
+        out.add(shapes("output shape found without running", c.array("output").shape(),
+                shapes.get(graph.output().name())));
         return out;
+    }
+
+    /** Two shapes compared as vectors of numbers; {@code null} (unknown) never matches. */
+    private static Comparison shapes(String what, int[] expected, int[] actual) {
+        float[] e = new float[expected.length];
+        for (int i = 0; i < e.length; i++) {
+            e[i] = expected[i];
+        }
+        float[] a = new float[actual == null ? 1 : actual.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = actual == null ? -1 : actual[i];
+        }
+        return Comparison.of(what, Tensor.of(e, e.length), Tensor.of(a, a.length));
     }
 
     /** A case of {@code testdata/losses}: a cross-entropy value and its gradient. */

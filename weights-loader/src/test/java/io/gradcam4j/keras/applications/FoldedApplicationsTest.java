@@ -51,11 +51,13 @@ class FoldedApplicationsTest {
         assertEquals(28, folded);
         assertEquals(m.graph().nodes().size() - 2 * 27, plan.nodes().size());
         assertFoldedLogitsMatch(m.graph().withoutFinalActivation().orElseThrow(), image(128));
+        io.gradcam4j.engine.ShapeAssert.assertStaticShapesMatchARun(m.graph(), image(128));
     }
 
     @Test
     void xceptionLogitsMatchTheLayersOneByOne() {
         KerasModel m = Applications.seeded(Applications.byName("xception"));
         assertFoldedLogitsMatch(m.graph().withoutFinalActivation().orElseThrow(), image(71));
+        io.gradcam4j.engine.ShapeAssert.assertStaticShapesMatchARun(m.graph(), image(71));
     }
 }

@@ -1,0 +1,95 @@
+package io.gradcam4j.engine.kernels;
+
+import io.gradcam4j.engine.Padding;
+
+/**
+ * Runs every kernel on small shapes so that the JIT compiles them before the first real image.
+ * The Vector API is fast only in code the C2 compiler has compiled; before that each vector
+ * operation is an object, and Xception's first forward pass in a fresh JVM takes 3.7 s instead
+ * of 0.25 s. A command-line run starts this on a background thread while it reads the weights
+ * (1.2 s for Xception's 88 MB, on one core), so the compiling happens on the other core.
+ *
+ * <p>The shapes cover each code path a model reaches: 3x3 convolutions with 3 and with many
+ * input channels, strides 1 and 2, 1x1 convolutions, depthwise convolutions, matrix products
+ * with many rows and with one (Dense at batch 1), and the input gradients Grad-CAM uses.
+ */
+public final class KernelWarmUp {
+    /** Rounds of all shapes at most: C2 has compiled every kernel long before. */
+    private static final int ROUNDS = 400;
+    private static volatile boolean stopped;
+
+    private KernelWarmUp() {
+    }
+
+    /**
+     * Starts the warm-up on a daemon thread; it runs until {@link #stop()} or the end of its
+     * rounds. Compilations it has triggered go on in the JIT's own threads.
+     */
+    public static Thread startInBackground() {
+        stopped = false;
+        Thread t = new Thread(KernelWarmUp::run, "gradcam4j-kernel-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+        return t;
+    }
+
+    /** Ends the warm-up after its current round: the real work starts and needs the cores. */
+    public static void stop() {
+        stopped = true;
+    }
+
+    /** The warm-up on the calling thread, until stopped. */
+    public static void run() {
+        Kernels k = Kernels.active();
+        for (int round = 0; round < ROUNDS && !stopped; round++) {
+            conv(k, 13, 3, 32, 2, Padding.VALID);       // a first layer: RGB in, strides 2
+            conv(k, 10, 32, 32, 1, Padding.SAME);
+            conv(k, 9, 48, 64, 2, Padding.SAME);
+            pointwise(k, 8, 64, 64);
+            depthwise(k, 10, 32, 1, Padding.SAME);
+            depthwise(k, 11, 32, 2, Padding.SAME);
+            dense(k, 8, 64, 48);
+            dense(k, 1, 256, 128);
+        }
+    }
+
+    private static void conv(Kernels k, int size, int cin, int cout, int stride, Padding padding) {
+        WindowGeometry g = WindowGeometry.of(new int[] {1, size, size, cin}, 3, 3, stride, stride, 1, 1, padding);
+        float[] x = filled(size * size * cin);
+        float[] w = filled(9 * cin * cout);
+        float[] y = new float[g.outH() * g.outW() * cout];
+        k.conv2d(x, w, cout, g, y);
+        k.conv2dInputGrad(y, w, cout, g, x);
+    }
+
+    private static void pointwise(Kernels k, int size, int cin, int cout) {
+        WindowGeometry g = WindowGeometry.of(new int[] {1, size, size, cin}, 1, 1, 1, 1, 1, 1, Padding.VALID);
+        k.conv2d(filled(size * size * cin), filled(cin * cout), cout, g, new float[size * size * cout]);
+    }
+
+    private static void depthwise(Kernels k, int size, int c, int stride, Padding padding) {
+        WindowGeometry g = WindowGeometry.of(new int[] {1, size, size, c}, 3, 3, stride, stride, 1, 1, padding);
+        float[] x = filled(size * size * c);
+        float[] w = filled(9 * c);
+        float[] y = new float[g.outH() * g.outW() * c];
+        k.depthwiseConv2d(x, w, 1, g, y);
+        k.depthwiseConv2dInputGrad(y, w, 1, g, x);
+    }
+
+    private static void dense(Kernels k, int rows, int in, int out) {
+        float[] x = filled(rows * in);
+        float[] w = filled(in * out);
+        float[] y = new float[rows * out];
+        k.matmul(x, w, y, rows, in, out);
+        k.matmulTransB(y, w, x, rows, out, in);
+    }
+
+    private static float[] filled(int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (i % 7 - 3) * 0.01f;
+        }
+        return a;
+    }
+}
