@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class KernelBench {
     @Param({
-        "conv3x3_224x224x64_64", "conv3x3_56x56x256_256", "conv1x1_56x56x256_256", "depthwise3x3_56x56x256",
+        "conv3x3_224x224x64_64", "conv3x3_56x56x256_256", "conv1x1_56x56x256_256", "conv1x1_19x19x728_728",
+        "conv3x3_14x14x512_512", "depthwise3x3_56x56x256",
         "convdx3x3_56x56x128_128", "convdw3x3_56x56x128_128", "depthwisedx3x3_56x56x256",
         "depthwisedw3x3_56x56x256", "matmul_1x4096x4096", "matmulTransB_1x4096x4096", "matmulTransA_32x4096x1000"
     })

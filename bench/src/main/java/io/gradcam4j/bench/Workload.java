@@ -43,6 +43,8 @@ public final class Workload {
         "conv3x3_224x224x64_64",   // VGG19 block1_conv2, the largest conv of VGG19
         "conv3x3_56x56x256_256",   // VGG19 block3_conv2..4
         "conv1x1_56x56x256_256",   // a pointwise conv: one GEMM 3136x256x256
+        "conv1x1_19x19x728_728",   // Xception middle flow: 24 such convs, over half of its multiply-adds
+        "conv3x3_14x14x512_512",   // VGG19 block5_conv1..4: small images, many partial tiles per row
         "depthwise3x3_56x56x256",  // a MobileNet / Xception style depthwise conv
         "convdx3x3_56x56x128_128", // conv input gradient
         "convdw3x3_56x56x128_128", // conv kernel gradient

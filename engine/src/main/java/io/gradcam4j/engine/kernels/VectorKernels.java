@@ -19,12 +19,14 @@ import jdk.incubator.vector.VectorSpecies;
  * Each loaded column vector of {@code b} is reused for all rows, each broadcast of {@code a} for
  * both vectors. A convolution is such a sum with one segment per kernel tap (taps that are
  * contiguous in both the input and the weights merge into one segment: with dilation 1 a row of
- * taps is one run of {@code kw*cin}), a 1×1 convolution is a GEMM with pixels as rows, the
- * input gradient is the same sum over the transposed, flipped kernel, and the weight gradients
- * and {@code A^T B} are the same sum with the roles of the strides exchanged. Columns that do
- * not fill a vector are computed by a scalar loop over the same segments.
+ * taps is one run of {@code kw*cin}), on a zero-padded copy of the input so that the rows of a
+ * tile can be any six output pixels ({@code p*aPix} becomes a per-row offset, see
+ * {@link #k6x2Rows}); a 1×1 convolution is a GEMM with pixels as rows, the input gradient is the
+ * same sum over the transposed, flipped kernel, and the weight gradients and {@code A^T B} are
+ * the same sum with the roles of the strides exchanged. Columns that do not fill a vector are
+ * computed by a scalar loop over the same segments.
  *
- * <p>Work is split with {@link Parallel#forRange} over output rows (and groups of columns),
+ * <p>Work is split with {@link Parallel#forRange} over tiles of rows (and groups of columns),
  * so no two threads ever write the same element; every result is added to the destination.
  */
 public final class VectorKernels implements Kernels {
@@ -110,9 +112,20 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** Six rows times two vectors: the main tile. */
+    /** Six rows times two vectors, row p reading a at {@code aShift + p*aPix}: see {@link #k6x2Rows}. */
     static void k6x2(float[] a, int aPix, float[] b, Segs sg, int s0, int s1, int aShift, int bShift,
                      float[] c, int cOff, int cPix) {
+        k6x2Rows(a, aShift, aPix, 2 * aPix, 3 * aPix, 4 * aPix, 5 * aPix, b, sg, s0, s1, bShift, c, cOff, cPix);
+    }
+
+    /**
+     * Six rows times two vectors: the main tile. Row p reads a at {@code aShift + dp} plus the
+     * segment offsets ({@code d0 = 0}), so the rows may be any six pixels: a convolution passes
+     * six windows that need not lie on one image row. Row p of the result is added at
+     * {@code c[cOff + p*cPix ...]}.
+     */
+    static void k6x2Rows(float[] a, int aShift, int d1, int d2, int d3, int d4, int d5, float[] b, Segs sg,
+                         int s0, int s1, int bShift, float[] c, int cOff, int cPix) {
         final int o0 = cOff;
         final int o1 = o0 + cPix;
         final int o2 = o1 + cPix;
@@ -133,11 +146,6 @@ public final class VectorKernels implements Kernels {
         FloatVector c51 = FloatVector.zero(S);
         final int aR = sg.aR;
         final int bR = sg.bR;
-        final int p1 = aPix;
-        final int p2 = 2 * aPix;
-        final int p3 = 3 * aPix;
-        final int p4 = 4 * aPix;
-        final int p5 = 5 * aPix;
         // one flat loop over all segments: on JDK 17, C2 boxes vectors carried through nested loops
         int total = sg.total(s0, s1);
         int s = s0;
@@ -150,19 +158,19 @@ public final class VectorKernels implements Kernels {
             FloatVector x = FloatVector.broadcast(S, a[ai]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[ai + p1]);
+            x = FloatVector.broadcast(S, a[ai + d1]);
             c10 = x.fma(b0, c10);
             c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[ai + p2]);
+            x = FloatVector.broadcast(S, a[ai + d2]);
             c20 = x.fma(b0, c20);
             c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[ai + p3]);
+            x = FloatVector.broadcast(S, a[ai + d3]);
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[ai + p4]);
+            x = FloatVector.broadcast(S, a[ai + d4]);
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[ai + p5]);
+            x = FloatVector.broadcast(S, a[ai + d5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
             ai += aR;
@@ -441,110 +449,142 @@ public final class VectorKernels implements Kernels {
     // convolution
     // ================================================================================================
 
+    /**
+     * Output pixels are numbered flat over (n, oy, ox), which is also their order in {@code out}, and
+     * cut into tiles of {@link #P} consecutive pixels whatever image row they lie on: a 19-wide
+     * image then needs 61 tiles for its 361 pixels instead of 4 tiles per row (76). Each pixel's
+     * window starts at its own offset in the zero-padded input ({@link Padded}), and the taps are
+     * the same segments relative to that origin for every pixel, so all tiles share one
+     * {@link Segs}. A 1x1 stride-1 unpadded convolution becomes one GEMM over all pixels.
+     * Tasks are (column group, pixel tile), column group outermost as in {@link #gemm}, so one
+     * thread's chunk streams through one panel of packed weights.
+     */
     @Override
     public void conv2d(float[] x, float[] w, int cout, WindowGeometry g, float[] out) {
-        final int cin = g.channels();
-        final int rows = g.batch() * g.outH();
-        if (rows == 0 || cout == 0 || g.outW() == 0) {
+        final int pixels = g.batch() * g.outH() * g.outW();
+        final int wRows = g.kh() * g.kw() * g.channels();
+        if (pixels == 0 || cout == 0 || wRows == 0) {
             return;
         }
-        final int gw = cout <= NB ? cout : groupWidth(cout, rows, g.kh() * g.kw() * cin);
-        final int groups = (cout + gw - 1) / gw;
-        // Output columns [oxA, oxB) read every kernel column inside the image.
-        final int oxA = Math.min(g.outW(), ceilDiv(g.padLeft(), g.strideW()));
-        final int oxB = Math.max(oxA, Math.min(g.outW(),
-                Math.floorDiv(g.inW() - 1 + g.padLeft() - (g.kw() - 1) * g.dilationW(), g.strideW()) + 1));
-        // A zero-padded copy of the input columns that one edge tile reads.
-        final int patchW = (P - 1) * g.strideW() + (g.kw() - 1) * g.dilationW() + 1;
-        final int wRows = g.kh() * g.kw() * cin;
+        final Padded in = Padded.of(x, g);
+        // a table, not divisions per tile: with few taps (the 3-channel stem) the 12 divisions that
+        // locate six pixels cost about as much as the tile itself
+        final int[] origin = in.origins(g);
+        final Segs sg = windowSegs(g, in.w()); // read only: shared by all tasks
         final float[] wp = pack(w, wRows, cout, cout);
-        Parallel.forRange(rows * groups, 1, (from, to) -> {
-            Segs inner = new Segs(g.kh() * g.kw());
-            Segs edge = new Segs(g.kh() * g.kw());
-            float[] patch = new float[g.kh() * patchW * cin];
-            float[] cTile = new float[P * gw];
+        final int tiles = (pixels + P - 1) / P;
+        final int gw = groupWidth(cout, tiles, wRows);
+        final int groups = (cout + gw - 1) / gw;
+        Parallel.forRange(tiles * groups, 1, (from, to) -> {
+            float[] scratch = new float[P * NB];
             for (int t = from; t < to; t++) {
-                int row = t / groups;
-                int colFrom = (t % groups) * gw;
+                int colFrom = (t / tiles) * gw;
                 int colTo = Math.min(cout, colFrom + gw);
-                int n = row / g.outH();
-                int oy = row % g.outH();
-                int outRow = row * g.outW() * cout;
-                // segments of an interior tile whose first pixel is oxA
-                inner.reset(1, NB);
-                for (int ky = 0; ky < g.kh(); ky++) {
-                    int iy = g.inRow(oy, ky);
-                    if (iy < 0 || iy >= g.inH()) {
-                        continue;
-                    }
-                    for (int kx = 0; kx < g.kw(); kx++) {
-                        int ix = g.inCol(oxA, kx);
-                        inner.add(((n * g.inH() + iy) * g.inW() + ix) * cin, (ky * g.kw() + kx) * cin * NB, cin);
-                    }
-                }
-                int ox = 0;
-                while (ox < g.outW()) {
-                    int cnt = Math.min(P, g.outW() - ox);
-                    if (cnt == P && ox >= oxA && ox + P <= oxB) {
-                        tilePacked(P, x, g.strideW() * cin, wp, wRows, inner, 0, inner.n,
-                                (ox - oxA) * g.strideW() * cin, out, outRow + ox * cout, cout, colFrom, colTo);
-                    } else {
-                        convEdgeTile(x, wp, wRows, cout, g, n, oy, ox, cnt, colFrom, colTo, patchW, patch, edge, cTile,
-                                out, outRow);
-                    }
-                    ox += cnt;
-                }
+                int p0 = (t % tiles) * P;
+                convTile(in.data(), origin, p0, Math.min(P, pixels - p0), wp, wRows, sg, out, cout, colFrom, colTo,
+                        scratch);
             }
         });
     }
 
     /**
-     * Output pixels [ox, ox+cnt) of one row whose windows leave the image (or a last partial tile):
-     * the input columns they read are copied with zeros around them and the tile runs on the copy.
+     * The input as the convolution reads it: {@code x} itself when every window lies inside the
+     * image, else a copy of shape (batch, h, w, channels) with the padding written out as zeros,
+     * covering every row and column that some window reads. Input pixel (iy, ix) is at
+     * (iy + padTop, ix + padLeft) of the copy.
      */
-    private static void convEdgeTile(float[] x, float[] wp, int wRows, int cout, WindowGeometry g, int n, int oy, int ox, int cnt,
-                                     int colFrom, int colTo, int patchW, float[] patch, Segs sg, float[] cTile,
-                                     float[] out, int outRow) {
-        int cin = g.channels();
-        int width = colTo - colFrom;
-        int ix0 = ox * g.strideW() - g.padLeft();
-        sg.reset(1, NB);
-        int q = 0;
-        for (int ky = 0; ky < g.kh(); ky++) {
-            int iy = g.inRow(oy, ky);
-            if (iy < 0 || iy >= g.inH()) {
-                continue;
+    private record Padded(float[] data, int h, int w) {
+        static Padded of(float[] x, WindowGeometry g) {
+            int h = (g.outH() - 1) * g.strideH() + (g.kh() - 1) * g.dilationH() + 1;
+            int w = (g.outW() - 1) * g.strideW() + (g.kw() - 1) * g.dilationW() + 1;
+            if (g.padTop() == 0 && g.padLeft() == 0 && h <= g.inH() && w <= g.inW()) {
+                return new Padded(x, g.inH(), g.inW());
             }
-            int pOff = q * patchW * cin;
-            for (int col = 0; col < patchW; col++) {
-                int ix = ix0 + col;
-                int dst = pOff + col * cin;
-                if (ix >= 0 && ix < g.inW()) {
-                    System.arraycopy(x, ((n * g.inH() + iy) * g.inW() + ix) * cin, patch, dst, cin);
-                } else {
-                    java.util.Arrays.fill(patch, dst, dst + cin, 0f);
+            int cin = g.channels();
+            float[] xp = new float[g.batch() * h * w * cin];
+            // input columns that land inside the copy (all of them unless the windows stop short)
+            int ixFrom = Math.max(0, -g.padLeft());
+            int ixTo = Math.min(g.inW(), w - g.padLeft());
+            int grain = Math.max(1, 16384 / (w * cin));
+            Parallel.forRange(g.batch() * h, grain, (from, to) -> {
+                for (int row = from; row < to; row++) {
+                    int n = row / h;
+                    int iy = row % h - g.padTop();
+                    if (iy >= 0 && iy < g.inH() && ixFrom < ixTo) {
+                        System.arraycopy(x, ((n * g.inH() + iy) * g.inW() + ixFrom) * cin,
+                                xp, (row * w + ixFrom + g.padLeft()) * cin, (ixTo - ixFrom) * cin);
+                    }
+                }
+            });
+            return new Padded(xp, h, w);
+        }
+
+        /** For each output pixel (flat over n, oy, ox), the offset of its window's first element. */
+        int[] origins(WindowGeometry g) {
+            int[] origin = new int[g.batch() * g.outH() * g.outW()];
+            int p = 0;
+            for (int n = 0; n < g.batch(); n++) {
+                for (int oy = 0; oy < g.outH(); oy++) {
+                    int rowStart = (n * h + oy * g.strideH()) * w;
+                    for (int ox = 0; ox < g.outW(); ox++) {
+                        origin[p++] = (rowStart + ox * g.strideW()) * g.channels();
+                    }
                 }
             }
+            return origin;
+        }
+    }
+
+    /**
+     * The taps of a window in an input of width {@code w}: tap (ky, kx) reads {@code cin} channels
+     * at ((ky*dilationH)*w + kx*dilationW)*cin from the window's origin, against weight rows
+     * (ky*kw + kx)*cin of the packed weights. With dilationW = 1 the taps of a kernel row are
+     * contiguous in both and merge into one segment of kw*cin.
+     */
+    private static Segs windowSegs(WindowGeometry g, int w) {
+        int cin = g.channels();
+        Segs sg = new Segs(g.kh() * g.kw());
+        sg.reset(1, NB);
+        for (int ky = 0; ky < g.kh(); ky++) {
             for (int kx = 0; kx < g.kw(); kx++) {
-                sg.add(pOff + kx * g.dilationW() * cin, (ky * g.kw() + kx) * cin * NB, cin);
-            }
-            q++;
-        }
-        if (sg.n == 0) {
-            return;
-        }
-        // the destination pixels (zeros for the pixels past the row's end)
-        for (int p = 0; p < P; p++) {
-            if (p < cnt) {
-                System.arraycopy(out, outRow + (ox + p) * cout + colFrom, cTile, p * width, width);
-            } else {
-                java.util.Arrays.fill(cTile, p * width, (p + 1) * width, 0f);
+                sg.add((ky * g.dilationH() * w + kx * g.dilationW()) * cin, (ky * g.kw() + kx) * cin * NB, cin);
             }
         }
-        // cTile holds columns [colFrom, colTo) at 0; shift it so that column j sits at j - colFrom
-        tilePacked(P, patch, g.strideW() * cin, wp, wRows, sg, 0, sg.n, 0, cTile, -colFrom, width, colFrom, colTo);
-        for (int p = 0; p < cnt; p++) {
-            System.arraycopy(cTile, p * width, out, outRow + (ox + p) * cout + colFrom, width);
+        return sg;
+    }
+
+    /**
+     * Output pixels [p0, p0 + cnt), cnt &lt;= {@link #P}, whose windows start at {@code origin[p]} in
+     * a, times the output channels [colFrom, colTo) (colFrom a multiple of {@link #NB}), added to
+     * out. Every block runs as a full tile: a last, partial tile repeats its last pixel in the
+     * missing rows, and the weight panel is zero-padded past the last column; such a tile runs
+     * into {@code scratch} and only its real part is added.
+     */
+    private static void convTile(float[] a, int[] origin, int p0, int cnt, float[] wp, int wRows, Segs sg,
+                                 float[] out, int cout, int colFrom, int colTo, float[] scratch) {
+        int last = p0 + cnt - 1;
+        int o = origin[p0];
+        int d1 = origin[Math.min(p0 + 1, last)] - o;
+        int d2 = origin[Math.min(p0 + 2, last)] - o;
+        int d3 = origin[Math.min(p0 + 3, last)] - o;
+        int d4 = origin[Math.min(p0 + 4, last)] - o;
+        int d5 = origin[Math.min(p0 + 5, last)] - o;
+        int cOff = p0 * cout;
+        for (int j = colFrom; j < colTo; j += NB) {
+            int bShift = (j / NB) * wRows * NB;
+            int width = Math.min(NB, colTo - j);
+            if (cnt == P && width == NB) {
+                k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, 0, sg.n, bShift, out, cOff + j, cout);
+                continue;
+            }
+            java.util.Arrays.fill(scratch, 0f);
+            k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, 0, sg.n, bShift, scratch, 0, NB);
+            for (int p = 0; p < cnt; p++) {
+                int co = cOff + p * cout + j;
+                for (int jj = 0; jj < width; jj++) {
+                    out[co + jj] += scratch[p * NB + jj];
+                }
+            }
         }
     }
 

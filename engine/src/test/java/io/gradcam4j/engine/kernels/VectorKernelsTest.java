@@ -68,6 +68,17 @@ class VectorKernelsTest {
         cases.add(new Case("window larger than the input, same", 1, 2, 3, 17, 5, 5, 1, 1, 1, 1, Padding.SAME, 33, 2));
         cases.add(new Case("single pixel", 1, 1, 1, 33, 3, 3, 1, 1, 1, 1, Padding.SAME, 17, 1));
         cases.add(new Case("wide 3x3 same, 32 -> 64", 1, 5, 40, 32, 3, 3, 1, 1, 1, 1, Padding.SAME, 64, 1));
+        // conv2d tiles run over flat (n, oy, ox): tiles that span rows and images, a partial last tile
+        cases.add(new Case("3x3 same 5x7 batch 3 (tiles span rows and images)", 3, 5, 7, 3, 3, 3, 1, 1, 1, 1,
+                Padding.SAME, 40, 1));
+        cases.add(new Case("3x3 stride 2 same 12x10 (padding only after), batch 2", 2, 12, 10, 3, 3, 3, 2, 2, 1, 1,
+                Padding.SAME, 33, 2));
+        cases.add(new Case("3x3 stride 2 valid 12x12 (last row and column unread)", 1, 12, 12, 5, 3, 3, 2, 2, 1, 1,
+                Padding.VALID, 17, 1));
+        cases.add(new Case("1x1 batch 2 of 2x2 (one partial tile)", 2, 2, 2, 33, 1, 1, 1, 1, 1, 1, Padding.VALID,
+                70, 1));
+        cases.add(new Case("1x1 19x19, 64 -> 80 (Xception middle flow, smaller)", 1, 19, 19, 64, 1, 1, 1, 1, 1, 1,
+                Padding.SAME, 80, 1));
         return cases.stream().map(Arguments::of);
     }
 
