@@ -1,5 +1,6 @@
 package io.gradcam4j.engine.kernels;
 
+import io.gradcam4j.engine.Workspace;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -368,7 +369,7 @@ public final class VectorKernels implements Kernels {
      */
     static float[] pack(float[] b, int rows, int cols, int bR) {
         int blocks = (cols + NB - 1) / NB;
-        float[] packed = new float[blocks * rows * NB];
+        float[] packed = Workspace.zeros(blocks * rows * NB);   // callers recycle it when done
         Parallel.forRange(blocks * rows, 1024, (from, to) -> {
             for (int t = from; t < to; t++) {
                 int blk = t / rows;
@@ -485,6 +486,11 @@ public final class VectorKernels implements Kernels {
                         scratch);
             }
         });
+        // per-call copies: inside a graph run the next layer reuses them (see Workspace)
+        Workspace.recycle(wp);
+        if (in.data() != x) {
+            Workspace.recycle(in.data());
+        }
     }
 
     /**
@@ -501,7 +507,7 @@ public final class VectorKernels implements Kernels {
                 return new Padded(x, g.inH(), g.inW());
             }
             int cin = g.channels();
-            float[] xp = new float[g.batch() * h * w * cin];
+            float[] xp = Workspace.zeros(g.batch() * h * w * cin);
             // input columns that land inside the copy (all of them unless the windows stop short)
             int ixFrom = Math.max(0, -g.padLeft());
             int ixTo = Math.min(g.inW(), w - g.padLeft());
@@ -595,7 +601,7 @@ public final class VectorKernels implements Kernels {
         final int kw = g.kw();
         // wt[ky, kw-1-kx, co, ci] = w[ky, kx, ci, co]: the reduction runs over co, the columns over ci;
         // flipping kx makes neighbouring taps contiguous in both dy and wt (they then merge).
-        final float[] wt = new float[taps * cout * cin];
+        final float[] wt = Workspace.zeros(taps * cout * cin);
         Parallel.forRange(taps, 1, (from, to) -> {
             for (int tap = from; tap < to; tap++) {
                 int ky = tap / kw;
@@ -646,6 +652,8 @@ public final class VectorKernels implements Kernels {
                 }
             }
         });
+        Workspace.recycle(wt);
+        Workspace.recycle(wtp);
     }
 
     /**
@@ -1041,6 +1049,7 @@ public final class VectorKernels implements Kernels {
                 tilePacked(cnt, a, aPix, bp, depth, sg, 0, 1, i0 * aPix, c, i0 * cols, cols, colFrom, colTo);
             }
         });
+        Workspace.recycle(bp);
     }
 
     /**
