@@ -60,6 +60,16 @@ public final class Workspace {
     }
 
     /**
+     * An array whose contents are undefined (a returned one is not cleared): for callers that
+     * write every element before reading any.
+     */
+    public static float[] uninitialized(int length) {
+        Workspace w = CURRENT.get();
+        float[] a = w != null && length >= MIN_FLOATS ? w.take(length) : null;
+        return a != null ? a : new float[length];
+    }
+
+    /**
      * Gives {@code a} to the current thread's workspace for reuse. The caller promises that
      * nothing reads or writes {@code a} any more. Ignored outside a workspace.
      */

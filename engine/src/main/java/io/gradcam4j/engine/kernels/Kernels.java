@@ -26,6 +26,17 @@ public interface Kernels {
     /** out[n,oy,ox,co] += sum over taps and ci of x[n,iy,ix,ci] * w[ky,kx,ci,co]. */
     void conv2d(float[] x, float[] w, int outChannels, WindowGeometry g, float[] out);
 
+    /**
+     * out[n,oy,ox,co] = e applied to (sum over taps and ci of x * w) in channel co: a convolution with
+     * its bias, folded BatchNormalization and relu stored in one pass. {@code out} is overwritten,
+     * every element; its previous contents do not matter.
+     */
+    default void conv2dFused(float[] x, float[] w, int outChannels, WindowGeometry g, Epilogue e, float[] out) {
+        java.util.Arrays.fill(out, 0f);
+        conv2d(x, w, outChannels, g, out);
+        e.applyTo(out);
+    }
+
     /** dx += gradient of conv2d w.r.t. x for output gradient dy. */
     void conv2dInputGrad(float[] dy, float[] w, int outChannels, WindowGeometry g, float[] dx);
 

@@ -116,17 +116,19 @@ public final class VectorKernels implements Kernels {
     /** Six rows times two vectors, row p reading a at {@code aShift + p*aPix}: see {@link #k6x2Rows}. */
     static void k6x2(float[] a, int aPix, float[] b, Segs sg, int s0, int s1, int aShift, int bShift,
                      float[] c, int cOff, int cPix) {
-        k6x2Rows(a, aShift, aPix, 2 * aPix, 3 * aPix, 4 * aPix, 5 * aPix, b, sg, s0, s1, bShift, c, cOff, cPix);
+        k6x2Rows(a, aShift, aPix, 2 * aPix, 3 * aPix, 4 * aPix, 5 * aPix, b, sg, s0, s1, bShift, c, cOff, cPix,
+                null, 0);
     }
 
     /**
      * Six rows times two vectors: the main tile. Row p reads a at {@code aShift + dp} plus the
      * segment offsets ({@code d0 = 0}), so the rows may be any six pixels: a convolution passes
      * six windows that need not lie on one image row. Row p of the result is added at
-     * {@code c[cOff + p*cPix ...]}.
+     * {@code c[cOff + p*cPix ...]}, or, with an epilogue {@code e}, stored through it (column j of
+     * the tile is channel {@code ch0 + j}).
      */
     static void k6x2Rows(float[] a, int aShift, int d1, int d2, int d3, int d4, int d5, float[] b, Segs sg,
-                         int s0, int s1, int bShift, float[] c, int cOff, int cPix) {
+                         int s0, int s1, int bShift, float[] c, int cOff, int cPix, Epilogue e, int ch0) {
         final int o0 = cOff;
         final int o1 = o0 + cPix;
         final int o2 = o1 + cPix;
@@ -182,18 +184,33 @@ public final class VectorKernels implements Kernels {
                 rem = sg.len[s];
             }
         }
-        addTo(c, o0, c00);
-        addTo(c, o0 + L, c01);
-        addTo(c, o1, c10);
-        addTo(c, o1 + L, c11);
-        addTo(c, o2, c20);
-        addTo(c, o2 + L, c21);
-        addTo(c, o3, c30);
-        addTo(c, o3 + L, c31);
-        addTo(c, o4, c40);
-        addTo(c, o4 + L, c41);
-        addTo(c, o5, c50);
-        addTo(c, o5 + L, c51);
+        if (e == null) {
+            addTo(c, o0, c00);
+            addTo(c, o0 + L, c01);
+            addTo(c, o1, c10);
+            addTo(c, o1 + L, c11);
+            addTo(c, o2, c20);
+            addTo(c, o2 + L, c21);
+            addTo(c, o3, c30);
+            addTo(c, o3 + L, c31);
+            addTo(c, o4, c40);
+            addTo(c, o4 + L, c41);
+            addTo(c, o5, c50);
+            addTo(c, o5 + L, c51);
+            return;
+        }
+        store(c, o0, c00, e, ch0);
+        store(c, o0 + L, c01, e, ch0 + L);
+        store(c, o1, c10, e, ch0);
+        store(c, o1 + L, c11, e, ch0 + L);
+        store(c, o2, c20, e, ch0);
+        store(c, o2 + L, c21, e, ch0 + L);
+        store(c, o3, c30, e, ch0);
+        store(c, o3 + L, c31, e, ch0 + L);
+        store(c, o4, c40, e, ch0);
+        store(c, o4 + L, c41, e, ch0 + L);
+        store(c, o5, c50, e, ch0);
+        store(c, o5 + L, c51, e, ch0 + L);
     }
 
     /** Six rows times one vector (the odd vector left of a column group). */
@@ -462,6 +479,17 @@ public final class VectorKernels implements Kernels {
      */
     @Override
     public void conv2d(float[] x, float[] w, int cout, WindowGeometry g, float[] out) {
+        convolve(x, w, cout, g, null, out);
+    }
+
+    /** As conv2d, but every output value is stored through the epilogue instead of added. */
+    @Override
+    public void conv2dFused(float[] x, float[] w, int cout, WindowGeometry g, Epilogue e, float[] out) {
+        convolve(x, w, cout, g, e, out);
+    }
+
+    /** out += conv, or with an epilogue out = e(conv): the whole reduction of a tile is one call. */
+    private void convolve(float[] x, float[] w, int cout, WindowGeometry g, Epilogue e, float[] out) {
         final int pixels = g.batch() * g.outH() * g.outW();
         final int wRows = g.kh() * g.kw() * g.channels();
         if (pixels == 0 || cout == 0 || wRows == 0) {
@@ -483,7 +511,7 @@ public final class VectorKernels implements Kernels {
                 int colTo = Math.min(cout, colFrom + gw);
                 int p0 = (t % tiles) * P;
                 convTile(in.data(), origin, p0, Math.min(P, pixels - p0), wp, wRows, sg, out, cout, colFrom, colTo,
-                        scratch);
+                        scratch, e);
             }
         });
         // per-call copies: inside a graph run the next layer reuses them (see Workspace)
@@ -507,7 +535,8 @@ public final class VectorKernels implements Kernels {
                 return new Padded(x, g.inH(), g.inW());
             }
             int cin = g.channels();
-            float[] xp = Workspace.zeros(g.batch() * h * w * cin);
+            // not cleared: each row below writes its padding zeros itself (a 13 MB fill saved on VGG19)
+            float[] xp = Workspace.uninitialized(g.batch() * h * w * cin);
             // input columns that land inside the copy (all of them unless the windows stop short)
             int ixFrom = Math.max(0, -g.padLeft());
             int ixTo = Math.min(g.inW(), w - g.padLeft());
@@ -516,10 +545,16 @@ public final class VectorKernels implements Kernels {
                 for (int row = from; row < to; row++) {
                     int n = row / h;
                     int iy = row % h - g.padTop();
-                    if (iy >= 0 && iy < g.inH() && ixFrom < ixTo) {
-                        System.arraycopy(x, ((n * g.inH() + iy) * g.inW() + ixFrom) * cin,
-                                xp, (row * w + ixFrom + g.padLeft()) * cin, (ixTo - ixFrom) * cin);
+                    int rowStart = row * w * cin;
+                    if (iy < 0 || iy >= g.inH() || ixFrom >= ixTo) {
+                        java.util.Arrays.fill(xp, rowStart, rowStart + w * cin, 0f);
+                        continue;
                     }
+                    int dataFrom = rowStart + (ixFrom + g.padLeft()) * cin;
+                    int dataTo = dataFrom + (ixTo - ixFrom) * cin;
+                    java.util.Arrays.fill(xp, rowStart, dataFrom, 0f);
+                    System.arraycopy(x, ((n * g.inH() + iy) * g.inW() + ixFrom) * cin, xp, dataFrom, dataTo - dataFrom);
+                    java.util.Arrays.fill(xp, dataTo, rowStart + w * cin, 0f);
                 }
             });
             return new Padded(xp, h, w);
@@ -567,7 +602,7 @@ public final class VectorKernels implements Kernels {
      * into {@code scratch} and only its real part is added.
      */
     private static void convTile(float[] a, int[] origin, int p0, int cnt, float[] wp, int wRows, Segs sg,
-                                 float[] out, int cout, int colFrom, int colTo, float[] scratch) {
+                                 float[] out, int cout, int colFrom, int colTo, float[] scratch, Epilogue e) {
         int last = p0 + cnt - 1;
         int o = origin[p0];
         int d1 = origin[Math.min(p0 + 1, last)] - o;
@@ -580,15 +615,16 @@ public final class VectorKernels implements Kernels {
             int bShift = (j / NB) * wRows * NB;
             int width = Math.min(NB, colTo - j);
             if (cnt == P && width == NB) {
-                k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, 0, sg.n, bShift, out, cOff + j, cout);
+                k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, 0, sg.n, bShift, out, cOff + j, cout, e, j);
                 continue;
             }
             java.util.Arrays.fill(scratch, 0f);
-            k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, 0, sg.n, bShift, scratch, 0, NB);
+            k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, 0, sg.n, bShift, scratch, 0, NB, null, 0);
             for (int p = 0; p < cnt; p++) {
                 int co = cOff + p * cout + j;
                 for (int jj = 0; jj < width; jj++) {
-                    out[co + jj] += scratch[p * NB + jj];
+                    float v = scratch[p * NB + jj];
+                    out[co + jj] = e == null ? out[co + jj] + v : e.apply(v, j + jj);
                 }
             }
         }
@@ -1279,6 +1315,11 @@ public final class VectorKernels implements Kernels {
      * store or reduction called on it (it boxes the vectors instead, in the loop: 100x slower).
      * A freshly loaded vector has an exact type, and lanewise ops cast their argument to it.
      */
+    /** c[off..off+L) = the epilogue of v, lanes being channels ch.. (same steps as Epilogue.apply). */
+    private static void store(float[] c, int off, FloatVector v, Epilogue e, int ch) {
+        v.add(FloatVector.fromArray(S, e.shift(), ch)).max(e.min()).min(e.max()).intoArray(c, off);
+    }
+
     private static void addTo(float[] c, int off, FloatVector v) {
         FloatVector.fromArray(S, c, off).add(v).intoArray(c, off);
     }

@@ -5,6 +5,8 @@ import io.gradcam4j.engine.Padding;
 import io.gradcam4j.engine.Param;
 import io.gradcam4j.engine.Step;
 import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.Workspace;
+import io.gradcam4j.engine.kernels.Epilogue;
 import io.gradcam4j.engine.kernels.Kernels;
 import io.gradcam4j.engine.kernels.WindowGeometry;
 
@@ -35,6 +37,12 @@ public final class Conv2D implements ChannelLinear {
 
     @Override
     public Step forward(Tensor[] inputs, Mode mode) {
+        return forward(inputs, mode, null);
+    }
+
+    /** With an epilogue the kernel stores through it, into an array it need not clear first. */
+    @Override
+    public Step forward(Tensor[] inputs, Mode mode, Epilogue e) {
         Tensor x = inputs[0];
         x.requireRank(4, "Conv2D");
         Tensor w = kernel.value();
@@ -45,8 +53,15 @@ public final class Conv2D implements ChannelLinear {
         }
         int cout = ks[3];
         WindowGeometry g = WindowGeometry.of(x.shape(), ks[0], ks[1], strideH, strideW, dilationH, dilationW, padding);
-        Tensor y = Tensor.zeros(g.outputShape(cout));
-        Kernels.active().conv2d(x.data(), w.data(), cout, g, y.data());
+        int[] outShape = g.outputShape(cout);
+        Tensor y;
+        if (e == null) {
+            y = Tensor.zeros(outShape);
+            Kernels.active().conv2d(x.data(), w.data(), cout, g, y.data());
+        } else {
+            y = Tensor.of(Workspace.uninitialized((int) Tensor.sizeOf(outShape)), outShape);
+            Kernels.active().conv2dFused(x.data(), w.data(), cout, g, e, y.data());
+        }
         return new Step(y, (dy, weightGrads) -> {
             Tensor dx = Tensor.zerosLike(x);
             Kernels.active().conv2dInputGrad(dy.data(), w.data(), cout, g, dx.data());

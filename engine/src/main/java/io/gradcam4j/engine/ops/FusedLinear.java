@@ -5,6 +5,7 @@ import io.gradcam4j.engine.Op;
 import io.gradcam4j.engine.Param;
 import io.gradcam4j.engine.Step;
 import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.kernels.Epilogue;
 import io.gradcam4j.engine.kernels.Parallel;
 
 import java.util.ArrayList;
@@ -61,9 +62,15 @@ public final class FusedLinear implements Op {
             throw new IllegalStateException("folded layers run inference only; training runs the model's own layers");
         }
         Folded f = current();
-        Step linearStep = f.op().forward(inputs, mode);
+        Step linearStep;
+        Epilogue clamp = clampEpilogue(f.shift());
+        if (clamp != null) {
+            linearStep = f.op().forward(inputs, mode, clamp);   // bias and relu as the values are stored
+        } else {
+            linearStep = f.op().forward(inputs, mode);
+            shiftAndActivate(linearStep.output().data(), f.shift());
+        }
         Tensor y = linearStep.output();
-        shiftAndActivate(y.data(), f.shift());
         return new Step(y, (dy, weightGrads) -> {
             if (weightGrads != null) {
                 throw new IllegalStateException("weight gradients need a recording made with weight gradients "
@@ -79,6 +86,17 @@ public final class FusedLinear implements Op {
             }
             return linearStep.backward().apply(dz, null);
         });
+    }
+
+    /** The epilogue when the activation is none, relu or relu6; null for the others. */
+    private Epilogue clampEpilogue(float[] shift) {
+        if (activation == null) {
+            return new Epilogue(shift, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+        }
+        if (activation instanceof Relu r && r.isClamp()) {
+            return new Epilogue(shift, 0f, r.maxValue());
+        }
+        return null;
     }
 
     private void shiftAndActivate(float[] z, float[] shift) {

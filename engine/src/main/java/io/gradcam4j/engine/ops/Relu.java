@@ -48,9 +48,19 @@ public final class Relu extends ElementwiseOp {
         return v;
     }
 
+    /** Whether this is a clamp to [0, max value] (relu, relu6): a convolution can store it directly. */
+    public boolean isClamp() {
+        return threshold == 0f && negativeSlope == 0f;
+    }
+
+    /** The upper end of the clamp, +infinity for plain relu. */
+    public float maxValue() {
+        return maxValue;
+    }
+
     @Override
     protected void apply(float[] xs, float[] ys, int from, int to) {
-        if (threshold != 0f || negativeSlope != 0f) {
+        if (!isClamp()) {
             super.apply(xs, ys, from, to);
             return;
         }

@@ -95,6 +95,46 @@ class VectorKernelsTest {
         compare(expected, out, "conv2d " + k);
     }
 
+    /** Stored through an epilogue (bias, relu6) into a destination full of NaN: every value is written. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void conv2dFused(Case k) {
+        WindowGeometry g = k.geometry();
+        float[] x = rand(k.batch() * k.h() * k.w() * k.c());
+        float[] w = rand(k.kh() * k.kw() * k.c() * k.cout());
+        Epilogue e = new Epilogue(rand(k.cout()), 0f, 6f);
+        float[] out = new float[k.batch() * g.outH() * g.outW() * k.cout()];
+        java.util.Arrays.fill(out, Float.NaN);
+        float[] expected = out.clone();
+        scalar.conv2dFused(x, w, k.cout(), g, e, expected);
+        vector.conv2dFused(x, w, k.cout(), g, e, out);
+        compare(expected, out, "conv2dFused " + k);
+    }
+
+    /**
+     * Inside a graph run the padded copy of the input comes from the workspace uncleared: its
+     * padding must be written as zeros, not left from the array's last use.
+     */
+    @Test
+    void paddedInputFromAReusedArrayHasZeroPadding() {
+        WindowGeometry g = WindowGeometry.of(new int[] {1, 30, 30, 8}, 3, 3, 1, 1, 1, 1, Padding.SAME);
+        float[] x = rand(30 * 30 * 8);
+        float[] w = rand(3 * 3 * 8 * 16);
+        float[] expected = new float[30 * 30 * 16];
+        scalar.conv2d(x, w, 16, g, expected);
+        io.gradcam4j.engine.Workspace workspace = new io.gradcam4j.engine.Workspace();
+        try (io.gradcam4j.engine.Workspace.Scope scope = workspace.enter()) {
+            for (int i = 0; i < 3; i++) {
+                float[] dirty = new float[32 * 32 * 8];      // the padded copy's size
+                java.util.Arrays.fill(dirty, Float.NaN);
+                io.gradcam4j.engine.Workspace.recycle(dirty);
+            }
+            float[] out = new float[30 * 30 * 16];
+            vector.conv2d(x, w, 16, g, out);
+            compare(expected, out, "conv2d on a reused padded buffer");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void conv2dInputGrad(Case k) {

@@ -1,0 +1,31 @@
+package io.gradcam4j.engine.kernels;
+
+/**
+ * What a fused convolution does to each value as it stores it:
+ * {@code y = min(max(sum + shift[channel], min), max)}. The shift is the layer's bias with a
+ * folded BatchNormalization; the clamp is linear (-inf, inf), relu (0, inf) or relu6 (0, 6),
+ * with the same steps as {@code Relu}, so the result is the one of the separate passes.
+ */
+public record Epilogue(float[] shift, float min, float max) {
+
+    public Epilogue {
+        if (!(min <= max)) {
+            throw new IllegalArgumentException("epilogue clamp [" + min + ", " + max + "] is empty");
+        }
+    }
+
+    /** The value stored for sum {@code v} in channel {@code channel}. */
+    public float apply(float v, int channel) {
+        return Math.min(Math.max(v + shift[channel], min), max);
+    }
+
+    /** Applies the epilogue in place to an NHWC array whose channels are the shift's. */
+    public void applyTo(float[] values) {
+        int c = shift.length;
+        for (int i = 0; i < values.length; i += c) {
+            for (int j = 0; j < c; j++) {
+                values[i + j] = apply(values[i + j], j);
+            }
+        }
+    }
+}
