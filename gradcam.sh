@@ -4,11 +4,21 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 jar="$root/tools/target/gradcam.jar"
-if [ ! -f "$jar" ] || [ -n "$(find "$root" \( -path '*/src/main/*' -o -name pom.xml \) -not -path '*/node_modules/*' \
+# The Vector API (an incubator module in Java 17) makes the kernels fast; without it they run scalar.
+java_opts=(--add-modules jdk.incubator.vector "-Dgradcam4j.root=$root")
+quiet() { grep -v "^WARNING: Using incubator modules" >&2 || true; }
+if [ ! -f "$jar" ] || [ -n "$(find "$root" -name node_modules -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
       -newer "$jar" -print -quit)" ]; then
   echo "gradcam: building (mvn package -pl tools -am)..." >&2
   mvn -q -B -f "$root/pom.xml" -DskipTests -pl tools -am package >&2
 fi
-cd "$root"
-# The Vector API (an incubator module in Java 17) makes the kernels fast; without it they run scalar.
-exec java --add-modules jdk.incubator.vector ${GRADCAM_JAVA_OPTS:-} -jar "$jar" "$@" 2> >(grep -v "^WARNING: Using incubator modules" >&2)
+# A class-data-sharing archive of the classes a run loads, one per JVM, made by explaining the
+# demo images once after each build: it saves about 0.5 s of every start.
+jsa="$root/tools/target/gradcam-$(readlink -f "$(command -v java)" | cksum | cut -d' ' -f1).jsa"
+if [ ! -f "$jsa" ] || [ "$jar" -nt "$jsa" ]; then
+  tmp="$(mktemp -d)"
+  java "${java_opts[@]}" "-XX:ArchiveClassesAtExit=$jsa" -jar "$jar" explain --out "$tmp" >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+fi
+[ -f "$jsa" ] && java_opts+=("-XX:SharedArchiveFile=$jsa")
+exec java "${java_opts[@]}" ${GRADCAM_JAVA_OPTS:-} -jar "$jar" "$@" 2> >(quiet)

@@ -12,7 +12,7 @@ mkdir -p "$work"
 if ! /usr/bin/python3 -c 'import torch, PIL' 2>/dev/null; then
   apt-get install -y -q python3-torch python3-pil libopenblas0-pthread >&2
 fi
-"$root/gradcam.sh" --version >/dev/null                               # builds the CLI jar if needed
+"$root/gradcam.sh" --version >/dev/null     # builds the CLI jar and its class-data archive if needed
 mvn -q -B -f "$root/pom.xml" -pl bench -am package -DskipTests >&2   # WriteSeededWeights
 weights="$work/xception_weights_tf_dim_ordering_tf_kernels.h5"
 [ -f "$weights" ] || java -cp "$root/bench/target/benchmarks.jar" io.gradcam4j.bench.WriteSeededWeights xception "$weights"
@@ -32,7 +32,7 @@ stats() {  # min and median of the numbers on stdin
 }
 ours=(); theirs=()
 for i in $(seq "$runs"); do   # interleaved, so that both see the same machine load
-  ours+=("$(wall java --add-modules jdk.incubator.vector -jar "$root/tools/target/gradcam.jar" explain \
+  ours+=("$(wall "$root/gradcam.sh" explain \
       --model xception --weights "$weights" --out "$work/out" "$image")")
   theirs+=("$(wall /usr/bin/python3 "$here/coldstart_pytorch.py" "$work/xception.pt" "$image" "$work/torch_cam.png")")
 done

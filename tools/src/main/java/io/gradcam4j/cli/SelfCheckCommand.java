@@ -26,7 +26,7 @@ import java.util.function.Function;
         description = "Checks the engine on this machine against the committed TensorFlow.js reference cases.")
 final class SelfCheckCommand implements Callable<Integer> {
 
-    @Option(names = "--testdata", paramLabel = "DIR", defaultValue = "testdata",
+    @Option(names = "--testdata", paramLabel = "DIR", defaultValue = "${sys:gradcam4j.root:-.}/testdata",
             description = "Folder with layers/, graphs/ and losses/ reference cases (default: ${DEFAULT-VALUE}).")
     Path testdata;
 

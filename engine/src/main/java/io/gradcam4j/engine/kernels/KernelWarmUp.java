@@ -60,12 +60,16 @@ public final class KernelWarmUp {
         float[] w = filled(9 * cin * cout);
         float[] y = new float[g.outH() * g.outW() * cout];
         k.conv2d(x, w, cout, g, y);
+        k.conv2dFused(x, w, cout, g, new Epilogue(new float[cout], 0f, 6f), y);   // folded layers
         k.conv2dInputGrad(y, w, cout, g, x);
     }
 
     private static void pointwise(Kernels k, int size, int cin, int cout) {
         WindowGeometry g = WindowGeometry.of(new int[] {1, size, size, cin}, 1, 1, 1, 1, 1, 1, Padding.VALID);
-        k.conv2d(filled(size * size * cin), filled(cin * cout), cout, g, new float[size * size * cout]);
+        float[] y = new float[size * size * cout];
+        k.conv2d(filled(size * size * cin), filled(cin * cout), cout, g, y);
+        k.conv2dFused(filled(size * size * cin), filled(cin * cout), cout, g,
+                new Epilogue(new float[cout], Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY), y);
     }
 
     private static void depthwise(Kernels k, int size, int c, int stride, Padding padding) {

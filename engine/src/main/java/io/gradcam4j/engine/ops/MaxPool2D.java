@@ -9,8 +9,9 @@ import io.gradcam4j.engine.kernels.Parallel;
 import io.gradcam4j.engine.kernels.WindowGeometry;
 
 /**
- * Max pooling. Padded cells never win (they are not part of the window). The gradient goes to
- * the first maximum of each window in row-major order, as TensorFlow's CPU kernel does.
+ * Max pooling. Padded cells never win (they are not part of the window); a NaN in a window makes
+ * its maximum NaN. The gradient goes to the first maximum of each window in row-major order, as
+ * TensorFlow's CPU kernel does.
  */
 public final class MaxPool2D implements Op {
     private final int[] pool;
@@ -67,11 +68,9 @@ public final class MaxPool2D implements Op {
                     first = false;
                     continue;
                 }
-                // a branch-free loop over contiguous channels, which the JIT vectorizes
+                // Math.max over contiguous channels: the JIT vectorizes it (a conditional it does not)
                 for (int ch = 0; ch < c; ch++) {
-                    float v = xs[inOff + ch];
-                    float m = ys[outOff + ch];
-                    ys[outOff + ch] = v > m ? v : m;
+                    ys[outOff + ch] = Math.max(ys[outOff + ch], xs[inOff + ch]);
                 }
             }
         }
@@ -114,7 +113,7 @@ public final class MaxPool2D implements Op {
                     return at;
                 }
                 if (fallback < 0) {
-                    fallback = at;  // a window of NaNs: the first cell, as the forward pass kept it
+                    fallback = at;  // the maximum is NaN: the first cell
                 }
             }
         }
