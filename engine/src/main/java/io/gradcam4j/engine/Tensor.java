@@ -81,7 +81,9 @@ public final class Tensor {
     }
 
     public Tensor copy() {
-        return new Tensor(shape.clone(), data.clone());
+        float[] d = Workspace.uninitialized(data.length);
+        System.arraycopy(data, 0, d, 0, data.length);
+        return new Tensor(shape.clone(), d);
     }
 
     /** Same values, new shape (a view sharing the data). */

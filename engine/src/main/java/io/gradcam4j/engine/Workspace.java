@@ -19,6 +19,12 @@ import java.util.Map;
 public final class Workspace {
     /** Smaller arrays are cheap to allocate and not worth the bookkeeping. */
     private static final int MIN_FLOATS = 4096;
+    /**
+     * Arrays kept per length: more than a graph ever holds at once. Beyond it, arrays that were
+     * created outside the workspace and handed in would pile up run after run until the limit,
+     * and then the arrays that are reused would be dropped instead.
+     */
+    private static final int MAX_PER_LENGTH = 8;
     private static final ThreadLocal<Workspace> CURRENT = new ThreadLocal<>();
 
     private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
@@ -90,10 +96,11 @@ public final class Workspace {
     }
 
     private synchronized void give(float[] a) {
-        if (heldFloats + a.length > limitFloats) {
+        ArrayDeque<float[]> q = free.computeIfAbsent(a.length, k -> new ArrayDeque<>());
+        if (heldFloats + a.length > limitFloats || q.size() >= MAX_PER_LENGTH) {
             return;     // let the garbage collector have it
         }
-        free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);
+        q.push(a);
         heldFloats += a.length;
     }
 }

@@ -363,6 +363,8 @@ public final class Graph {
                 observer.computed(n, step.output());
                 if (recorded.contains(n)) {
                     recording.keepBackward(n, step.backward());
+                } else {
+                    recycleTemporaries(step.temporaries(), pinned, values.values());
                 }
                 for (Node arg : n.inputs()) {
                     // Free an activation as soon as its last consumer has run; closures keep their own.
@@ -391,6 +393,17 @@ public final class Graph {
             kept.addAll(n.inputs());
         }
         return kept;
+    }
+
+    /** A dropped step's intermediate results, unless one is a view of a kept or live tensor. */
+    private static void recycleTemporaries(List<Tensor> temporaries, Set<float[]> pinned, Collection<Tensor> live) {
+        Set<float[]> given = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Tensor t : temporaries) {
+            // two temporaries may share an array (a Reshape inside a chain): give it back once
+            if (!pinned.contains(t.data()) && !isViewed(t, live) && given.add(t.data())) {
+                Workspace.recycle(t.data());
+            }
+        }
     }
 
     /** Whether a live tensor views the same array (Reshape, Identity, Dropout at inference). */

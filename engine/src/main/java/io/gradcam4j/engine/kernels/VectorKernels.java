@@ -184,33 +184,40 @@ public final class VectorKernels implements Kernels {
                 rem = sg.len[s];
             }
         }
+        // Written out, not through helper methods: in a method this large C2 stops inlining small
+        // helpers, and a vector passed to a call that is not inlined is boxed (measured: 2 to 12
+        // allocations per tile). The loaded vector is the receiver (see the comment at the end).
         if (e == null) {
-            addTo(c, o0, c00);
-            addTo(c, o0 + L, c01);
-            addTo(c, o1, c10);
-            addTo(c, o1 + L, c11);
-            addTo(c, o2, c20);
-            addTo(c, o2 + L, c21);
-            addTo(c, o3, c30);
-            addTo(c, o3 + L, c31);
-            addTo(c, o4, c40);
-            addTo(c, o4 + L, c41);
-            addTo(c, o5, c50);
-            addTo(c, o5 + L, c51);
+            FloatVector.fromArray(S, c, o0).add(c00).intoArray(c, o0);
+            FloatVector.fromArray(S, c, o0 + L).add(c01).intoArray(c, o0 + L);
+            FloatVector.fromArray(S, c, o1).add(c10).intoArray(c, o1);
+            FloatVector.fromArray(S, c, o1 + L).add(c11).intoArray(c, o1 + L);
+            FloatVector.fromArray(S, c, o2).add(c20).intoArray(c, o2);
+            FloatVector.fromArray(S, c, o2 + L).add(c21).intoArray(c, o2 + L);
+            FloatVector.fromArray(S, c, o3).add(c30).intoArray(c, o3);
+            FloatVector.fromArray(S, c, o3 + L).add(c31).intoArray(c, o3 + L);
+            FloatVector.fromArray(S, c, o4).add(c40).intoArray(c, o4);
+            FloatVector.fromArray(S, c, o4 + L).add(c41).intoArray(c, o4 + L);
+            FloatVector.fromArray(S, c, o5).add(c50).intoArray(c, o5);
+            FloatVector.fromArray(S, c, o5 + L).add(c51).intoArray(c, o5 + L);
             return;
         }
-        store(c, o0, c00, e, ch0);
-        store(c, o0 + L, c01, e, ch0 + L);
-        store(c, o1, c10, e, ch0);
-        store(c, o1 + L, c11, e, ch0 + L);
-        store(c, o2, c20, e, ch0);
-        store(c, o2 + L, c21, e, ch0 + L);
-        store(c, o3, c30, e, ch0);
-        store(c, o3 + L, c31, e, ch0 + L);
-        store(c, o4, c40, e, ch0);
-        store(c, o4 + L, c41, e, ch0 + L);
-        store(c, o5, c50, e, ch0);
-        store(c, o5 + L, c51, e, ch0 + L);
+        // the epilogue: shift + sum (the same float as sum + shift), then the clamp
+        FloatVector lo = FloatVector.broadcast(S, e.min());
+        FloatVector hi = FloatVector.broadcast(S, e.max());
+        float[] sh = e.shift();
+        FloatVector.fromArray(S, sh, ch0).add(c00).max(lo).min(hi).intoArray(c, o0);
+        FloatVector.fromArray(S, sh, ch0 + L).add(c01).max(lo).min(hi).intoArray(c, o0 + L);
+        FloatVector.fromArray(S, sh, ch0).add(c10).max(lo).min(hi).intoArray(c, o1);
+        FloatVector.fromArray(S, sh, ch0 + L).add(c11).max(lo).min(hi).intoArray(c, o1 + L);
+        FloatVector.fromArray(S, sh, ch0).add(c20).max(lo).min(hi).intoArray(c, o2);
+        FloatVector.fromArray(S, sh, ch0 + L).add(c21).max(lo).min(hi).intoArray(c, o2 + L);
+        FloatVector.fromArray(S, sh, ch0).add(c30).max(lo).min(hi).intoArray(c, o3);
+        FloatVector.fromArray(S, sh, ch0 + L).add(c31).max(lo).min(hi).intoArray(c, o3 + L);
+        FloatVector.fromArray(S, sh, ch0).add(c40).max(lo).min(hi).intoArray(c, o4);
+        FloatVector.fromArray(S, sh, ch0 + L).add(c41).max(lo).min(hi).intoArray(c, o4 + L);
+        FloatVector.fromArray(S, sh, ch0).add(c50).max(lo).min(hi).intoArray(c, o5);
+        FloatVector.fromArray(S, sh, ch0 + L).add(c51).max(lo).min(hi).intoArray(c, o5 + L);
     }
 
     /** Six rows times one vector (the odd vector left of a column group). */
@@ -257,12 +264,12 @@ public final class VectorKernels implements Kernels {
                 rem = sg.len[s];
             }
         }
-        addTo(c, o0, c0);
-        addTo(c, o1, c1);
-        addTo(c, o2, c2);
-        addTo(c, o3, c3);
-        addTo(c, o4, c4);
-        addTo(c, o5, c5);
+        FloatVector.fromArray(S, c, o0).add(c0).intoArray(c, o0);
+        FloatVector.fromArray(S, c, o1).add(c1).intoArray(c, o1);
+        FloatVector.fromArray(S, c, o2).add(c2).intoArray(c, o2);
+        FloatVector.fromArray(S, c, o3).add(c3).intoArray(c, o3);
+        FloatVector.fromArray(S, c, o4).add(c4).intoArray(c, o4);
+        FloatVector.fromArray(S, c, o5).add(c5).intoArray(c, o5);
     }
 
     /** One row times four vectors (a matrix-vector product, a lone pixel). */
@@ -293,10 +300,10 @@ public final class VectorKernels implements Kernels {
                 rem = sg.len[s];
             }
         }
-        addTo(c, cOff, c0);
-        addTo(c, cOff + L, c1);
-        addTo(c, cOff + 2 * L, c2);
-        addTo(c, cOff + 3 * L, c3);
+        FloatVector.fromArray(S, c, cOff).add(c0).intoArray(c, cOff);
+        FloatVector.fromArray(S, c, cOff + L).add(c1).intoArray(c, cOff + L);
+        FloatVector.fromArray(S, c, cOff + 2 * L).add(c2).intoArray(c, cOff + 2 * L);
+        FloatVector.fromArray(S, c, cOff + 3 * L).add(c3).intoArray(c, cOff + 3 * L);
     }
 
     /** One row times one vector. */
@@ -319,7 +326,7 @@ public final class VectorKernels implements Kernels {
                 rem = sg.len[s];
             }
         }
-        addTo(c, cOff, c0);
+        FloatVector.fromArray(S, c, cOff).add(c0).intoArray(c, cOff);
     }
 
     /** Columns [0, cols) that do not fill a vector, for {@code rows} rows, in plain Java. */
@@ -850,10 +857,10 @@ public final class VectorKernels implements Kernels {
                                 a2 = FloatVector.fromArray(S, xe, xi + 2 * pixStep).fma(wv, a2);
                                 a3 = FloatVector.fromArray(S, xe, xi + 3 * pixStep).fma(wv, a3);
                             }
-                            addTo(out, o + ch, a0);
-                            addTo(out, o + c + ch, a1);
-                            addTo(out, o + 2 * c + ch, a2);
-                            addTo(out, o + 3 * c + ch, a3);
+                            FloatVector.fromArray(S, out, o + ch).add(a0).intoArray(out, o + ch);
+                            FloatVector.fromArray(S, out, o + c + ch).add(a1).intoArray(out, o + c + ch);
+                            FloatVector.fromArray(S, out, o + 2 * c + ch).add(a2).intoArray(out, o + 2 * c + ch);
+                            FloatVector.fromArray(S, out, o + 3 * c + ch).add(a3).intoArray(out, o + 3 * c + ch);
                         }
                         for (int p = 0; p < 4; p++) {
                             for (int ch = cv; ch < c; ch++) {
@@ -945,7 +952,7 @@ public final class VectorKernels implements Kernels {
                             acc = FloatVector.fromArray(S, dy, tapY[k] + ch)
                                     .fma(FloatVector.fromArray(S, w, tapW[k] + ch), acc);
                         }
-                        addTo(dxe, o + ch, acc);
+                        FloatVector.fromArray(S, dxe, o + ch).add(acc).intoArray(dxe, o + ch);
                     }
                     for (; ch < c; ch++) {
                         float s = 0f;
@@ -1015,7 +1022,7 @@ public final class VectorKernels implements Kernels {
                             if (ox < oxHi) {
                                 acc0 = FloatVector.fromArray(S, xe, xi).fma(FloatVector.fromArray(S, dy, yi), acc0);
                             }
-                            addTo(dw, wo + ch, acc0, acc1);
+                            FloatVector.fromArray(S, dw, wo + ch).add(acc0).add(acc1).intoArray(dw, wo + ch);
                         }
                     }
                 }
@@ -1310,23 +1317,12 @@ public final class VectorKernels implements Kernels {
     }
 
     /*
-     * c[off..off+L) += v. Written as load-then-add on purpose: after a loop, an accumulator is a
-     * phi whose static type is the abstract FloatVector, and on JDK 17 C2 cannot intrinsify a
-     * store or reduction called on it (it boxes the vectors instead, in the loop: 100x slower).
-     * A freshly loaded vector has an exact type, and lanewise ops cast their argument to it.
+     * Results are added as FloatVector.fromArray(c).add(acc).intoArray(c), written out at each
+     * place: after a loop, an accumulator is a phi whose static type is the abstract FloatVector,
+     * and on JDK 17 C2 cannot intrinsify an operation called on it (a freshly loaded vector has an
+     * exact type, and lanewise ops cast their argument to it); and a vector passed to a helper
+     * method that C2 does not inline (large methods exhaust its inlining budget) is boxed.
      */
-    /** c[off..off+L) = the epilogue of v, lanes being channels ch.. (same steps as Epilogue.apply). */
-    private static void store(float[] c, int off, FloatVector v, Epilogue e, int ch) {
-        v.add(FloatVector.fromArray(S, e.shift(), ch)).max(e.min()).min(e.max()).intoArray(c, off);
-    }
-
-    private static void addTo(float[] c, int off, FloatVector v) {
-        FloatVector.fromArray(S, c, off).add(v).intoArray(c, off);
-    }
-
-    private static void addTo(float[] c, int off, FloatVector v, FloatVector u) {
-        FloatVector.fromArray(S, c, off).add(v).add(u).intoArray(c, off);
-    }
 
     private static int ceilDiv(int a, int b) {
         return -Math.floorDiv(-a, b);

@@ -44,10 +44,15 @@ public final class Chain implements Op {
     @Override
     public Step forward(Tensor[] inputs, Mode mode) {
         Backward[] rules = new Backward[ops.size()];
+        List<Tensor> temporaries = new ArrayList<>();
         Tensor[] current = inputs;
         for (int i = 0; i < ops.size(); i++) {
             Step step = ops.get(i).forward(current, mode);
             rules[i] = step.backward();
+            temporaries.addAll(step.temporaries());
+            if (i < ops.size() - 1) {
+                temporaries.add(step.output());
+            }
             current = new Tensor[] {step.output()};
         }
         return new Step(current[0], (gradOut, weightGrads) -> {
@@ -56,7 +61,7 @@ public final class Chain implements Op {
                 grads = rules[i].apply(grads[0], weightGrads);
             }
             return grads;
-        });
+        }, temporaries);
     }
 
     @Override

@@ -26,6 +26,30 @@ class GraphWorkspaceTest {
         return Math.max(v, 0f);
     }
 
+    /**
+     * A chain whose intermediate results include a view of another one (relu, flatten, reshape
+     * back, tanh), added to the input: the intermediates are reused in later runs, once each.
+     */
+    @Test
+    void chainIntermediatesAreReusedOnlyWhenDead() {
+        Graph.Builder b = Graph.builder();
+        Node in = b.input("input");
+        Node chain = b.add("chain", io.gradcam4j.engine.ops.Chain.of(Relu.plain(), new Reshape(-1),
+                new Reshape(32, 32, 8), new Tanh()), in);
+        Graph g = b.build(b.add("sum", new Add(), chain, in));
+        Random r = new Random(8);
+        for (int run = 0; run < 4; run++) {
+            Tensor x = GradientCheck.random(r, -1f, 1f, 1, 32, 32, 8);
+            float[] xs = x.data().clone();
+            float[] expected = new float[xs.length];
+            for (int i = 0; i < xs.length; i++) {
+                expected[i] = (float) Math.tanh(relu(xs[i])) + xs[i];
+            }
+            assertArrayEquals(expected, g.predict(x).data(), 1e-6f, "run " + run);
+            assertArrayEquals(xs, x.data(), "the caller's input of run " + run);
+        }
+    }
+
     /** input -> same (Identity) -> flat (Reshape view) -> act (ReLU) -> back (Reshape) -> out = tanh(back + same). */
     private static Graph viewsEverywhere() {
         Graph.Builder b = Graph.builder();
