@@ -12,7 +12,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link KernelSelection} loads it by name.
  *
  * <p>Almost everything is one register tile: {@value #P} rows ("pixels") times two vectors of
- * columns, summed over a list of {@link Segs segments}, each a run of the reduction index:
+ * columns (four in the forward convolution with AVX-512: {@link #k6x4Rows}), summed over a list
+ * of {@link Segs segments}, each a run of the reduction index:
  * <pre>
  *   c[cOff + p*cPix + j] += sum over segments s, r &lt; len[s] of
  *                           a[aShift + ao[s] + p*aPix + r*aR] * b[bShift + bo[s] + r*bR + j]
@@ -38,6 +39,11 @@ public final class VectorKernels implements Kernels {
     static final int P = 6;
     /** Columns per register tile: two vectors. */
     static final int NB = 2 * L;
+    /**
+     * Columns per forward-convolution tile, and the width of its weight panels: four vectors when
+     * there are 32 vector registers (AVX-512: 24 accumulators fit), else two (AVX2 has 16).
+     */
+    static final int NW = L >= 16 ? 4 * L : NB;
     /** Target size of the part of {@code b} that a task streams through per column group (floats). */
     private static final int PANEL_FLOATS = 64 * 1024;
 
@@ -220,6 +226,117 @@ public final class VectorKernels implements Kernels {
         FloatVector.fromArray(S, sh, ch0 + L).add(c51).max(lo).min(hi).intoArray(c, o5 + L);
     }
 
+    /**
+     * Six rows times four vectors: as {@link #k6x2Rows} (without an epilogue) with twice the
+     * columns, so each broadcast of a feeds four FMAs instead of two (24 accumulators: AVX-512
+     * only, see {@link #NW}). The accumulators start from c and are stored back: 24 loads and
+     * stores instead of {@link #addTo}'s load, add, store. That is not only shorter: with 24
+     * addTo calls the method reaches C2's inlining node limit (NodeCountInliningCutoff), the last
+     * few calls are not inlined, and their vectors get boxed on every call.
+     */
+    static void k6x4Rows(float[] a, int aShift, int d1, int d2, int d3, int d4, int d5, float[] b, Segs sg,
+                         int s0, int s1, int bShift, float[] c, int cOff, int cPix) {
+        FloatVector c00 = FloatVector.fromArray(S, c, cOff);
+        FloatVector c01 = FloatVector.fromArray(S, c, cOff + L);
+        FloatVector c02 = FloatVector.fromArray(S, c, cOff + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, c, cOff + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(S, c, cOff + cPix);
+        FloatVector c11 = FloatVector.fromArray(S, c, cOff + cPix + L);
+        FloatVector c12 = FloatVector.fromArray(S, c, cOff + cPix + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(S, c, cOff + cPix + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, c, cOff + 2 * cPix);
+        FloatVector c21 = FloatVector.fromArray(S, c, cOff + 2 * cPix + L);
+        FloatVector c22 = FloatVector.fromArray(S, c, cOff + 2 * cPix + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(S, c, cOff + 2 * cPix + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(S, c, cOff + 3 * cPix);
+        FloatVector c31 = FloatVector.fromArray(S, c, cOff + 3 * cPix + L);
+        FloatVector c32 = FloatVector.fromArray(S, c, cOff + 3 * cPix + 2 * L);
+        FloatVector c33 = FloatVector.fromArray(S, c, cOff + 3 * cPix + 3 * L);
+        FloatVector c40 = FloatVector.fromArray(S, c, cOff + 4 * cPix);
+        FloatVector c41 = FloatVector.fromArray(S, c, cOff + 4 * cPix + L);
+        FloatVector c42 = FloatVector.fromArray(S, c, cOff + 4 * cPix + 2 * L);
+        FloatVector c43 = FloatVector.fromArray(S, c, cOff + 4 * cPix + 3 * L);
+        FloatVector c50 = FloatVector.fromArray(S, c, cOff + 5 * cPix);
+        FloatVector c51 = FloatVector.fromArray(S, c, cOff + 5 * cPix + L);
+        FloatVector c52 = FloatVector.fromArray(S, c, cOff + 5 * cPix + 2 * L);
+        FloatVector c53 = FloatVector.fromArray(S, c, cOff + 5 * cPix + 3 * L);
+        final int aR = sg.aR;
+        final int bR = sg.bR;
+        // one flat loop over all segments: on JDK 17, C2 boxes vectors carried through nested loops
+        int total = sg.total(s0, s1);
+        int s = s0;
+        int ai = total == 0 ? 0 : sg.ao[s] + aShift;
+        int bi = total == 0 ? 0 : sg.bo[s] + bShift;
+        int rem = total == 0 ? 0 : sg.len[s];
+        for (int t = 0; t < total; t++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            c02 = x.fma(b2, c02);
+            c03 = x.fma(b3, c03);
+            x = FloatVector.broadcast(S, a[ai + d1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            c12 = x.fma(b2, c12);
+            c13 = x.fma(b3, c13);
+            x = FloatVector.broadcast(S, a[ai + d2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            c22 = x.fma(b2, c22);
+            c23 = x.fma(b3, c23);
+            x = FloatVector.broadcast(S, a[ai + d3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            c32 = x.fma(b2, c32);
+            c33 = x.fma(b3, c33);
+            x = FloatVector.broadcast(S, a[ai + d4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            c42 = x.fma(b2, c42);
+            c43 = x.fma(b3, c43);
+            x = FloatVector.broadcast(S, a[ai + d5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            c52 = x.fma(b2, c52);
+            c53 = x.fma(b3, c53);
+            ai += aR;
+            bi += bR;
+            if (--rem == 0 && ++s < s1) {
+                ai = sg.ao[s] + aShift;
+                bi = sg.bo[s] + bShift;
+                rem = sg.len[s];
+            }
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c02.intoArray(c, cOff + 2 * L);
+        c03.intoArray(c, cOff + 3 * L);
+        c10.intoArray(c, cOff + cPix);
+        c11.intoArray(c, cOff + cPix + L);
+        c12.intoArray(c, cOff + cPix + 2 * L);
+        c13.intoArray(c, cOff + cPix + 3 * L);
+        c20.intoArray(c, cOff + 2 * cPix);
+        c21.intoArray(c, cOff + 2 * cPix + L);
+        c22.intoArray(c, cOff + 2 * cPix + 2 * L);
+        c23.intoArray(c, cOff + 2 * cPix + 3 * L);
+        c30.intoArray(c, cOff + 3 * cPix);
+        c31.intoArray(c, cOff + 3 * cPix + L);
+        c32.intoArray(c, cOff + 3 * cPix + 2 * L);
+        c33.intoArray(c, cOff + 3 * cPix + 3 * L);
+        c40.intoArray(c, cOff + 4 * cPix);
+        c41.intoArray(c, cOff + 4 * cPix + L);
+        c42.intoArray(c, cOff + 4 * cPix + 2 * L);
+        c43.intoArray(c, cOff + 4 * cPix + 3 * L);
+        c50.intoArray(c, cOff + 5 * cPix);
+        c51.intoArray(c, cOff + 5 * cPix + L);
+        c52.intoArray(c, cOff + 5 * cPix + 2 * L);
+        c53.intoArray(c, cOff + 5 * cPix + 3 * L);
+    }
+
     /** Six rows times one vector (the odd vector left of a column group). */
     static void k6x1(float[] a, int aPix, float[] b, Segs sg, int s0, int s1, int aShift, int bShift,
                      float[] c, int cOff, int cPix) {
@@ -392,14 +509,19 @@ public final class VectorKernels implements Kernels {
      * hardware prefetcher sees one stream).
      */
     static float[] pack(float[] b, int rows, int cols, int bR) {
-        int blocks = (cols + NB - 1) / NB;
-        float[] packed = Workspace.zeros(blocks * rows * NB);   // callers recycle it when done
+        return pack(b, rows, cols, bR, NB);
+    }
+
+    /** As {@link #pack(float[], int, int, int)} with panels {@code nb} columns wide. */
+    static float[] pack(float[] b, int rows, int cols, int bR, int nb) {
+        int blocks = (cols + nb - 1) / nb;
+        float[] packed = Workspace.zeros(blocks * rows * nb);   // callers recycle it when done
         Parallel.forRange(blocks * rows, 1024, (from, to) -> {
             for (int t = from; t < to; t++) {
                 int blk = t / rows;
                 int r = t % rows;
-                int j0 = blk * NB;
-                System.arraycopy(b, r * bR + j0, packed, t * NB, Math.min(NB, cols - j0));
+                int j0 = blk * nb;
+                System.arraycopy(b, r * bR + j0, packed, t * nb, Math.min(nb, cols - j0));
             }
         });
         return packed;
@@ -462,12 +584,16 @@ public final class VectorKernels implements Kernels {
 
     /** Column groups: a width (a multiple of {@link #NB}) and how many, so that rows*groups gives enough tasks. */
     private static int groupWidth(int cols, int rowTasks, int reduction) {
-        int blocks = (cols + NB - 1) / NB;
+        return groupWidth(cols, rowTasks, reduction, NB);
+    }
+
+    private static int groupWidth(int cols, int rowTasks, int reduction, int nb) {
+        int blocks = (cols + nb - 1) / nb;
         int wanted = Math.max(1, (8 * Parallel.threads() + rowTasks - 1) / Math.max(1, rowTasks));
         // keep the part of b that one task streams through (reduction x width) near the L2 cache
-        int byCache = Math.max(1, PANEL_FLOATS / Math.max(1, reduction) / NB);
+        int byCache = Math.max(1, PANEL_FLOATS / Math.max(1, reduction) / nb);
         int perGroup = Math.max(1, Math.min((blocks + wanted - 1) / wanted, byCache));
-        return perGroup * NB;
+        return perGroup * nb;
     }
 
     // ================================================================================================
@@ -506,19 +632,20 @@ public final class VectorKernels implements Kernels {
         // a table, not divisions per tile: with few taps (the 3-channel stem) the 12 divisions that
         // locate six pixels cost about as much as the tile itself
         final int[] origin = in.origins(g);
-        final Segs sg = windowSegs(g, in.w()); // read only: shared by all tasks
-        final float[] wp = pack(w, wRows, cout, cout);
+        final int nb = NW;
+        final Segs sg = windowSegs(g, in.w(), nb); // read only: shared by all tasks
+        final float[] wp = pack(w, wRows, cout, cout, nb);
         final int tiles = (pixels + P - 1) / P;
-        final int gw = groupWidth(cout, tiles, wRows);
+        final int gw = groupWidth(cout, tiles, wRows, nb);
         final int groups = (cout + gw - 1) / gw;
         Parallel.forRange(tiles * groups, 1, (from, to) -> {
-            float[] scratch = new float[P * NB];
+            float[] scratch = new float[P * nb];
             for (int t = from; t < to; t++) {
                 int colFrom = (t / tiles) * gw;
                 int colTo = Math.min(cout, colFrom + gw);
                 int p0 = (t % tiles) * P;
-                convTile(in.data(), origin, p0, Math.min(P, pixels - p0), wp, wRows, sg, out, cout, colFrom, colTo,
-                        scratch, e);
+                convTile(in.data(), origin, p0, Math.min(P, pixels - p0), wp, wRows, nb, sg, out, cout, colFrom,
+                        colTo, scratch, e);
             }
         });
         // per-call copies: inside a graph run the next layer reuses them (see Workspace)
@@ -589,13 +716,13 @@ public final class VectorKernels implements Kernels {
      * (ky*kw + kx)*cin of the packed weights. With dilationW = 1 the taps of a kernel row are
      * contiguous in both and merge into one segment of kw*cin.
      */
-    private static Segs windowSegs(WindowGeometry g, int w) {
+    private static Segs windowSegs(WindowGeometry g, int w, int nb) {
         int cin = g.channels();
         Segs sg = new Segs(g.kh() * g.kw());
-        sg.reset(1, NB);
+        sg.reset(1, nb);
         for (int ky = 0; ky < g.kh(); ky++) {
             for (int kx = 0; kx < g.kw(); kx++) {
-                sg.add((ky * g.dilationH() * w + kx * g.dilationW()) * cin, (ky * g.kw() + kx) * cin * NB, cin);
+                sg.add((ky * g.dilationH() * w + kx * g.dilationW()) * cin, (ky * g.kw() + kx) * cin * nb, cin);
             }
         }
         return sg;
@@ -603,12 +730,13 @@ public final class VectorKernels implements Kernels {
 
     /**
      * Output pixels [p0, p0 + cnt), cnt &lt;= {@link #P}, whose windows start at {@code origin[p]} in
-     * a, times the output channels [colFrom, colTo) (colFrom a multiple of {@link #NB}), added to
-     * out. Every block runs as a full tile: a last, partial tile repeats its last pixel in the
-     * missing rows, and the weight panel is zero-padded past the last column; such a tile runs
-     * into {@code scratch} and only its real part is added.
+     * a, times the output channels [colFrom, colTo) in blocks of nb columns (the panel width of
+     * wp: {@link #NW}; colFrom a multiple of it), added to out. A last, partial tile repeats its
+     * last pixel in the missing rows and runs into {@code scratch}, of which only the real part is
+     * added; so does a partial block (two vectors at a time over the zero-padded panel) and, with
+     * an epilogue, a 6x4 tile (its result then goes through the epilogue from scratch).
      */
-    private static void convTile(float[] a, int[] origin, int p0, int cnt, float[] wp, int wRows, Segs sg,
+    private static void convTile(float[] a, int[] origin, int p0, int cnt, float[] wp, int wRows, int nb, Segs sg,
                                  float[] out, int cout, int colFrom, int colTo, float[] scratch, Epilogue e) {
         int last = p0 + cnt - 1;
         int o = origin[p0];
@@ -618,19 +746,39 @@ public final class VectorKernels implements Kernels {
         int d4 = origin[Math.min(p0 + 4, last)] - o;
         int d5 = origin[Math.min(p0 + 5, last)] - o;
         int cOff = p0 * cout;
-        for (int j = colFrom; j < colTo; j += NB) {
-            int bShift = (j / NB) * wRows * NB;
-            int width = Math.min(NB, colTo - j);
-            if (cnt == P && width == NB) {
-                k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, 0, sg.n, bShift, out, cOff + j, cout, e, j);
-                continue;
+        for (int j = colFrom; j < colTo; j += nb) {
+            int bShift = (j / nb) * wRows * nb;
+            int width = Math.min(nb, colTo - j);
+            if (cnt == P && width == nb) {
+                if (nb == NB) {
+                    k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, 0, sg.n, bShift, out, cOff + j, cout, e, j);
+                    continue;
+                }
+                if (e == null) {
+                    k6x4Rows(a, o, d1, d2, d3, d4, d5, wp, sg, 0, sg.n, bShift, out, cOff + j, cout);
+                    continue;
+                }
             }
+            // a partial tile, a partial block, or a 6x4 tile with an epilogue: into scratch first
             java.util.Arrays.fill(scratch, 0f);
-            k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, 0, sg.n, bShift, scratch, 0, NB, null, 0);
+            if (width == nb && nb != NB) {
+                k6x4Rows(a, o, d1, d2, d3, d4, d5, wp, sg, 0, sg.n, bShift, scratch, 0, nb);
+            } else {
+                // two vectors at a time, as far as the block has columns (the panel stays nb wide)
+                for (int jj = 0; jj < width; jj += NB) {
+                    k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, 0, sg.n, bShift + jj, scratch, jj, nb, null, 0);
+                }
+            }
             for (int p = 0; p < cnt; p++) {
                 int co = cOff + p * cout + j;
-                for (int jj = 0; jj < width; jj++) {
-                    float v = scratch[p * NB + jj];
+                int jj = 0;
+                if (e != null) {
+                    for (; jj + L <= width; jj += L) {
+                        store(out, co + jj, FloatVector.fromArray(S, scratch, p * nb + jj), e, j + jj);
+                    }
+                }
+                for (; jj < width; jj++) {
+                    float v = scratch[p * nb + jj];
                     out[co + jj] = e == null ? out[co + jj] + v : e.apply(v, j + jj);
                 }
             }

@@ -79,6 +79,13 @@ class VectorKernelsTest {
                 70, 1));
         cases.add(new Case("1x1 19x19, 64 -> 80 (Xception middle flow, smaller)", 1, 19, 19, 64, 1, 1, 1, 1, 1, 1,
                 Padding.SAME, 80, 1));
+        // forward tiles of four vectors (64 channels with AVX-512): full and partial blocks, several groups
+        cases.add(new Case("3x3 same 13x11, 16 -> 130 (two blocks and 2 channels)", 1, 13, 11, 16, 3, 3, 1, 1, 1, 1,
+                Padding.SAME, 130, 1));
+        cases.add(new Case("3x3 valid 9x9, 24 -> 96 (a block and half a block)", 1, 9, 9, 24, 3, 3, 1, 1, 1, 1,
+                Padding.VALID, 96, 1));
+        cases.add(new Case("1x1 batch 2 of 5x7, 40 -> 328 (five blocks and 8 channels)", 2, 5, 7, 40, 1, 1, 1, 1, 1,
+                1, Padding.SAME, 328, 1));
         return cases.stream().map(Arguments::of);
     }
 
