@@ -773,8 +773,11 @@ public final class VectorKernels implements Kernels {
                 int co = cOff + p * cout + j;
                 int jj = 0;
                 if (e != null) {
+                    FloatVector lo = FloatVector.broadcast(S, e.min());
+                    FloatVector hi = FloatVector.broadcast(S, e.max());
                     for (; jj + L <= width; jj += L) {
-                        store(out, co + jj, FloatVector.fromArray(S, scratch, p * nb + jj), e, j + jj);
+                        FloatVector.fromArray(S, e.shift(), j + jj).add(FloatVector.fromArray(S, scratch, p * nb + jj))
+                                .max(lo).min(hi).intoArray(out, co + jj);
                     }
                 }
                 for (; jj < width; jj++) {
@@ -1466,10 +1469,12 @@ public final class VectorKernels implements Kernels {
 
     /*
      * Results are added as FloatVector.fromArray(c).add(acc).intoArray(c), written out at each
-     * place: after a loop, an accumulator is a phi whose static type is the abstract FloatVector,
-     * and on JDK 17 C2 cannot intrinsify an operation called on it (a freshly loaded vector has an
-     * exact type, and lanewise ops cast their argument to it); and a vector passed to a helper
-     * method that C2 does not inline (large methods exhaust its inlining budget) is boxed.
+     * place, for two reasons seen on JDK 17's C2: an accumulator that starts as FloatVector.zero
+     * is, after its loop, a phi of the abstract type FloatVector, and operations called on it were
+     * not intrinsified (a freshly loaded vector has an exact type, and lanewise ops cast their
+     * argument to it; k6x4Rows starts its accumulators from loaded values and stores them as they
+     * are, which works); and a vector passed to a helper method that C2 does not inline (a large
+     * method exhausts its inlining budget: NodeCountInliningCutoff) is boxed, per tile.
      */
 
     private static int ceilDiv(int a, int b) {
