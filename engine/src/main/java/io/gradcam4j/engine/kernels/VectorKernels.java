@@ -791,6 +791,13 @@ public final class VectorKernels implements Kernels {
     @Override
     public void conv2dInputGrad(float[] dy, float[] w, int cout, WindowGeometry g, float[] dx) {
         final int cin = g.channels();
+        if (g.kh() == 1 && g.kw() == 1 && g.strideH() == 1 && g.strideW() == 1 && g.outH() == g.inH()
+                && g.outW() == g.inW()) {
+            // a 1x1 convolution is a matrix product: dx = dy w^T, with w (cin, cout) as stored; no
+            // transposed copy of w (a classifier head such as MobileNet's conv_preds, 256 x 1000)
+            matmulTransB(dy, w, dx, g.batch() * g.inH() * g.inW(), cout, cin);
+            return;
+        }
         final int taps = g.kh() * g.kw();
         final int kw = g.kw();
         // wt[ky, kw-1-kx, co, ci] = w[ky, kx, ci, co]: the reduction runs over co, the columns over ci;
