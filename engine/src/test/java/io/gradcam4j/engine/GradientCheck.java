@@ -44,6 +44,16 @@ public final class GradientCheck {
         new GradientCheck(op, inputs, mode, 42).run();
     }
 
+    /**
+     * A BatchNormalization over {@code c} channels with random statistics: gamma in [0.5, 1.5],
+     * beta and moving mean in [-1, 1], moving variance in [0.2, 2] (well away from zero).
+     */
+    public static io.gradcam4j.engine.ops.BatchNorm randomBatchNorm(Random r, int c) {
+        return new io.gradcam4j.engine.ops.BatchNorm(new Param("gamma", random(r, 0.5f, 1.5f, c), true),
+                new Param("beta", random(r, -1f, 1f, c), true), new Param("moving_mean", random(r, -1f, 1f, c), false),
+                new Param("moving_variance", random(r, 0.2f, 2f, c), false), 1e-3f, 0.99f);
+    }
+
     public static Tensor random(Random r, float lo, float hi, int... shape) {
         Tensor t = Tensor.zeros(shape);
         float[] d = t.data();

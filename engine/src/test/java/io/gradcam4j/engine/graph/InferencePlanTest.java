@@ -41,9 +41,7 @@ class InferencePlanTest {
     }
 
     private BatchNorm norm(int c) {
-        return new BatchNorm(new Param("gamma", rand(0.5f, 1.5f, c), true), new Param("beta", rand(-1f, 1f, c), true),
-                new Param("moving_mean", rand(-1f, 1f, c), false),
-                new Param("moving_variance", rand(0.2f, 2f, c), false), 1e-3f, 0.99f);
+        return GradientCheck.randomBatchNorm(random, c);
     }
 
     private Conv2D conv(int kh, int cin, int cout) {

@@ -31,9 +31,7 @@ class FusedLinearTest {
     }
 
     private BatchNorm norm(int c) {
-        return new BatchNorm(new Param("gamma", rand(0.5f, 1.5f, c), true), new Param("beta", rand(-1f, 1f, c), true),
-                new Param("moving_mean", rand(-1f, 1f, c), false),
-                new Param("moving_variance", rand(0.2f, 2f, c), false), 1e-3f, 0.99f);
+        return GradientCheck.randomBatchNorm(random, c);
     }
 
     private record Case(String name, ChannelLinear linear, Tensor input) {
