@@ -51,10 +51,9 @@ final class InferencePlan {
         for (Node in : graph.inputs()) {
             rewritten.put(in, in);   // inputs keep their identity: callers pass tensors for them
         }
-        Map<Node, Node> absorbedInto = new HashMap<>();
         for (Node n : graph.nodes()) {
-            if (n.isInput() || absorbedInto.containsKey(n)) {
-                continue;
+            if (rewritten.containsKey(n)) {
+                continue;   // an input, or absorbed into a group that starts earlier
             }
             List<Node> group = groupStartingAt(n);
             Node last = group.get(group.size() - 1);
@@ -65,7 +64,6 @@ final class InferencePlan {
             }
             Node fused = new Node(last.name(), op, args);
             for (Node member : group) {
-                absorbedInto.put(member, fused);
                 rewritten.put(member, fused);
             }
         }
