@@ -50,6 +50,39 @@ class GraphWorkspaceTest {
         }
     }
 
+    /** A service shares one model between threads: their runs share the workspace, never an array. */
+    @Test
+    void threadsRunningOneGraphNeverShareAnArray() throws Exception {
+        Graph g = viewsEverywhere();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int seed = t;
+                results.add(pool.submit(() -> {
+                    Random r = new Random(100 + seed);
+                    for (int run = 0; run < 25; run++) {
+                        Tensor x = GradientCheck.random(r, -1f, 1f, 1, 32, 32, 8);
+                        float[] expected = expected(x.data().clone());
+                        float[] actual = g.predict(x).data();
+                        for (int i = 0; i < expected.length; i++) {
+                            if (Math.abs(expected[i] - actual[i]) > 1e-6f) {
+                                return "thread " + seed + " run " + run + " index " + i + ": " + actual[i]
+                                        + " instead of " + expected[i];
+                            }
+                        }
+                    }
+                    return "";
+                }));
+            }
+            for (java.util.concurrent.Future<String> f : results) {
+                org.junit.jupiter.api.Assertions.assertEquals("", f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** input -> same (Identity) -> flat (Reshape view) -> act (ReLU) -> back (Reshape) -> out = tanh(back + same). */
     private static Graph viewsEverywhere() {
         Graph.Builder b = Graph.builder();
