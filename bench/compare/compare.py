@@ -2,7 +2,9 @@
 """Times PyTorch CPU (forward, and Grad-CAM = forward + backward to the Keras Grad-CAM layer) on
 VGG19, Xception and MobileNet 0.25/128 with the same thread count as gradcam4j, then runs
 `./gradcam.sh bench` on the same models in the same session and prints min/median and the ratio
-ours / PyTorch. Run through bench/compare/compare.sh, which installs what it needs."""
+ours / PyTorch. Run through bench/compare/compare.sh, which installs what it needs.
+To compare as on an AVX2-only machine: ONEDNN_MAX_CPU_ISA=AVX2 OPENBLAS_CORETYPE=Haswell
+GRADCAM_JAVA_OPTS=-XX:UseAVX=2 bench/compare/compare.sh"""
 import json, os, statistics, subprocess, sys, time
 import torch
 sys.path.insert(0, os.path.dirname(__file__))
@@ -44,7 +46,7 @@ def bench_torch(name, build):
 def bench_ours(name):
     out = subprocess.run([os.path.join(ROOT, 'gradcam.sh'), 'bench', '--model', name, '--json', '--repeat', str(REPEAT)],
                          capture_output=True, text=True, check=True, env=dict(os.environ,
-                         GRADCAM_JAVA_OPTS='-Dgradcam4j.threads=%d' % THREADS))
+                         GRADCAM_JAVA_OPTS=('%s -Dgradcam4j.threads=%d' % (os.environ.get('GRADCAM_JAVA_OPTS', ''), THREADS)).strip()))
     j = json.loads(out.stdout)
     return (j['forward_ms']['min'], j['forward_ms']['median']), (j['gradcam_ms']['min'], j['gradcam_ms']['median']), j['kernels']
 
