@@ -1,5 +1,6 @@
 package io.gradcam4j.cli;
 
+import io.gradcam4j.engine.kernels.KernelWarmUp;
 import io.gradcam4j.engine.kernels.Kernels;
 import io.gradcam4j.engine.kernels.Parallel;
 import picocli.CommandLine;
@@ -19,6 +20,9 @@ public final class GradcamCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Compiling the kernels starts before anything else: a command that loads a model stops it
+        // once the model is read (ModelLoader); the thread is a daemon, so no command waits for it.
+        KernelWarmUp.startInBackground();
         System.exit(commandLine().execute(args));
     }
 

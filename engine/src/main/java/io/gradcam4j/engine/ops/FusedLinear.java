@@ -151,8 +151,10 @@ public final class FusedLinear implements Op {
             }
             Tensor k = linear.kernel().value().copy();
             float[] kd = k.data();
-            for (int i = 0; i < kd.length; i++) {
-                kd[i] *= scale[i % c];
+            for (int i = 0; i < kd.length; i += c) {   // the channel is the fastest-varying index
+                for (int j = 0; j < c; j++) {
+                    kd[i + j] *= scale[j];
+                }
             }
             op = linear.withKernel(k);
         }
