@@ -13,8 +13,9 @@ import java.util.Map;
  * same length when there is one, and the graph executor returns each activation once nothing
  * can read it any more.
  *
- * <p>Only the executor knows when an array is dead, so only it calls {@link #recycle}; every
- * other array simply becomes garbage as before. Outside a workspace nothing changes.
+ * <p>Only code that knows an array is dead calls {@link #recycle}: the executor for activations
+ * and chain intermediates, the kernels for their per-call buffers. Every other array simply
+ * becomes garbage as before. Outside a workspace nothing changes.
  */
 public final class Workspace {
     /** Smaller arrays are cheap to allocate and not worth the bookkeeping. */
@@ -56,8 +57,7 @@ public final class Workspace {
 
     /** A zeroed array: a returned one from the current thread's workspace if it has one, else new. */
     public static float[] zeros(int length) {
-        Workspace w = CURRENT.get();
-        float[] a = w != null && length >= MIN_FLOATS ? w.take(length) : null;
+        float[] a = returned(length);
         if (a == null) {
             return new float[length];
         }
@@ -70,9 +70,14 @@ public final class Workspace {
      * write every element before reading any.
      */
     public static float[] uninitialized(int length) {
-        Workspace w = CURRENT.get();
-        float[] a = w != null && length >= MIN_FLOATS ? w.take(length) : null;
+        float[] a = returned(length);
         return a != null ? a : new float[length];
+    }
+
+    /** A returned array of this length from the current thread's workspace, or null. */
+    private static float[] returned(int length) {
+        Workspace w = CURRENT.get();
+        return w != null && length >= MIN_FLOATS ? w.take(length) : null;
     }
 
     /**

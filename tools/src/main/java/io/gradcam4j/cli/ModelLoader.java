@@ -33,11 +33,11 @@ final class ModelLoader {
 
     /**
      * The model the options name. While its file is read (one core), the kernels are compiled on
-     * the other: see {@link KernelWarmUp}. Xception's first image then takes about a third of the
-     * time it takes in a JVM that has compiled nothing.
+     * the other by the {@link KernelWarmUp} that {@code main} started; it stops here, when the
+     * real work needs both cores. Xception's first image then takes about a third of the time it
+     * takes in a JVM that has compiled nothing.
      */
     static LoadedModel load(ModelOptions o, DownloadProgress progress) throws IOException {
-        KernelWarmUp.startInBackground();
         try {
             return loadModel(o, progress);
         } finally {

@@ -279,7 +279,7 @@ public final class Graph {
 
     private Map<String, int[]> shapesFromOps(Tensor[] in) {
         Map<Node, int[]> byNode = new HashMap<>();
-        for (int i = 0; i < in.length && i < inputs.size(); i++) {
+        for (int i = 0; i < in.length; i++) {
             byNode.put(inputs.get(i), in[i].shape());
         }
         Map<String, int[]> shapes = new LinkedHashMap<>();

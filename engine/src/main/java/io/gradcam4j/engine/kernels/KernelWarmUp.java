@@ -17,7 +17,6 @@ public final class KernelWarmUp {
     /** Rounds of all shapes at most: C2 has compiled every kernel long before. */
     private static final int ROUNDS = 400;
     private static volatile boolean stopped;
-    private static Thread running;
 
     private KernelWarmUp() {
     }
@@ -26,16 +25,12 @@ public final class KernelWarmUp {
      * Starts the warm-up on a daemon thread; it runs until {@link #stop()} or the end of its
      * rounds. Compilations it has triggered go on in the JIT's own threads.
      */
-    public static synchronized Thread startInBackground() {
-        if (running != null && running.isAlive() && !stopped) {
-            return running;     // already warming up
-        }
+    public static Thread startInBackground() {
         stopped = false;
         Thread t = new Thread(KernelWarmUp::run, "gradcam4j-kernel-warm-up");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
-        running = t;
         return t;
     }
 

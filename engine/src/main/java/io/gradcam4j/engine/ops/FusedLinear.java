@@ -68,7 +68,7 @@ public final class FusedLinear implements Op {
             linearStep = f.op().forward(inputs, mode, clamp);   // bias and relu as the values are stored
         } else {
             linearStep = f.op().forward(inputs, mode);
-            shiftAndActivate(linearStep.output().data(), f.shift());
+            shiftAndActivate(linearStep.output().data(), f.shift(), activation);
         }
         Tensor y = linearStep.output();
         return new Step(y, (dy, weightGrads) -> {
@@ -97,10 +97,6 @@ public final class FusedLinear implements Op {
             return new Epilogue(shift, 0f, r.maxValue());
         }
         return null;
-    }
-
-    private void shiftAndActivate(float[] z, float[] shift) {
-        shiftAndActivate(z, shift, activation);
     }
 
     /** z = act(z + shift[channel]) in place, in blocks of whole pixels; act may be null. */
