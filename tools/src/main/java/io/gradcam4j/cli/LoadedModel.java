@@ -11,11 +11,16 @@ import io.gradcam4j.keras.applications.Preprocessing;
  * prepared for it.
  *
  * @param source a file path, an application name, or {@code demo}
- * @param sha256 of the file the weights came from, or {@code null} (seeded weights)
+ * @param weightsDigest the SHA-256 of the file the weights came from, being computed
  * @param labels class names; {@code null} shows classes by index
  */
-record LoadedModel(KerasModel model, String source, String sha256, Labels labels, Preprocessing preprocessing,
+record LoadedModel(KerasModel model, String source, FileDigest weightsDigest, Labels labels, Preprocessing preprocessing,
                    ImageLoader.Interpolation interpolation, boolean keepAspectRatio) {
+
+    /** The SHA-256 of the weights file, as hex; waits for the hash if it is still being computed. */
+    String sha256() {
+        return weightsDigest.hex();
+    }
 
     /** Load options for this model's input: its size and channels, this model's resize rules. */
     ImageLoader.Options imageOptions() {

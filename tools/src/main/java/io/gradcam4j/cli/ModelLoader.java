@@ -19,9 +19,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 
 /** Resolves {@code --model}: a .h5 file, an application name, or (absent) the bundled demo model. */
@@ -69,9 +66,10 @@ final class ModelLoader {
         if (!Files.isRegularFile(file)) {
             throw new IOException("model file " + file + " does not exist");
         }
+        FileDigest digest = FileDigest.start(file);
         KerasModel model = KerasH5File.loadModel(file);
         Labels labels = o.labels != null ? Labels.read(o.labels) : null;
-        return new LoadedModel(model, file.toString(), sha256(file), labels, preprocessing(o, Preprocessing.NONE),
+        return new LoadedModel(model, file.toString(), digest, labels, preprocessing(o, Preprocessing.NONE),
                 o.interpolationMode(), o.keepAspectRatio);
     }
 
@@ -82,10 +80,11 @@ final class ModelLoader {
         }
         Path weights = o.weights != null ? o.weights
                 : new WeightsCache(CacheLocations.standard(o.cache)).resolve(o.model, progress);
+        FileDigest digest = FileDigest.start(weights);
         KerasModel model = WeightsOnlyFile.load(weights, app);
         Labels labels = o.labels != null ? Labels.read(o.labels)
                 : o.model.endsWith("_no_top") ? null : Labels.imagenet();
-        return new LoadedModel(model, o.model, sha256(weights), labels, preprocessing(o, app.preprocessing()),
+        return new LoadedModel(model, o.model, digest, labels, preprocessing(o, app.preprocessing()),
                 o.interpolationMode(), o.keepAspectRatio);
     }
 
@@ -103,13 +102,14 @@ final class ModelLoader {
         try (InputStream in = ModelLoader.class.getResourceAsStream(DEMO_RESOURCE + info.path("model").asText())) {
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
         }
+        FileDigest digest = FileDigest.start(tmp);
         KerasModel model = KerasH5File.loadModel(tmp);
         java.util.List<String> names = new java.util.ArrayList<>();
         info.path("classes").forEach(c -> names.add(c.asText()));
         Labels labels = o.labels != null ? Labels.read(o.labels) : Labels.of(names);
         Preprocessing pre = preprocessing(o, Preprocessing.valueOf(info.path("preprocessing").asText("none")
                 .toUpperCase(Locale.ROOT)));
-        return new LoadedModel(model, "demo (" + info.path("model").asText() + ")", sha256(tmp), labels, pre,
+        return new LoadedModel(model, "demo (" + info.path("model").asText() + ")", digest, labels, pre,
                 o.interpolationMode(), o.keepAspectRatio);
     }
 
@@ -121,21 +121,6 @@ final class ModelLoader {
             return Preprocessing.valueOf(o.preprocess.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--preprocess must be caffe, tf, torch or none, not " + o.preprocess);
-        }
-    }
-
-    static String sha256(Path file) throws IOException {
-        try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (InputStream in = Files.newInputStream(file)) {
-                byte[] buf = new byte[1 << 16];
-                for (int n = in.read(buf); n > 0; n = in.read(buf)) {
-                    md.update(buf, 0, n);
-                }
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -61,7 +61,7 @@ class ExplainCommandTest {
                 "--out", outDir.toString(), TestData.testdata("images", "rgb.png").toString());
         assertEquals(0, r.code(), r.err());
         JsonNode j = r.json();
-        assertEquals(ModelLoader.sha256(model), j.get("model").get("sha256").asText());
+        assertEquals(FileDigest.sha256(model), j.get("model").get("sha256").asText());
         assertEquals("conv_pw_13_relu", j.get("layer").get("name").asText());
         assertEquals("[4,4,256]", j.get("layer").get("shape").toString());
         assertEquals("gradcam", j.get("method").asText());
