@@ -5,6 +5,7 @@ import io.gradcam4j.cam.GradCam;
 import io.gradcam4j.cam.ScoreKind;
 import io.gradcam4j.engine.Tensor;
 import io.gradcam4j.engine.kernels.Kernels;
+import io.gradcam4j.engine.kernels.KernelWarmUp;
 import io.gradcam4j.engine.kernels.Parallel;
 import io.gradcam4j.keras.KerasH5File;
 import io.gradcam4j.keras.KerasModel;
@@ -60,6 +61,7 @@ final class BenchCommand implements Callable<Integer> {
         KerasModel m = Files.isRegularFile(Path.of(model)) ? KerasH5File.loadModel(Path.of(model))
                 : Applications.seeded(Applications.byName(model));
         double loadMs = (System.nanoTime() - t0) / 1e6;
+        KernelWarmUp.stop();   // started in main; its rounds must not run beside the timed ones
         int[] s = m.inputShape();
         int[] shape = new int[s.length + 1];
         shape[0] = 1;
