@@ -86,6 +86,20 @@ class VectorKernelsTest {
                 Padding.VALID, 96, 1));
         cases.add(new Case("1x1 batch 2 of 5x7, 40 -> 328 (five blocks and 8 channels)", 2, 5, 7, 40, 1, 1, 1, 1, 1,
                 1, Padding.SAME, 328, 1));
+        // depthwise rows of 3-wide tiles (8 pixels), short tiles, and pixels packed into vectors when the
+        // channels (times the multiplier) are fewer than the lanes and divide them
+        cases.add(new Case("3x3 same 7x45, 24 channels (full and short row tiles)", 1, 7, 45, 24, 3, 3, 1, 1, 1, 1,
+                Padding.SAME, 8, 1));
+        cases.add(new Case("3x3 same 7x7, 20 channels x2 (one short row tile)", 1, 7, 7, 20, 3, 3, 1, 1, 1, 1,
+                Padding.SAME, 8, 2));
+        cases.add(new Case("3x3 same 6x70, 4 channels (packed pixels)", 2, 6, 70, 4, 3, 3, 1, 1, 1, 1, Padding.SAME,
+                8, 1));
+        cases.add(new Case("3x3 valid 5x75, 1 channel x2 (packed pixels)", 1, 5, 75, 1, 3, 3, 1, 1, 1, 1,
+                Padding.VALID, 3, 2));
+        cases.add(new Case("3x3 dilation 2 same 6x50, 2 channels x2 (packed pixels)", 1, 6, 50, 2, 3, 3, 1, 1, 2, 2,
+                Padding.SAME, 5, 2));
+        cases.add(new Case("3x3 stride 2 same 9x60, 40 channels (strided row tiles)", 1, 9, 60, 40, 3, 3, 2, 2, 1, 1,
+                Padding.SAME, 16, 1));
         return cases.stream().map(Arguments::of);
     }
 
