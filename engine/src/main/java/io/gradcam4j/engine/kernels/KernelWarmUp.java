@@ -60,15 +60,17 @@ public final class KernelWarmUp {
         float[] w = filled(9 * cin * cout);
         float[] y = new float[g.outH() * g.outW() * cout];
         k.conv2d(x, w, cout, g, y);
-        k.conv2dFused(x, w, cout, g, new Epilogue(new float[cout], 0f, 6f), y);   // folded layers
-        k.conv2dInputGrad(y, w, cout, g, x);
+        ConvWeights folded = k.prepareConv(w, new int[] {3, 3, cin, cout});   // as a folded layer runs
+        k.conv2dFused(x, folded, g, new Epilogue(new float[cout], 0f, 6f), y);
+        k.conv2dInputGrad(y, folded, g, x);
     }
 
     private static void pointwise(Kernels k, int size, int cin, int cout) {
         WindowGeometry g = WindowGeometry.of(new int[] {1, size, size, cin}, 1, 1, 1, 1, 1, 1, Padding.VALID);
         float[] y = new float[size * size * cout];
         k.conv2d(filled(size * size * cin), filled(cin * cout), cout, g, y);
-        k.conv2dFused(filled(size * size * cin), filled(cin * cout), cout, g,
+        ConvWeights folded = k.prepareConv(filled(cin * cout), new int[] {1, 1, cin, cout});
+        k.conv2dFused(filled(size * size * cin), folded, g,
                 new Epilogue(new float[cout], Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY), y);
     }
 

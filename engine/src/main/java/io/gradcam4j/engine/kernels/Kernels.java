@@ -27,18 +27,25 @@ public interface Kernels {
     void conv2d(float[] x, float[] w, int outChannels, WindowGeometry g, float[] out);
 
     /**
+     * The kernel {@code w} of shape (kh, kw, in, out) in the layout this implementation reads
+     * fastest, for {@link #conv2dFused} and {@link #conv2dInputGrad(float[], ConvWeights, WindowGeometry, float[])}
+     * calls with the same weights. The result may share {@code w} (the scalar kernels use it as
+     * it is), so {@code w} must not change while the result is in use.
+     */
+    ConvWeights prepareConv(float[] w, int[] shape);
+
+    /**
      * out[n,oy,ox,co] = e applied to (sum over taps and ci of x * w) in channel co: a convolution with
      * its bias, folded BatchNormalization and relu stored in one pass. {@code out} is overwritten,
      * every element; its previous contents do not matter.
      */
-    default void conv2dFused(float[] x, float[] w, int outChannels, WindowGeometry g, Epilogue e, float[] out) {
-        java.util.Arrays.fill(out, 0f);
-        conv2d(x, w, outChannels, g, out);
-        e.applyTo(out);
-    }
+    void conv2dFused(float[] x, ConvWeights w, WindowGeometry g, Epilogue e, float[] out);
 
     /** dx += gradient of conv2d w.r.t. x for output gradient dy. */
     void conv2dInputGrad(float[] dy, float[] w, int outChannels, WindowGeometry g, float[] dx);
+
+    /** As {@link #conv2dInputGrad(float[], float[], int, WindowGeometry, float[])} with prepared weights. */
+    void conv2dInputGrad(float[] dy, ConvWeights w, WindowGeometry g, float[] dx);
 
     /** dw += gradient of conv2d w.r.t. w. */
     void conv2dKernelGrad(float[] x, float[] dy, int outChannels, WindowGeometry g, float[] dw);

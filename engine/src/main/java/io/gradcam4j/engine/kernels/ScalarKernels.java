@@ -52,6 +52,24 @@ public final class ScalarKernels implements Kernels {
         });
     }
 
+    /** The kernel as it is: these loops read the Keras layout directly. */
+    @Override
+    public ConvWeights prepareConv(float[] w, int[] shape) {
+        return new ConvWeights(this, w, shape);
+    }
+
+    @Override
+    public void conv2dFused(float[] x, ConvWeights w, WindowGeometry g, Epilogue e, float[] out) {
+        java.util.Arrays.fill(out, 0f);
+        conv2d(x, w.data(this, g), w.outChannels(), g, out);
+        e.applyTo(out);
+    }
+
+    @Override
+    public void conv2dInputGrad(float[] dy, ConvWeights w, WindowGeometry g, float[] dx) {
+        conv2dInputGrad(dy, w.data(this, g), w.outChannels(), g, dx);
+    }
+
     @Override
     public void conv2dInputGrad(float[] dy, float[] w, int cout, WindowGeometry g, float[] dx) {
         int cin = g.channels();

@@ -516,7 +516,7 @@ public final class VectorKernels implements Kernels {
     /** As {@link #pack(float[], int, int, int)} with panels {@code nb} columns wide. */
     static float[] pack(float[] b, int rows, int cols, int bR, int nb) {
         int blocks = (cols + nb - 1) / nb;
-        float[] packed = Workspace.zeros(blocks * rows * nb);   // callers recycle it when done
+        float[] packed = Workspace.zeros(blocks * rows * nb);   // callers that use it once recycle it
         Parallel.forRange(blocks * rows, 1024, (from, to) -> {
             for (int t = from; t < to; t++) {
                 int blk = t / rows;
@@ -526,6 +526,19 @@ public final class VectorKernels implements Kernels {
             }
         });
         return packed;
+    }
+
+    /** The inverse of {@link #pack(float[], int, int, int, int)}: rows x cols, row-major, from the workspace. */
+    static float[] unpack(float[] packed, int rows, int cols, int nb) {
+        float[] b = Workspace.uninitialized(rows * cols);   // every element is copied below
+        int blocks = (cols + nb - 1) / nb;
+        Parallel.forRange(blocks * rows, 1024, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int j0 = (t / rows) * nb;
+                System.arraycopy(packed, t * nb, b, (t % rows) * cols + j0, Math.min(nb, cols - j0));
+            }
+        });
+        return b;
     }
 
     /**
@@ -613,17 +626,29 @@ public final class VectorKernels implements Kernels {
      */
     @Override
     public void conv2d(float[] x, float[] w, int cout, WindowGeometry g, float[] out) {
-        convolve(x, w, cout, g, null, out);
+        float[] wp = pack(w, g.kh() * g.kw() * g.channels(), cout, cout, NW);
+        convolve(x, wp, cout, g, null, out);
+        Workspace.recycle(wp);   // a per-call copy: inside a graph run the next layer reuses it (see Workspace)
+    }
+
+    /** The kernel packed once as {@link #convolve} reads it: panels of {@link #NW} columns. */
+    @Override
+    public ConvWeights prepareConv(float[] w, int[] shape) {
+        int cout = shape[3];
+        return new ConvWeights(this, pack(w, shape[0] * shape[1] * shape[2], cout, cout, NW), shape);
     }
 
     /** As conv2d, but every output value is stored through the epilogue instead of added. */
     @Override
-    public void conv2dFused(float[] x, float[] w, int cout, WindowGeometry g, Epilogue e, float[] out) {
-        convolve(x, w, cout, g, e, out);
+    public void conv2dFused(float[] x, ConvWeights w, WindowGeometry g, Epilogue e, float[] out) {
+        convolve(x, w.data(this, g), w.outChannels(), g, e, out);
     }
 
-    /** out += conv, or with an epilogue out = e(conv): the whole reduction of a tile is one call. */
-    private void convolve(float[] x, float[] w, int cout, WindowGeometry g, Epilogue e, float[] out) {
+    /**
+     * out += conv, or with an epilogue out = e(conv), with the kernel packed by {@link #pack} in
+     * panels of {@link #NW} columns: the whole reduction of a tile is one call.
+     */
+    private void convolve(float[] x, float[] wp, int cout, WindowGeometry g, Epilogue e, float[] out) {
         final int pixels = g.batch() * g.outH() * g.outW();
         final int wRows = g.kh() * g.kw() * g.channels();
         if (pixels == 0 || cout == 0 || wRows == 0) {
@@ -635,7 +660,6 @@ public final class VectorKernels implements Kernels {
         final int[] origin = in.origins(g);
         final int nb = NW;
         final Segs sg = windowSegs(g, in.w(), nb); // read only: shared by all tasks
-        final float[] wp = pack(w, wRows, cout, cout, nb);
         final int tiles = (pixels + P - 1) / P;
         final int gw = groupWidth(cout, tiles, wRows, nb);
         final int groups = (cout + gw - 1) / gw;
@@ -649,10 +673,8 @@ public final class VectorKernels implements Kernels {
                         colTo, scratch, e);
             }
         });
-        // per-call copies: inside a graph run the next layer reuses them (see Workspace)
-        Workspace.recycle(wp);
         if (in.data() != x) {
-            Workspace.recycle(in.data());
+            Workspace.recycle(in.data());   // a per-call copy, as the packed kernel in conv2d
         }
     }
 
@@ -787,6 +809,20 @@ public final class VectorKernels implements Kernels {
                 }
             }
         }
+    }
+
+    /**
+     * Unpacks the kernel into a temporary for the call instead of keeping an unpacked copy beside
+     * the packed one: that copy would double the memory of every folded kernel, while Grad-CAM
+     * runs backward only through the few layers after the tapped one. The temporary goes back to
+     * the workspace, as the transposed kernel below does.
+     */
+    @Override
+    public void conv2dInputGrad(float[] dy, ConvWeights w, WindowGeometry g, float[] dx) {
+        int cout = w.outChannels();
+        float[] unpacked = unpack(w.data(this, g), w.rows(), cout, NW);
+        conv2dInputGrad(dy, unpacked, cout, g, dx);
+        Workspace.recycle(unpacked);
     }
 
     @Override

@@ -20,17 +20,30 @@ public interface ChannelLinear extends Op {
 
     int outputChannels();
 
-    /** The same op (strides, padding...) with another kernel of the same shape, not trainable. */
-    ChannelLinear withKernel(Tensor kernel);
-
     /**
-     * The forward pass with {@code e} applied to every output value (bias and clamp); the
-     * backward rule is the one of the op alone. Ops whose kernel can store through an epilogue
-     * override this to save the extra pass.
+     * The same op (strides, padding...) with another kernel of the same shape, for inference. The
+     * kernel is given once, so the op may keep it in the form its kernels read fastest instead of
+     * converting it on every call (Conv2D does); it may also keep the tensor itself, which must
+     * then not change while the result is in use.
      */
-    default Step forward(Tensor[] inputs, Mode mode, Epilogue e) {
-        Step s = forward(inputs, mode);
-        e.applyTo(s.output().data());
-        return s;
+    Frozen frozen(Tensor kernel);
+
+    /** A {@link ChannelLinear} op with a fixed kernel, as {@link FusedLinear} runs it. */
+    @FunctionalInterface
+    interface Frozen {
+        /**
+         * The op's output with {@code e} applied to every value (bias and clamp); the step's
+         * backward rule gives the input gradient of the op alone.
+         */
+        Step forward(Tensor x, Epilogue e);
+    }
+
+    /** The frozen form of an op that keeps its kernel as it is: its forward pass, then the epilogue. */
+    static Frozen applyingEpilogue(ChannelLinear op) {
+        return (x, e) -> {
+            Step s = op.forward(new Tensor[] {x}, Mode.INFERENCE);
+            e.applyTo(s.output().data());
+            return s;
+        };
     }
 }

@@ -6,7 +6,7 @@ import io.gradcam4j.engine.Param;
 import io.gradcam4j.engine.Step;
 import io.gradcam4j.engine.Tensor;
 import io.gradcam4j.engine.Workspace;
-import io.gradcam4j.engine.kernels.Epilogue;
+import io.gradcam4j.engine.kernels.ConvWeights;
 import io.gradcam4j.engine.kernels.Kernels;
 import io.gradcam4j.engine.kernels.WindowGeometry;
 
@@ -37,31 +37,12 @@ public final class Conv2D implements ChannelLinear {
 
     @Override
     public Step forward(Tensor[] inputs, Mode mode) {
-        return forward(inputs, mode, null);
-    }
-
-    /** With an epilogue the kernel stores through it, into an array it need not clear first. */
-    @Override
-    public Step forward(Tensor[] inputs, Mode mode, Epilogue e) {
         Tensor x = inputs[0];
-        x.requireRank(4, "Conv2D");
         Tensor w = kernel.value();
-        int[] ks = w.shape();
-        if (x.dim(3) != ks[2]) {
-            throw new IllegalArgumentException("Conv2D kernel " + w + " expects " + ks[2]
-                    + " input channels but the input is " + x);
-        }
-        int cout = ks[3];
-        WindowGeometry g = WindowGeometry.of(x.shape(), ks[0], ks[1], strideH, strideW, dilationH, dilationW, padding);
-        int[] outShape = g.outputShape(cout);
-        Tensor y;
-        if (e == null) {
-            y = Tensor.zeros(outShape);
-            Kernels.active().conv2d(x.data(), w.data(), cout, g, y.data());
-        } else {
-            y = Tensor.of(Workspace.uninitialized((int) Tensor.sizeOf(outShape)), outShape);
-            Kernels.active().conv2dFused(x.data(), w.data(), cout, g, e, y.data());
-        }
+        int cout = w.dim(3);
+        WindowGeometry g = geometry(x, w.shape());
+        Tensor y = Tensor.zeros(g.outputShape(cout));
+        Kernels.active().conv2d(x.data(), w.data(), cout, g, y.data());
         return new Step(y, (dy, weightGrads) -> {
             Tensor dx = Tensor.zerosLike(x);
             Kernels.active().conv2dInputGrad(dy.data(), w.data(), cout, g, dx.data());
@@ -72,6 +53,41 @@ public final class Conv2D implements ChannelLinear {
         });
     }
 
+    /**
+     * With the kernel prepared by the active kernels once, here, rather than on every call (the
+     * vector kernels pack it into column panels). The prepared copy takes the place of
+     * {@code newKernel}, which the caller may drop; the input gradient is computed from it too
+     * (see {@link Kernels#conv2dInputGrad(float[], ConvWeights, WindowGeometry, float[])}).
+     */
+    @Override
+    public Frozen frozen(Tensor newKernel) {
+        newKernel.requireShape(kernel.value().shape(), "Conv2D kernel");
+        int[] ks = newKernel.shape();
+        ConvWeights w = Kernels.active().prepareConv(newKernel.data(), ks);
+        return (x, e) -> {
+            WindowGeometry g = geometry(x, ks);
+            int[] outShape = g.outputShape(ks[3]);
+            // not cleared: the kernel stores every value through the epilogue
+            Tensor y = Tensor.of(Workspace.uninitialized((int) Tensor.sizeOf(outShape)), outShape);
+            Kernels.active().conv2dFused(x.data(), w, g, e, y.data());
+            return new Step(y, (dy, weightGrads) -> {
+                Tensor dx = Tensor.zerosLike(x);
+                Kernels.active().conv2dInputGrad(dy.data(), w, g, dx.data());
+                return new Tensor[] {dx};
+            });
+        };
+    }
+
+    /** The windows of this convolution over x, for a kernel of shape ks; checks x against it. */
+    private WindowGeometry geometry(Tensor x, int[] ks) {
+        x.requireRank(4, "Conv2D");
+        if (x.dim(3) != ks[2]) {
+            throw new IllegalArgumentException("Conv2D kernel " + kernel.value() + " expects " + ks[2]
+                    + " input channels but the input is " + x);
+        }
+        return WindowGeometry.of(x.shape(), ks[0], ks[1], strideH, strideW, dilationH, dilationW, padding);
+    }
+
     @Override
     public Param kernel() {
         return kernel;
@@ -80,13 +96,6 @@ public final class Conv2D implements ChannelLinear {
     @Override
     public int outputChannels() {
         return kernel.value().dim(3);
-    }
-
-    @Override
-    public ChannelLinear withKernel(Tensor newKernel) {
-        newKernel.requireShape(kernel.value().shape(), "Conv2D kernel");
-        return new Conv2D(new Param(kernel.name(), newKernel, false), new int[] {strideH, strideW},
-                new int[] {dilationH, dilationW}, padding);
     }
 
     @Override

@@ -71,10 +71,10 @@ public final class DepthwiseConv2D implements ChannelLinear {
     }
 
     @Override
-    public ChannelLinear withKernel(Tensor newKernel) {
+    public Frozen frozen(Tensor newKernel) {
         newKernel.requireShape(kernel.value().shape(), "DepthwiseConv2D kernel");
-        return new DepthwiseConv2D(new Param(kernel.name(), newKernel, false), new int[] {strideH, strideW},
-                new int[] {dilationH, dilationW}, padding);
+        return ChannelLinear.applyingEpilogue(new DepthwiseConv2D(new Param(kernel.name(), newKernel, false),
+                new int[] {strideH, strideW}, new int[] {dilationH, dilationW}, padding));
     }
 
     @Override

@@ -15,16 +15,18 @@ import java.util.List;
  * A linear op (Conv2D, DepthwiseConv2D, Dense) with what follows it in a Keras model folded in,
  * for inference: its bias, a BatchNormalization and an elementwise activation. With the
  * normalization written as {@code x * s + t} per channel,
- * {@code act(BN(conv(x, W) + b)) = act(conv(x, W * s) + (b * s + t))}: the kernel is scaled once
- * (and again only when a weight changes), and bias and activation take one pass over the output
- * instead of three passes and two more tensors.
+ * {@code act(BN(conv(x, W) + b)) = act(conv(x, W * s) + (b * s + t))}: the kernel is scaled and
+ * handed to the op's {@link ChannelLinear#frozen frozen} form once (and again only when a weight
+ * changes), which for a convolution also packs it as the kernels read it; bias and activation are
+ * applied as the output is stored (relu, relu6) or in one more pass (other activations) instead
+ * of three passes and two more tensors.
  *
  * <p>The input gradient is the gradient of the same function, so Grad-CAM may pass through it.
  * Weight gradients are not available: the folded kernel is not the model's weight, so training
  * runs the unfused layers (see {@code InferencePlan}).
  */
 public final class FusedLinear implements Op {
-    /** Floats per block of the bias-and-activation pass: a block stays in the L1 cache. */
+    /** Floats per block of the activation pass: a block stays in the L1 cache. */
     private static final int BLOCK_FLOATS = 4096;
 
     private final ChannelLinear linear;
@@ -34,7 +36,7 @@ public final class FusedLinear implements Op {
     private volatile Folded folded;
 
     /** The folded op and shift, and the versions of the weights they were computed from. */
-    private record Folded(ChannelLinear op, float[] shift, int[] versions) {
+    private record Folded(ChannelLinear.Frozen op, float[] shift, int[] versions) {
     }
 
     /**
@@ -62,15 +64,12 @@ public final class FusedLinear implements Op {
             throw new IllegalStateException("folded layers run inference only; training runs the model's own layers");
         }
         Folded f = current();
-        Step linearStep;
-        Epilogue clamp = clampEpilogue(f.shift());
-        if (clamp != null) {
-            linearStep = f.op().forward(inputs, mode, clamp);   // bias and relu as the values are stored
-        } else {
-            linearStep = f.op().forward(inputs, mode);
-            shiftAndActivate(linearStep.output().data(), f.shift(), activation);
-        }
+        Tensor x = inputs[0];
+        Step linearStep = f.op().forward(x, epilogue(f.shift()));
         Tensor y = linearStep.output();
+        if (activation != null && !(activation instanceof Relu r && r.isClamp())) {
+            activateInPlace(y.data(), f.shift().length, activation);
+        }
         return new Step(y, (dy, weightGrads) -> {
             if (weightGrads != null) {
                 throw new IllegalStateException("weight gradients need a recording made with weight gradients "
@@ -79,8 +78,7 @@ public final class FusedLinear implements Op {
             Tensor dz = dy;
             if (activation != null) {
                 // The pre-activation is computed again rather than kept: inference never pays for it.
-                Tensor z = f.op().forward(inputs, mode).output();
-                shiftAndActivate(z.data(), f.shift(), null);
+                Tensor z = f.op().forward(x, shiftOnly(f.shift())).output();
                 dz = Tensor.zerosLike(dy);
                 activation.chainRule(z.data(), y.data(), dy.data(), dz.data());
             }
@@ -88,35 +86,27 @@ public final class FusedLinear implements Op {
         });
     }
 
-    /** The epilogue when the activation is none, relu or relu6; null for the others. */
-    private Epilogue clampEpilogue(float[] shift) {
-        if (activation == null) {
-            return new Epilogue(shift, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
-        }
+    /** The shift, and the activation when it is a clamp. */
+    private Epilogue epilogue(float[] shift) {
         if (activation instanceof Relu r && r.isClamp()) {
             return new Epilogue(shift, 0f, r.maxValue());
         }
-        return null;
+        return shiftOnly(shift);
     }
 
-    /** z = act(z + shift[channel]) in place, in blocks of whole pixels; act may be null. */
-    private static void shiftAndActivate(float[] z, float[] shift, ElementwiseOp act) {
-        int c = shift.length;
+    private static Epilogue shiftOnly(float[] shift) {
+        return new Epilogue(shift, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+    }
+
+    /** z = act(z) in place, in blocks of whole pixels of c channels. */
+    private static void activateInPlace(float[] z, int c, ElementwiseOp act) {
         int pixelsPerBlock = Math.max(1, BLOCK_FLOATS / c);
         int pixels = z.length / c;
         int blocks = (pixels + pixelsPerBlock - 1) / pixelsPerBlock;
         Parallel.forRange(blocks, 16, (from, to) -> {
             for (int b = from; b < to; b++) {
                 int start = b * pixelsPerBlock * c;
-                int end = Math.min(z.length, start + pixelsPerBlock * c);
-                for (int o = start; o < end; o += c) {
-                    for (int j = 0; j < c; j++) {
-                        z[o + j] += shift[j];
-                    }
-                }
-                if (act != null) {
-                    act.apply(z, z, start, end);
-                }
+                act.apply(z, z, start, Math.min(z.length, start + pixelsPerBlock * c));
             }
         });
     }
@@ -139,22 +129,21 @@ public final class FusedLinear implements Op {
         if (bias != null) {
             System.arraycopy(bias.value().data(), 0, shift, 0, c);
         }
-        ChannelLinear op = linear;
+        Tensor kernel = linear.kernel().value();
         if (scale != null) {
             float[] t = norm.inferenceShift();
             for (int j = 0; j < c; j++) {
                 shift[j] = shift[j] * scale[j] + t[j];
             }
-            Tensor k = linear.kernel().value().copy();
-            float[] kd = k.data();
+            kernel = kernel.copy();   // dropped once frozen: a Conv2D keeps only its packed form
+            float[] kd = kernel.data();
             for (int i = 0; i < kd.length; i += c) {   // the channel is the fastest-varying index
                 for (int j = 0; j < c; j++) {
                     kd[i + j] *= scale[j];
                 }
             }
-            op = linear.withKernel(k);
         }
-        return new Folded(op, shift, versions);
+        return new Folded(linear.frozen(kernel), shift, versions);
     }
 
     private int[] versions() {

@@ -56,9 +56,9 @@ public final class MatMul implements ChannelLinear {
     }
 
     @Override
-    public ChannelLinear withKernel(Tensor newKernel) {
+    public Frozen frozen(Tensor newKernel) {
         newKernel.requireShape(kernel.value().shape(), "MatMul kernel");
-        return new MatMul(new Param(kernel.name(), newKernel, false));
+        return ChannelLinear.applyingEpilogue(new MatMul(new Param(kernel.name(), newKernel, false)));
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 import static io.gradcam4j.engine.TensorAssert.assertClose;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -34,6 +35,10 @@ class VectorKernelsTest {
                 Padding padding, int cout, int mult) {
         WindowGeometry geometry() {
             return WindowGeometry.of(new int[] {batch, h, w, c}, kh, kw, sh, sw, dh, dw, padding);
+        }
+
+        int[] kernelShape() {
+            return new int[] {kh, kw, c, cout};
         }
 
         @Override
@@ -116,7 +121,10 @@ class VectorKernelsTest {
         compare(expected, out, "conv2d " + k);
     }
 
-    /** Stored through an epilogue (bias, relu6) into a destination full of NaN: every value is written. */
+    /**
+     * With weights packed once by prepareConv, stored through an epilogue (bias, relu6) into a
+     * destination full of NaN: every value is written.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void conv2dFused(Case k) {
@@ -127,9 +135,36 @@ class VectorKernelsTest {
         float[] out = new float[k.batch() * g.outH() * g.outW() * k.cout()];
         java.util.Arrays.fill(out, Float.NaN);
         float[] expected = out.clone();
-        scalar.conv2dFused(x, w, k.cout(), g, e, expected);
-        vector.conv2dFused(x, w, k.cout(), g, e, out);
+        scalar.conv2dFused(x, scalar.prepareConv(w, k.kernelShape()), g, e, expected);
+        vector.conv2dFused(x, vector.prepareConv(w, k.kernelShape()), g, e, out);
         compare(expected, out, "conv2dFused " + k);
+    }
+
+    /** The input gradient of a folded layer, from the packed weights, against the scalar one from w. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void conv2dInputGradFromPreparedWeights(Case k) {
+        WindowGeometry g = k.geometry();
+        float[] dy = rand(k.batch() * g.outH() * g.outW() * k.cout());
+        float[] w = rand(k.kh() * k.kw() * k.c() * k.cout());
+        float[] dx = rand(k.batch() * k.h() * k.w() * k.c());
+        float[] expected = dx.clone();
+        scalar.conv2dInputGrad(dy, w, k.cout(), g, expected);
+        vector.conv2dInputGrad(dy, vector.prepareConv(w, k.kernelShape()), g, dx);
+        compare(expected, dx, "conv2dInputGrad from prepared weights " + k);
+    }
+
+    /** The layout of prepared weights is the preparing kernels' own; so is the window they fit. */
+    @Test
+    void preparedWeightsAreReadOnlyByTheirOwnKernelsAndWindow() {
+        WindowGeometry g = WindowGeometry.of(new int[] {1, 5, 5, 8}, 3, 3, 1, 1, 1, 1, Padding.SAME);
+        float[] x = rand(5 * 5 * 8);
+        float[] out = new float[5 * 5 * 16];
+        Epilogue e = new Epilogue(new float[16], 0f, 6f);
+        ConvWeights fromScalar = scalar.prepareConv(rand(3 * 3 * 8 * 16), new int[] {3, 3, 8, 16});
+        assertThrows(IllegalArgumentException.class, () -> vector.conv2dFused(x, fromScalar, g, e, out));
+        ConvWeights oneByOne = vector.prepareConv(rand(8 * 16), new int[] {1, 1, 8, 16});
+        assertThrows(IllegalArgumentException.class, () -> vector.conv2dFused(x, oneByOne, g, e, out));
     }
 
     /**

@@ -138,6 +138,27 @@ class FusedLinearTest {
         compare(layers, fused, c.input(), "after an in-place kernel update");
     }
 
+    /**
+     * Without a normalization the folded convolution's only copy of the kernel is the packed one
+     * it made: a kernel changed in place after the first call must be packed again, for the
+     * output and for the input gradient.
+     */
+    @Test
+    void packsTheKernelAgainWhenItChanges() {
+        for (Case c : cases().subList(0, 3)) {   // the Conv2D cases
+            Param bias = new Param("bias", rand(-1f, 1f, c.linear().outputChannels()), true);
+            Op fused = new FusedLinear(c.linear(), bias, null, Relu.plain());
+            Op layers = Chain.of(c.linear(), new BiasAdd(bias), Relu.plain());
+            compare(layers, fused, c.input(), c.name() + " before");
+            float[] k = c.linear().kernel().value().data();
+            for (int i = 0; i < k.length; i++) {
+                k[i] = -k[i] + 0.25f;
+            }
+            c.linear().kernel().markChanged();
+            compare(layers, fused, c.input(), c.name() + " after an in-place kernel update");
+        }
+    }
+
     @Test
     void refusesTrainingAndWeightGradients() {
         Case c = cases().get(0);

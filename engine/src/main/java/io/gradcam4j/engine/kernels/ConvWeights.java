@@ -1,0 +1,48 @@
+package io.gradcam4j.engine.kernels;
+
+/**
+ * A convolution kernel {@code (kh, kw, in, out)} made ready once by {@link Kernels#prepareConv},
+ * for a layer that runs many times with the same weights (a folded layer at inference). Its
+ * layout belongs to the implementation that made it: the vector kernels copy the kernel into the
+ * column panels their register tiles stream through (which they would otherwise do on every
+ * call), the scalar kernels keep the array as it is. Only that implementation can read it.
+ */
+public final class ConvWeights {
+    private final Kernels madeBy;
+    private final float[] data;
+    private final int rows;
+    private final int outChannels;
+
+    /** A kernel of shape (kh, kw, in, out), as {@code data} in {@code madeBy}'s layout. */
+    ConvWeights(Kernels madeBy, float[] data, int[] shape) {
+        this.madeBy = madeBy;
+        this.data = data;
+        this.rows = shape[0] * shape[1] * shape[2];
+        this.outChannels = shape[3];
+    }
+
+    public int outChannels() {
+        return outChannels;
+    }
+
+    /** kh * kw * in: the kernel's rows as a matrix with one column per output channel. */
+    int rows() {
+        return rows;
+    }
+
+    /**
+     * The array, for the implementation that made it and a window with as many taps times input
+     * channels as the kernel has rows: anything else would read a layout it does not know.
+     */
+    float[] data(Kernels reader, WindowGeometry g) {
+        if (reader != madeBy) {
+            throw new IllegalArgumentException("convolution weights prepared by the " + madeBy.name()
+                    + " kernels cannot be read by the " + reader.name() + " kernels");
+        }
+        if (g.kh() * g.kw() * g.channels() != rows) {
+            throw new IllegalArgumentException("convolution weights of " + rows + " rows do not fit a " + g.kh() + "x"
+                    + g.kw() + " window over " + g.channels() + " channels");
+        }
+        return data;
+    }
+}
