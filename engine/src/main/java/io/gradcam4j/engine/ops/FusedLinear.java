@@ -26,7 +26,7 @@ import java.util.List;
  * runs the unfused layers (see {@code InferencePlan}).
  */
 public final class FusedLinear implements Op {
-    /** Floats per block of the activation pass: a block stays in the L1 cache. */
+    /** Floats per block of the activation pass (the unit that threads share out). */
     private static final int BLOCK_FLOATS = 4096;
 
     private final ChannelLinear linear;
@@ -67,8 +67,8 @@ public final class FusedLinear implements Op {
         Tensor x = inputs[0];
         Step linearStep = f.op().forward(x, epilogue(f.shift()));
         Tensor y = linearStep.output();
-        if (activation != null && !(activation instanceof Relu r && r.isClamp())) {
-            activateInPlace(y.data(), f.shift().length, activation);
+        if (!activationInEpilogue()) {
+            activateInPlace(y.data(), activation);
         }
         return new Step(y, (dy, weightGrads) -> {
             if (weightGrads != null) {
@@ -86,6 +86,11 @@ public final class FusedLinear implements Op {
         });
     }
 
+    /** No activation, relu or relu6 (a clamp): the epilogue applies it as the values are stored. */
+    private boolean activationInEpilogue() {
+        return activation == null || activation instanceof Relu r && r.isClamp();
+    }
+
     /** The shift, and the activation when it is a clamp. */
     private Epilogue epilogue(float[] shift) {
         if (activation instanceof Relu r && r.isClamp()) {
@@ -98,17 +103,11 @@ public final class FusedLinear implements Op {
         return new Epilogue(shift, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
     }
 
-    /** z = act(z) in place, in blocks of whole pixels of c channels. */
-    private static void activateInPlace(float[] z, int c, ElementwiseOp act) {
-        int pixelsPerBlock = Math.max(1, BLOCK_FLOATS / c);
-        int pixels = z.length / c;
-        int blocks = (pixels + pixelsPerBlock - 1) / pixelsPerBlock;
-        Parallel.forRange(blocks, 16, (from, to) -> {
-            for (int b = from; b < to; b++) {
-                int start = b * pixelsPerBlock * c;
-                act.apply(z, z, start, Math.min(z.length, start + pixelsPerBlock * c));
-            }
-        });
+    /** z = act(z) in place, blocks of it on all threads. */
+    private static void activateInPlace(float[] z, ElementwiseOp act) {
+        int blocks = (z.length + BLOCK_FLOATS - 1) / BLOCK_FLOATS;
+        Parallel.forRange(blocks, 16,
+                (from, to) -> act.apply(z, z, from * BLOCK_FLOATS, Math.min(z.length, to * BLOCK_FLOATS)));
     }
 
     /** The folded kernel and shift for the weights as they are now. */
