@@ -16,6 +16,10 @@ case " ${GRADCAM_JAVA_OPTS:-} " in
   *) java_opts+=(-XX:+UseSerialGC -XX:PretenureSizeThreshold=256k) ;;
 esac
 java_opts+=(-XX:+UseTransparentHugePages -XX:-UsePerfData)
+# The Vector API kernels reach C2 (the only compiler that makes them fast) after a tenth of the
+# usual invocations: Xception's first image came about 10 % sooner in three paired comparisons.
+java_opts+=(-XX:CompileCommand=quiet
+  "-XX:CompileCommand=CompileThresholdScaling,io.gradcam4j.engine.kernels.VectorKernels::*,0.1")
 quiet() { grep -v -e "^WARNING: Using incubator modules" -e "UseTransparentHugePages disabled" >&2 || true; }
 if [ ! -f "$jar" ] || [ -n "$(find "$root" -name node_modules -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
       -newer "$jar" -print -quit)" ]; then
