@@ -61,7 +61,7 @@ final class BenchCommand implements Callable<Integer> {
         KerasModel m = Files.isRegularFile(Path.of(model)) ? KerasH5File.loadModel(Path.of(model))
                 : Applications.seeded(Applications.byName(model));
         double loadMs = (System.nanoTime() - t0) / 1e6;
-        KernelWarmUp.stop();   // started in main; its rounds must not run beside the timed ones
+        KernelWarmUp.stop();   // started in main; it ends its round (milliseconds) long before timing starts
         int[] s = m.inputShape();
         int[] shape = new int[s.length + 1];
         shape[0] = 1;

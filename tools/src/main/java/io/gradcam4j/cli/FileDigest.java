@@ -48,8 +48,8 @@ final class FileDigest {
     private void compute() {
         try {
             hex.complete(sha256(file));
-        } catch (IOException | RuntimeException e) {
-            hex.completeExceptionally(e);
+        } catch (Throwable t) {   // whatever it is, hex() must not wait for ever
+            hex.completeExceptionally(t);
         }
     }
 

@@ -7,8 +7,8 @@ package io.gradcam4j.engine.kernels;
  * with the same steps as {@code Relu}, so the result is the one of the separate passes.
  */
 public record Epilogue(float[] shift, float min, float max) {
-    /** Floats per chunk of {@link #applyTo}: enough work to be worth handing to another thread. */
-    private static final int PIXEL_FLOATS = 32 * 1024;
+    /** The least work, in floats, worth handing to another thread in {@link #applyTo}. */
+    private static final int MIN_CHUNK_FLOATS = 32 * 1024;
 
     public Epilogue {
         if (!(min <= max)) {
@@ -24,11 +24,14 @@ public record Epilogue(float[] shift, float min, float max) {
     /**
      * Applies the epilogue in place to an NHWC array whose channels are the shift's, in parallel
      * over pixels: it is a pass over a whole activation (a depthwise layer's, which has no tiles to
-     * apply it in). Outputs under {@link #PIXEL_FLOATS} floats take one chunk on the calling thread.
+     * apply it in). Outputs under {@link #MIN_CHUNK_FLOATS} floats run on the calling thread.
      */
     public void applyTo(float[] values) {
         int c = shift.length;
-        Parallel.forRange(values.length / c, Math.max(1, PIXEL_FLOATS / c), (from, to) -> {
+        if (c == 0) {
+            return;   // no channels, no values
+        }
+        Parallel.forRange(values.length / c, Math.max(1, MIN_CHUNK_FLOATS / c), (from, to) -> {
             for (int i = from * c; i < to * c; i += c) {
                 for (int j = 0; j < c; j++) {
                     values[i + j] = apply(values[i + j], j);

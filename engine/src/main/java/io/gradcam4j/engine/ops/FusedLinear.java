@@ -17,9 +17,9 @@ import java.util.List;
  * normalization written as {@code x * s + t} per channel,
  * {@code act(BN(conv(x, W) + b)) = act(conv(x, W * s) + (b * s + t))}: the kernel is scaled and
  * handed to the op's {@link ChannelLinear#frozen frozen} form once (and again only when a weight
- * changes), which for a convolution also packs it as the kernels read it; bias and activation are
- * applied as the output is stored (relu, relu6) or in one more pass (other activations) instead
- * of three passes and two more tensors.
+ * changes), which for a convolution also packs it as the kernels read it. Bias and a relu or
+ * relu6 are applied as a convolution's register tiles are stored, and in one pass over the output
+ * for DepthwiseConv2D and Dense; any other activation takes one more pass.
  *
  * <p>The input gradient is the gradient of the same function, so Grad-CAM may pass through it.
  * Weight gradients are not available: the folded kernel is not the model's weight, so training
@@ -134,7 +134,7 @@ public final class FusedLinear implements Op {
             for (int j = 0; j < c; j++) {
                 shift[j] = shift[j] * scale[j] + t[j];
             }
-            kernel = kernel.copy();   // dropped once frozen: a Conv2D keeps only its packed form
+            kernel = kernel.copy();   // with the vector kernels a Conv2D keeps only its packed form
             float[] kd = kernel.data();
             for (int i = 0; i < kd.length; i += c) {   // the channel is the fastest-varying index
                 for (int j = 0; j < c; j++) {
