@@ -91,6 +91,19 @@ class VectorKernelsTest {
                 Padding.VALID, 96, 1));
         cases.add(new Case("1x1 batch 2 of 5x7, 40 -> 328 (five blocks and 8 channels)", 2, 5, 7, 40, 1, 1, 1, 1, 1,
                 1, Padding.SAME, 328, 1));
+        // reductions too long for one pass (kh*kw*cin rows x a panel over 64K floats: above 1024 rows
+        // with AVX-512, 2048 with AVX2), cut into blocks; cuts inside a kernel row, inside a tap, and
+        // (cin 512 with AVX2) on kernel-row boundaries
+        cases.add(new Case("3x3 same 7x7, 512 -> 70 (blocked reduction, partial tile and block)", 1, 7, 7, 512, 3,
+                3, 1, 1, 1, 1, Padding.SAME, 70, 1));
+        cases.add(new Case("3x3 same 5x6 batch 2, 400 -> 64 (blocked, cuts inside kernel rows)", 2, 5, 6, 400, 3,
+                3, 1, 1, 1, 1, Padding.SAME, 64, 1));
+        cases.add(new Case("3x3 stride 2 same 9x9 batch 2, 400 -> 33 (blocked)", 2, 9, 9, 400, 3, 3, 2, 2, 1, 1,
+                Padding.SAME, 33, 1));
+        cases.add(new Case("5x5 dilation 2 same 9x8, 100 -> 40 (blocked, one segment per tap)", 1, 9, 8, 100, 5, 5,
+                1, 1, 2, 2, Padding.SAME, 40, 1));
+        cases.add(new Case("1x1 5x5, 1100 -> 130 (blocked with AVX-512)", 1, 5, 5, 1100, 1, 1, 1, 1, 1, 1,
+                Padding.VALID, 130, 1));
         // depthwise rows of 3-wide tiles (8 pixels), short tiles, and pixels packed into vectors when the
         // channels (times the multiplier) are fewer than the lanes and divide them
         cases.add(new Case("3x3 same 7x45, 24 channels (full and short row tiles)", 1, 7, 45, 24, 3, 3, 1, 1, 1, 1,
