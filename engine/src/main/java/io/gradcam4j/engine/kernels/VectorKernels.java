@@ -717,8 +717,12 @@ public final class VectorKernels implements Kernels {
         final Segs cut = cutSegs(sg, blockRows, firstSeg);
         Parallel.forRange(tiles * groups, 1, (from, to) -> {
             float[] scratch = new float[P * nb];
-            for (int pass = from; pass < to; pass += TILES_PER_PASS) {
-                int passEnd = Math.min(to, pass + TILES_PER_PASS);
+            // equal passes of about TILES_PER_PASS tiles: a chunk of 33 tiles is one pass, not 32 + 1
+            // (a one-tile pass would read every block from L3 for a single tile)
+            int passes = Math.max(1, (to - from + TILES_PER_PASS / 2) / TILES_PER_PASS);
+            int passLength = ceilDiv(to - from, passes);
+            for (int pass = from; pass < to; pass += passLength) {
+                int passEnd = Math.min(to, pass + passLength);
                 for (int blk = 0; blk < blocks; blk++) {
                     for (int t = pass; t < passEnd; t++) {
                         int colFrom = (t / tiles) * gw;

@@ -104,6 +104,8 @@ class VectorKernelsTest {
                 1, 1, 2, 2, Padding.SAME, 40, 1));
         cases.add(new Case("1x1 5x5, 1100 -> 130 (blocked with AVX-512)", 1, 5, 5, 1100, 1, 1, 1, 1, 1, 1,
                 Padding.VALID, 130, 1));
+        cases.add(new Case("1x1 48x48, 1100 -> 64 (blocked with AVX-512, tasks of several passes)", 1, 48, 48,
+                1100, 1, 1, 1, 1, 1, 1, Padding.VALID, 64, 1));
         // depthwise rows of 3-wide tiles (8 pixels), short tiles, and pixels packed into vectors when the
         // channels (times the multiplier) are fewer than the lanes and divide them
         cases.add(new Case("3x3 same 7x45, 24 channels (full and short row tiles)", 1, 7, 45, 24, 3, 3, 1, 1, 1, 1,
