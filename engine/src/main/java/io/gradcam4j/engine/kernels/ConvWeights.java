@@ -21,6 +21,22 @@ public final class ConvWeights {
         this.outChannels = shape[3];
     }
 
+    /**
+     * Refuses a kernel array that is not of shape (kh, kw, in, out): prepared weights are read
+     * without bounds on each tap, so a wrong size would fail deep inside a pool task, or not at all.
+     */
+    static void requireKernel(float[] w, int[] shape) {
+        String s = java.util.Arrays.toString(shape);
+        if (shape.length != 4) {
+            throw new IllegalArgumentException("a convolution kernel has 4 dimensions (kh, kw, in, out), not " + s);
+        }
+        long size = (long) shape[0] * shape[1] * shape[2] * shape[3];
+        if (size != w.length) {
+            throw new IllegalArgumentException("a convolution kernel of shape " + s + " holds " + size
+                    + " values, not " + w.length);
+        }
+    }
+
     public int outChannels() {
         return outChannels;
     }

@@ -55,6 +55,7 @@ public final class ScalarKernels implements Kernels {
     /** The kernel as it is: these loops read the Keras layout directly. */
     @Override
     public ConvWeights prepareConv(float[] w, int[] shape) {
+        ConvWeights.requireKernel(w, shape);
         return new ConvWeights(this, w, shape);
     }
 

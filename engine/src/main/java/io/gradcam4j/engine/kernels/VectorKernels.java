@@ -637,7 +637,7 @@ public final class VectorKernels implements Kernels {
      * image then needs 61 tiles for its 361 pixels instead of 4 tiles per row (76). Each pixel's
      * window starts at its own offset in the zero-padded input ({@link Padded}), and the taps are
      * the same segments relative to that origin for every pixel, so all tiles share one
-     * {@link Segs}. A 1x1 stride-1 unpadded convolution becomes one GEMM over all pixels.
+     * {@link Segs}. A 1x1 stride-1 unpadded convolution is then a single segment per pixel.
      * Tasks are (column group, pixel tile), column group outermost as in {@link #gemm}, so one
      * thread's chunk streams through one panel of packed weights.
      */
@@ -651,6 +651,7 @@ public final class VectorKernels implements Kernels {
     /** The kernel packed once as {@link #convolve} reads it: panels of {@link #NW} columns. */
     @Override
     public ConvWeights prepareConv(float[] w, int[] shape) {
+        ConvWeights.requireKernel(w, shape);
         int cout = shape[3];
         return new ConvWeights(this, pack(w, shape[0] * shape[1] * shape[2], cout, cout, NW), shape);
     }

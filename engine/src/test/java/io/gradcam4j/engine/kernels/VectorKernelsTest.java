@@ -108,8 +108,16 @@ class VectorKernelsTest {
                 1100, 1, 1, 1, 1, 1, 1, Padding.VALID, 64, 1));
         // depthwise rows of 3-wide tiles (8 pixels), short tiles, and pixels packed into vectors when the
         // channels (times the multiplier) are fewer than the lanes and divide them
-        cases.add(new Case("3x3 same 7x45, 24 channels (full and short row tiles)", 1, 7, 45, 24, 3, 3, 1, 1, 1, 1,
-                Padding.SAME, 8, 1));
+        cases.add(new Case("3x3 same 7x46, 24 channels (full and short row tiles, overlapping channel vector)", 1,
+                7, 46, 24, 3, 3, 1, 1, 1, 1, Padding.SAME, 8, 1));
+        cases.add(new Case("3x3 same 7x45, 24 channels (full tiles, 3 pixels left one by one)", 1, 7, 45, 24, 3, 3,
+                1, 1, 1, 1, Padding.SAME, 8, 1));
+        cases.add(new Case("3x3 same 5x26, 4 channels (packed pixels, a short tile at 16 lanes)", 1, 5, 26, 4, 3, 3,
+                1, 1, 1, 1, Padding.SAME, 8, 1));
+        // an even kernel at stride 1: the depthwise input gradient, a convolution with the kernel
+        // turned round, gets uneven padding
+        cases.add(new Case("4x4 stride 1 same 13x12, 17 channels x2", 1, 13, 12, 17, 4, 4, 1, 1, 1, 1, Padding.SAME,
+                8, 2));
         cases.add(new Case("3x3 same 7x7, 20 channels x2 (one short row tile)", 1, 7, 7, 20, 3, 3, 1, 1, 1, 1,
                 Padding.SAME, 8, 2));
         cases.add(new Case("3x3 same 6x70, 4 channels (packed pixels)", 2, 6, 70, 4, 3, 3, 1, 1, 1, 1, Padding.SAME,
@@ -178,8 +186,21 @@ class VectorKernelsTest {
         Epilogue e = new Epilogue(new float[16], 0f, 6f);
         ConvWeights fromScalar = scalar.prepareConv(rand(3 * 3 * 8 * 16), new int[] {3, 3, 8, 16});
         assertThrows(IllegalArgumentException.class, () -> vector.conv2dFused(x, fromScalar, g, e, out));
+        ConvWeights fromVector = vector.prepareConv(rand(3 * 3 * 8 * 16), new int[] {3, 3, 8, 16});
+        assertThrows(IllegalArgumentException.class, () -> scalar.conv2dFused(x, fromVector, g, e, out));
         ConvWeights oneByOne = vector.prepareConv(rand(8 * 16), new int[] {1, 1, 8, 16});
         assertThrows(IllegalArgumentException.class, () -> vector.conv2dFused(x, oneByOne, g, e, out));
+    }
+
+    /** A kernel array that does not hold the shape it is prepared as is refused, by both kernels. */
+    @Test
+    void prepareConvRefusesAKernelOfTheWrongSize() {
+        for (Kernels k : new Kernels[] {scalar, vector}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> k.prepareConv(rand(3 * 3 * 8 * 16 - 1), new int[] {3, 3, 8, 16}));
+            assertTrue(e.getMessage().contains("[3, 3, 8, 16]"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> k.prepareConv(rand(16), new int[] {4, 4}));
+        }
     }
 
     /**
