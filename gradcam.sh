@@ -8,7 +8,8 @@ jar="$root/tools/target/gradcam.jar"
 java_opts=(--add-modules jdk.incubator.vector "-Dgradcam4j.root=$root")
 # Start-up flags, each measured on `explain --model xception` in a fresh JVM (bench/compare/coldstart.sh):
 # the serial collector with arrays of 256 KB and more (weights, activations) placed straight in the
-# old generation copies almost nothing (young-GC pauses 0.9 s -> 0.14 s); transparent huge pages
+# old generation copies almost nothing (young-GC pauses 0.9 s -> 0.14 s), and a young generation of
+# a seventh of the heap leaves the rest to them (VGG19 runs in -Xmx1g, Xception in -Xmx512m); transparent huge pages
 # cut the page faults of a fresh heap; no perf-data file. Options in GRADCAM_JAVA_OPTS come later and
 # win; a collector chosen there or in the JVM's own option variables replaces ours (two collectors
 # would stop the JVM).
@@ -18,7 +19,7 @@ for o in ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} ${GRADCAM_JAVA_OPTS:-}; do
   case "$o" in -XX:+Use*GC) chosen_gc="$o" ;; esac
 done
 set +f
-[ -n "$chosen_gc" ] || java_opts+=(-XX:+UseSerialGC -XX:PretenureSizeThreshold=256k)
+[ -n "$chosen_gc" ] || java_opts+=(-XX:+UseSerialGC -XX:PretenureSizeThreshold=256k -XX:NewRatio=6)
 java_opts+=(-XX:+UseTransparentHugePages -XX:-UsePerfData)
 # The Vector API kernels reach C2 (the only compiler that makes them fast) after a tenth of the
 # usual invocations: Xception's first image came about 10 % sooner in three paired comparisons.
