@@ -7,12 +7,13 @@ jar="$root/tools/target/gradcam.jar"
 # The Vector API (an incubator module in Java 17) makes the kernels fast; without it they run scalar.
 java_opts=(--add-modules jdk.incubator.vector "-Dgradcam4j.root=$root")
 # Start-up flags, each measured on `explain --model xception` in a fresh JVM (bench/compare/coldstart.sh):
-# the serial collector with arrays of 256 KB and more (weights, activations) placed straight in the
-# old generation copies almost nothing (young-GC pauses 0.9 s -> 0.14 s), and a young generation of
-# a seventh of the heap leaves the rest to them (VGG19 runs in -Xmx1g, Xception in -Xmx512m); transparent huge pages
-# cut the page faults of a fresh heap; no perf-data file. Options in GRADCAM_JAVA_OPTS come later and
-# win; a collector chosen there or in the JVM's own option variables replaces ours (two collectors
-# would stop the JVM).
+# - the serial collector with arrays of 256 KB and more (weights, activations) placed straight in
+#   the old generation copies almost nothing (young-GC pauses 0.9 s -> 0.14 s), and a young
+#   generation of a seventh of the heap leaves the rest to them (VGG19 runs in -Xmx1g, Xception
+#   in -Xmx512m);
+# - transparent huge pages cut the page faults of a fresh heap; no perf-data file.
+# Options in GRADCAM_JAVA_OPTS come later and win; a collector chosen there or in the JVM's own
+# option variables replaces ours (two collectors would stop the JVM).
 chosen_gc=""
 set -f   # the options are split into words below, never globbed
 for o in ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} ${GRADCAM_JAVA_OPTS:-}; do
