@@ -59,6 +59,8 @@ public final class VectorKernels implements Kernels {
      * pass, and the pass's outputs (32 x 6 x 64 floats, 48 KB) and input windows stay in L2 beside it.
      */
     private static final int TILES_PER_PASS = 32;
+    /** Where {@link #k6x2Rows} starts its sums when they go through an epilogue. */
+    private static final float[] ZEROS = new float[NB];
 
     public static final VectorKernels INSTANCE = new VectorKernels();
 
@@ -150,6 +152,15 @@ public final class VectorKernels implements Kernels {
      * six windows that need not lie on one image row. Row p of the result is added at
      * {@code c[cOff + p*cPix ...]}, or, with an epilogue {@code e}, stored through it (column j of
      * the tile is channel {@code ch0 + j}).
+     *
+     * <p>On JDK 17, C2 intrinsifies a vector operation on a loop-carried accumulator only late
+     * (the accumulator's type is not exact while the method is parsed), and it gives up on late
+     * intrinsics past a node budget: such an operation then stays a call and its vectors are
+     * boxed. So after the loop each accumulator is only stored (12 late stores, as in
+     * {@link #k6x4Rows}), having started from c when the tile adds into it; an epilogue rereads
+     * the stored sums, and fresh loads are intrinsified at once. Adding c, shift and clamp to
+     * the accumulators after the loop instead (24 to 48 late operations) left up to 15 of them
+     * as calls at 8 lanes, about 12 boxed vectors per tile.
      */
     static void k6x2Rows(float[] a, int aShift, int d1, int d2, int d3, int d4, int d5, float[] b, Segs sg,
                          int s0, int s1, int bShift, float[] c, int cOff, int cPix, Epilogue e, int ch0) {
@@ -159,18 +170,26 @@ public final class VectorKernels implements Kernels {
         final int o3 = o2 + cPix;
         final int o4 = o3 + cPix;
         final int o5 = o4 + cPix;
-        FloatVector c00 = FloatVector.zero(S);
-        FloatVector c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S);
-        FloatVector c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S);
-        FloatVector c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S);
-        FloatVector c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S);
-        FloatVector c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S);
-        FloatVector c51 = FloatVector.zero(S);
+        // the sums start from c, or from zero when they go through the epilogue
+        final float[] start = e == null ? c : ZEROS;
+        final int r0 = e == null ? o0 : 0;
+        final int r1 = e == null ? o1 : 0;
+        final int r2 = e == null ? o2 : 0;
+        final int r3 = e == null ? o3 : 0;
+        final int r4 = e == null ? o4 : 0;
+        final int r5 = e == null ? o5 : 0;
+        FloatVector c00 = FloatVector.fromArray(S, start, r0);
+        FloatVector c01 = FloatVector.fromArray(S, start, r0 + L);
+        FloatVector c10 = FloatVector.fromArray(S, start, r1);
+        FloatVector c11 = FloatVector.fromArray(S, start, r1 + L);
+        FloatVector c20 = FloatVector.fromArray(S, start, r2);
+        FloatVector c21 = FloatVector.fromArray(S, start, r2 + L);
+        FloatVector c30 = FloatVector.fromArray(S, start, r3);
+        FloatVector c31 = FloatVector.fromArray(S, start, r3 + L);
+        FloatVector c40 = FloatVector.fromArray(S, start, r4);
+        FloatVector c41 = FloatVector.fromArray(S, start, r4 + L);
+        FloatVector c50 = FloatVector.fromArray(S, start, r5);
+        FloatVector c51 = FloatVector.fromArray(S, start, r5 + L);
         final int aR = sg.aR;
         final int bR = sg.bR;
         // one flat loop over all segments: on JDK 17, C2 boxes vectors carried through nested loops
@@ -208,40 +227,40 @@ public final class VectorKernels implements Kernels {
                 rem = sg.len[s];
             }
         }
-        // Written out, not through helper methods: in a method this large C2 stops inlining small
-        // helpers, and a vector passed to a call that is not inlined is boxed (measured: 2 to 12
-        // allocations per tile). The loaded vector is the receiver (see the comment at the end).
+        // Written out, not through helper methods: a vector passed to a call that is not inlined
+        // is boxed. Storing is all the accumulators do after the loop (see above).
+        c00.intoArray(c, o0);
+        c01.intoArray(c, o0 + L);
+        c10.intoArray(c, o1);
+        c11.intoArray(c, o1 + L);
+        c20.intoArray(c, o2);
+        c21.intoArray(c, o2 + L);
+        c30.intoArray(c, o3);
+        c31.intoArray(c, o3 + L);
+        c40.intoArray(c, o4);
+        c41.intoArray(c, o4 + L);
+        c50.intoArray(c, o5);
+        c51.intoArray(c, o5 + L);
         if (e == null) {
-            FloatVector.fromArray(S, c, o0).add(c00).intoArray(c, o0);
-            FloatVector.fromArray(S, c, o0 + L).add(c01).intoArray(c, o0 + L);
-            FloatVector.fromArray(S, c, o1).add(c10).intoArray(c, o1);
-            FloatVector.fromArray(S, c, o1 + L).add(c11).intoArray(c, o1 + L);
-            FloatVector.fromArray(S, c, o2).add(c20).intoArray(c, o2);
-            FloatVector.fromArray(S, c, o2 + L).add(c21).intoArray(c, o2 + L);
-            FloatVector.fromArray(S, c, o3).add(c30).intoArray(c, o3);
-            FloatVector.fromArray(S, c, o3 + L).add(c31).intoArray(c, o3 + L);
-            FloatVector.fromArray(S, c, o4).add(c40).intoArray(c, o4);
-            FloatVector.fromArray(S, c, o4 + L).add(c41).intoArray(c, o4 + L);
-            FloatVector.fromArray(S, c, o5).add(c50).intoArray(c, o5);
-            FloatVector.fromArray(S, c, o5 + L).add(c51).intoArray(c, o5 + L);
             return;
         }
-        // the epilogue: shift + sum (the same float as sum + shift), then the clamp
+        // the epilogue on the stored sums: shift + sum (the same float as sum + shift), then the clamp
         FloatVector lo = FloatVector.broadcast(S, e.min());
         FloatVector hi = FloatVector.broadcast(S, e.max());
-        float[] sh = e.shift();
-        FloatVector.fromArray(S, sh, ch0).add(c00).max(lo).min(hi).intoArray(c, o0);
-        FloatVector.fromArray(S, sh, ch0 + L).add(c01).max(lo).min(hi).intoArray(c, o0 + L);
-        FloatVector.fromArray(S, sh, ch0).add(c10).max(lo).min(hi).intoArray(c, o1);
-        FloatVector.fromArray(S, sh, ch0 + L).add(c11).max(lo).min(hi).intoArray(c, o1 + L);
-        FloatVector.fromArray(S, sh, ch0).add(c20).max(lo).min(hi).intoArray(c, o2);
-        FloatVector.fromArray(S, sh, ch0 + L).add(c21).max(lo).min(hi).intoArray(c, o2 + L);
-        FloatVector.fromArray(S, sh, ch0).add(c30).max(lo).min(hi).intoArray(c, o3);
-        FloatVector.fromArray(S, sh, ch0 + L).add(c31).max(lo).min(hi).intoArray(c, o3 + L);
-        FloatVector.fromArray(S, sh, ch0).add(c40).max(lo).min(hi).intoArray(c, o4);
-        FloatVector.fromArray(S, sh, ch0 + L).add(c41).max(lo).min(hi).intoArray(c, o4 + L);
-        FloatVector.fromArray(S, sh, ch0).add(c50).max(lo).min(hi).intoArray(c, o5);
-        FloatVector.fromArray(S, sh, ch0 + L).add(c51).max(lo).min(hi).intoArray(c, o5 + L);
+        FloatVector shift0 = FloatVector.fromArray(S, e.shift(), ch0);
+        FloatVector shift1 = FloatVector.fromArray(S, e.shift(), ch0 + L);
+        shift0.add(FloatVector.fromArray(S, c, o0)).max(lo).min(hi).intoArray(c, o0);
+        shift1.add(FloatVector.fromArray(S, c, o0 + L)).max(lo).min(hi).intoArray(c, o0 + L);
+        shift0.add(FloatVector.fromArray(S, c, o1)).max(lo).min(hi).intoArray(c, o1);
+        shift1.add(FloatVector.fromArray(S, c, o1 + L)).max(lo).min(hi).intoArray(c, o1 + L);
+        shift0.add(FloatVector.fromArray(S, c, o2)).max(lo).min(hi).intoArray(c, o2);
+        shift1.add(FloatVector.fromArray(S, c, o2 + L)).max(lo).min(hi).intoArray(c, o2 + L);
+        shift0.add(FloatVector.fromArray(S, c, o3)).max(lo).min(hi).intoArray(c, o3);
+        shift1.add(FloatVector.fromArray(S, c, o3 + L)).max(lo).min(hi).intoArray(c, o3 + L);
+        shift0.add(FloatVector.fromArray(S, c, o4)).max(lo).min(hi).intoArray(c, o4);
+        shift1.add(FloatVector.fromArray(S, c, o4 + L)).max(lo).min(hi).intoArray(c, o4 + L);
+        shift0.add(FloatVector.fromArray(S, c, o5)).max(lo).min(hi).intoArray(c, o5);
+        shift1.add(FloatVector.fromArray(S, c, o5 + L)).max(lo).min(hi).intoArray(c, o5 + L);
     }
 
     /**
