@@ -25,6 +25,7 @@ java_opts+=(-XX:+UseTransparentHugePages -XX:-UsePerfData)
 # The Vector API kernels reach C2 (the only compiler that makes them fast) after a tenth of the
 # usual invocations: Xception's first image came about 10 % sooner in three paired comparisons.
 java_opts+=(-XX:CompileCommand=quiet
+  "-XX:CompileCommand=BackgroundCompilation,io.gradcam4j.engine.kernels.VectorKernels::*,false"
   "-XX:CompileCommand=CompileThresholdScaling,io.gradcam4j.engine.kernels.VectorKernels::*,0.1")
 quiet() { grep -v -e "^WARNING: Using incubator modules" -e "UseTransparentHugePages disabled" >&2 || true; }
 if [ ! -f "$jar" ] || [ -n "$(find "$root" -name node_modules -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
