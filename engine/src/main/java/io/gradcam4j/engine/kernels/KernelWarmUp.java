@@ -7,15 +7,27 @@ import io.gradcam4j.engine.Padding;
  * The Vector API is fast only in code the C2 compiler has compiled; before that each vector
  * operation is an object, and Xception's first forward pass in a fresh JVM takes 3.7 s instead
  * of 0.25 s. A command-line run starts this on a background thread while it reads the weights
- * (1.2 s for Xception's 88 MB, on one core), so the compiling happens on the other core.
+ * (0.6–0.8 s for Xception's 88 MB, on one core), so the compiling happens on the other core.
  *
- * <p>The shapes cover each code path a model reaches: 3x3 convolutions with 3 and with many
- * input channels, strides 1 and 2, 1x1 convolutions, depthwise convolutions, matrix products
- * with many rows and with one (Dense at batch 1), and the input gradients Grad-CAM uses.
+ * <p>The shapes cover each code path a model reaches, because C2 compiles only the branches it
+ * has seen taken: a branch first taken by the real model sends the kernel back to the
+ * interpreter and through both compilers again, in the middle of the first image (Xception's
+ * depthwise kernels did this on its 728 channels). So there are 3x3 convolutions with 3 and with
+ * many input channels, strides 1 and 2, output channels that fill whole panels and ones that
+ * end in a part-vector (36), channel counts that are a multiple of the vector and ones that are
+ * not (36), 1x1 convolutions, one with a reduction long enough to be cut into blocks (Xception's
+ * last layers, VGG19), depthwise convolutions, matrix products with many rows and with one (Dense
+ * at batch 1), and the input gradients Grad-CAM uses. The spatial sizes are small: until C2 has
+ * compiled a kernel, each vector operation is an object, about 10^4 times slower.
  */
 public final class KernelWarmUp {
     /** Rounds of all shapes at most: C2 has compiled every kernel long before. */
     private static final int ROUNDS = 400;
+    /**
+     * Input channels of a 1x1 convolution whose weight panel is just over the size at which the
+     * reduction is cut into blocks: the same work, about 0.6 M multiply-adds per call, at 8 and 16 lanes.
+     */
+    private static final int BLOCKED_CIN = VectorKernels.REDUCTION_BLOCK_FLOATS / VectorKernels.NW + 16;
     private static volatile boolean stopped;
 
     private KernelWarmUp() {
@@ -43,15 +55,21 @@ public final class KernelWarmUp {
     public static void run() {
         Kernels k = Kernels.active();
         for (int round = 0; round < ROUNDS && !stopped; round++) {
-            conv(k, 13, 3, 32, 2, Padding.VALID);       // a first layer: RGB in, strides 2
-            conv(k, 10, 32, 32, 1, Padding.SAME);
-            conv(k, 9, 48, 64, 2, Padding.SAME);
-            pointwise(k, 8, 64, 64);
-            depthwise(k, 10, 32, 1, Padding.SAME);
-            depthwise(k, 11, 32, 2, Padding.SAME);
-            dense(k, 8, 64, 48);
-            dense(k, 1, 256, 128);
+            round(k);
         }
+    }
+
+    /** Every shape once. */
+    static void round(Kernels k) {
+        conv(k, 9, 3, 32, 2, Padding.VALID);        // a first layer: RGB in, strides 2
+        conv(k, 7, 32, 36, 1, Padding.SAME);
+        conv(k, 7, 36, 64, 2, Padding.SAME);
+        pointwise(k, 8, 64, 64);
+        depthwise(k, 10, 36, 1, Padding.SAME);
+        depthwise(k, 11, 32, 2, Padding.SAME);
+        dense(k, 8, 64, 36);
+        dense(k, 1, 256, 100);
+        pointwise(k, 3, BLOCKED_CIN, 64);           // last: by now the tiles it runs are compiled
     }
 
     private static void conv(Kernels k, int size, int cin, int cout, int stride, Padding padding) {

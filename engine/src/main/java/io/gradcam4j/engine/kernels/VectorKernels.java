@@ -53,7 +53,7 @@ public final class VectorKernels implements Kernels {
      * that the block stays in L2 while all tiles of a task run over it (see {@link #convolveBlocked}).
      * 64K floats (256 KB) measured better than 32K and 128K on VGG19's 3x3 layers (Zen 5, 1 MB L2).
      */
-    private static final int REDUCTION_BLOCK_FLOATS = 64 * 1024;
+    static final int REDUCTION_BLOCK_FLOATS = 64 * 1024;
     /**
      * Pixel tiles per pass of the blocked convolution: the weight block comes from L3 once per
      * pass, and the pass's outputs (32 x 6 x 64 floats, 48 KB) and input windows stay in L2 beside it.
