@@ -62,13 +62,14 @@ public final class KernelWarmUp {
     /** Every shape once. */
     static void round(Kernels k) {
         conv(k, 9, 3, 32, 2, Padding.VALID);        // a first layer: RGB in, strides 2
-        conv(k, 7, 32, 36, 1, Padding.SAME);
-        conv(k, 7, 36, 64, 2, Padding.SAME);
-        pointwise(k, 8, 64, 64);
+        conv(k, 7, 4, 36, 1, Padding.SAME);
+        conv(k, 7, 4, 64, 2, Padding.SAME);
+        conv(k, 5, 36, 8, 1, Padding.SAME);         // an input gradient with vectors of channels
+        pointwise(k, 8, 8, 64);
         depthwise(k, 10, 36, 1, Padding.SAME);
         depthwise(k, 11, 32, 2, Padding.SAME);
         dense(k, 8, 64, 36);
-        dense(k, 1, 256, 100);
+        dense(k, 1, 48, 100);
         pointwise(k, 3, BLOCKED_CIN, 64);           // last: by now the tiles it runs are compiled
     }
 
