@@ -18,7 +18,9 @@ import io.gradcam4j.engine.Padding;
  * not (36), 1x1 convolutions, one with a reduction long enough to be cut into blocks (Xception's
  * last layers, VGG19), depthwise convolutions, matrix products with many rows and with one (Dense
  * at batch 1), and the input gradients Grad-CAM uses. The spatial sizes are small: until C2 has
- * compiled a kernel, each vector operation is an object, about 10^4 times slower.
+ * compiled a kernel, each vector operation is an object, about 10^4 times slower. The reductions
+ * are short (tens of rows, except the blocked one): a kernel then reaches C2 by its count of
+ * calls, not first through an on-stack replacement of its long loop, which C2 compiles as well.
  */
 public final class KernelWarmUp {
     /** Rounds of all shapes at most: C2 has compiled every kernel long before. */
