@@ -131,9 +131,10 @@ final class ExplainCommand implements Callable<Integer> {
         }
         Explanation e = new GradCam().explain(model.model().graph(), x, target,
                 ClassSelection.parse(classes, model), kind);
+        model.weightsDigest().beginInBackground();   // the report needs it; meanwhile the images are written
         String stem = ImageInputs.stem(input);
         ObjectNode report = Reports.JSON.createObjectNode();
-        report.set("model", Reports.model(model));
+        report.putNull("model");   // filled in last: it waits for the weights' digest
         report.put("image", input.toString());
         ObjectNode layerNode = report.putObject("layer");
         layerNode.put("name", e.layer());
@@ -164,6 +165,7 @@ final class ExplainCommand implements Callable<Integer> {
         timings.put("load", loadMs);
         timings.put("forward", e.forwardMillis());
         timings.put("backward", e.backwardMillis());
+        report.set("model", Reports.model(model));   // keeps its place, first in the report
         Files.writeString(out.resolve(stem + ".json"), Reports.JSON.writeValueAsString(report));
         return report;
     }

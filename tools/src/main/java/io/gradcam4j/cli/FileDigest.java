@@ -10,31 +10,47 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The SHA-256 of a model file, computed on a background thread. Reports name the exact weights an
- * explanation came from, but hashing 88 MB in a JVM that has not compiled the hash yet takes about
- * 0.2–0.3 s; started before the model is read, it is ready by the time a report is written.
+ * The SHA-256 of a model file, computed on a background thread once asked to begin. Reports name
+ * the exact weights an explanation came from, but hashing 88 MB in a JVM that has not compiled the
+ * hash yet takes 0.1–0.4 s of a core. While the model is read and its first image explained, both
+ * cores are taken by that work and by the JIT; so {@code explain} begins the hash after the
+ * explanation is computed, and it overlaps the writing of the images.
  */
 final class FileDigest {
     private final Path file;
-    private final CompletableFuture<String> hex;
+    private final CompletableFuture<String> hex = new CompletableFuture<>();
+    private final AtomicBoolean begun = new AtomicBoolean();
 
     private FileDigest(Path file) {
         this.file = file;
-        this.hex = new CompletableFuture<>();
-        Thread t = new Thread(this::compute, "gradcam4j-sha256");
-        t.setDaemon(true);
-        t.start();
     }
 
-    /** Starts hashing {@code file}; {@link #hex()} waits for the result. */
-    static FileDigest start(Path file) {
+    /** The digest of {@code file}, not yet begun. */
+    static FileDigest of(Path file) {
         return new FileDigest(file);
     }
 
-    /** The digest as 64 lower-case hex digits; an I/O failure while hashing is rethrown here. */
+    /** Begins hashing on a daemon thread, unless it has begun already. */
+    FileDigest beginInBackground() {
+        if (begun.compareAndSet(false, true)) {
+            Thread t = new Thread(this::compute, "gradcam4j-sha256");
+            t.setDaemon(true);
+            t.start();
+        }
+        return this;
+    }
+
+    /**
+     * The digest as 64 lower-case hex digits, hashing on this thread if nothing has begun it;
+     * an I/O failure while hashing is rethrown here.
+     */
     String hex() {
+        if (begun.compareAndSet(false, true)) {
+            compute();
+        }
         try {
             return hex.join();
         } catch (CompletionException e) {

@@ -11,7 +11,7 @@ import io.gradcam4j.keras.applications.Preprocessing;
  * prepared for it.
  *
  * @param source a file path, an application name, or {@code demo}
- * @param weightsDigest the SHA-256 of the file the weights came from, being computed
+ * @param weightsDigest the SHA-256 of the file the weights came from, computed when first needed
  * @param labels class names; {@code null} shows classes by index
  */
 record LoadedModel(KerasModel model, String source, FileDigest weightsDigest, Labels labels, Preprocessing preprocessing,

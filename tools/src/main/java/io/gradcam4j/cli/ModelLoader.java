@@ -66,7 +66,7 @@ final class ModelLoader {
         if (!Files.isRegularFile(file)) {
             throw new IOException("model file " + file + " does not exist");
         }
-        FileDigest digest = FileDigest.start(file);
+        FileDigest digest = FileDigest.of(file);
         KerasModel model = KerasH5File.loadModel(file);
         Labels labels = o.labels != null ? Labels.read(o.labels) : null;
         return new LoadedModel(model, file.toString(), digest, labels, preprocessing(o, Preprocessing.NONE),
@@ -80,7 +80,7 @@ final class ModelLoader {
         }
         Path weights = o.weights != null ? o.weights
                 : new WeightsCache(CacheLocations.standard(o.cache)).resolve(o.model, progress);
-        FileDigest digest = FileDigest.start(weights);
+        FileDigest digest = FileDigest.of(weights);
         KerasModel model = WeightsOnlyFile.load(weights, app);
         Labels labels = o.labels != null ? Labels.read(o.labels)
                 : o.model.endsWith("_no_top") ? null : Labels.imagenet();
@@ -102,7 +102,7 @@ final class ModelLoader {
         try (InputStream in = ModelLoader.class.getResourceAsStream(DEMO_RESOURCE + info.path("model").asText())) {
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
         }
-        FileDigest digest = FileDigest.start(tmp);
+        FileDigest digest = FileDigest.of(tmp);
         KerasModel model = KerasH5File.loadModel(tmp);
         java.util.List<String> names = new java.util.ArrayList<>();
         info.path("classes").forEach(c -> names.add(c.asText()));

@@ -19,7 +19,7 @@ class FileDigestTest {
     void shortMessage(@TempDir Path dir) throws Exception {
         Path f = Files.writeString(dir.resolve("abc"), "abc", StandardCharsets.US_ASCII);
         assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-                FileDigest.start(f).hex());
+                FileDigest.of(f).hex());
     }
 
     /** A million bytes: the file is read in many buffers, and the digest must not depend on that. */
@@ -27,14 +27,15 @@ class FileDigestTest {
     void millionLetters(@TempDir Path dir) throws Exception {
         Path f = Files.writeString(dir.resolve("a"), "a".repeat(1_000_000), StandardCharsets.US_ASCII);
         assertEquals("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
-                FileDigest.start(f).hex());
+                FileDigest.of(f).beginInBackground().hex());
     }
 
     @Test
     void unreadableFileIsReportedWhenTheDigestIsAskedFor(@TempDir Path dir) {
         Path missing = dir.resolve("gone.h5");
-        FileDigest digest = FileDigest.start(missing);
-        UncheckedIOException e = assertThrows(UncheckedIOException.class, digest::hex);
-        assertTrue(e.getMessage().contains("gone.h5"), e.getMessage());
+        for (FileDigest digest : new FileDigest[] {FileDigest.of(missing), FileDigest.of(missing).beginInBackground()}) {
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, digest::hex);
+            assertTrue(e.getMessage().contains("gone.h5"), e.getMessage());
+        }
     }
 }

@@ -5,7 +5,6 @@ import io.gradcam4j.engine.Tensor;
 import io.gradcam4j.engine.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,7 +27,7 @@ class SelfCheckCommandTest {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buffer, true));
         try {
-            int code = new CommandLine(new GradcamCommand()).execute(args);
+            int code = GradcamCommand.commandLine(args).execute(args);
             return new Run(code, buffer.toString());
         } finally {
             System.setOut(saved);
