@@ -37,6 +37,14 @@ public final class ConvWeights {
         }
     }
 
+    /** Refuses a per-channel scale that does not have one value per output channel of {@code shape}. */
+    static void requireScale(float[] channelScale, int[] shape) {
+        if (channelScale.length != shape[3]) {
+            throw new IllegalArgumentException("a kernel of shape " + java.util.Arrays.toString(shape)
+                    + " has " + shape[3] + " output channels, but " + channelScale.length + " scales were given");
+        }
+    }
+
     public int outChannels() {
         return outChannels;
     }

@@ -32,7 +32,16 @@ public interface Kernels {
      * calls with the same weights. The result may share {@code w} (the scalar kernels use it as
      * it is), so {@code w} must not change while the result is in use.
      */
-    ConvWeights prepareConv(float[] w, int[] shape);
+    default ConvWeights prepareConv(float[] w, int[] shape) {
+        return prepareConv(w, shape, null);
+    }
+
+    /**
+     * As {@link #prepareConv(float[], int[])} with output channel {@code co} of the kernel scaled
+     * by {@code channelScale[co]} (a folded BatchNormalization), or unscaled when it is null. The
+     * vector kernels scale while they pack, so no scaled copy of the kernel is made on the way.
+     */
+    ConvWeights prepareConv(float[] w, int[] shape, float[] channelScale);
 
     /**
      * out[n,oy,ox,co] = e applied to (sum over taps and ci of x * w) in channel co: a convolution with

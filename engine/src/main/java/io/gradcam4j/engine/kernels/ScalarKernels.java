@@ -52,11 +52,20 @@ public final class ScalarKernels implements Kernels {
         });
     }
 
-    /** The kernel as it is: these loops read the Keras layout directly. */
+    /** The kernel as it is (scaled, a copy): these loops read the Keras layout directly. */
     @Override
-    public ConvWeights prepareConv(float[] w, int[] shape) {
+    public ConvWeights prepareConv(float[] w, int[] shape, float[] channelScale) {
         ConvWeights.requireKernel(w, shape);
-        return new ConvWeights(this, w, shape);
+        if (channelScale == null) {
+            return new ConvWeights(this, w, shape);
+        }
+        ConvWeights.requireScale(channelScale, shape);
+        float[] scaled = w.clone();
+        int cout = shape[3];
+        for (int i = 0; i < scaled.length; i++) {
+            scaled[i] *= channelScale[i % cout];
+        }
+        return new ConvWeights(this, scaled, shape);
     }
 
     @Override

@@ -564,6 +564,27 @@ public final class VectorKernels implements Kernels {
         return packed;
     }
 
+    /**
+     * As {@link #pack(float[], int, int, int, int)} for a row-major b ({@code bR = cols}), column j
+     * multiplied by {@code scale[j]}: a folded kernel without a scaled copy of it first.
+     */
+    private static float[] packScaled(float[] b, int rows, int cols, int nb, float[] scale) {
+        int blocks = (cols + nb - 1) / nb;
+        float[] packed = Workspace.zeros(blocks * rows * nb);
+        Parallel.forRange(blocks * rows, 1024, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                int j0 = (t / rows) * nb;
+                int src = (t % rows) * cols + j0;
+                int dst = t * nb;
+                int width = Math.min(nb, cols - j0);
+                for (int jj = 0; jj < width; jj++) {
+                    packed[dst + jj] = b[src + jj] * scale[j0 + jj];
+                }
+            }
+        });
+        return packed;
+    }
+
     /** The inverse of {@link #pack(float[], int, int, int, int)}: rows x cols, row-major, from the workspace. */
     static float[] unpack(float[] packed, int rows, int cols, int nb) {
         float[] b = Workspace.uninitialized(rows * cols);   // every element is copied below
@@ -667,12 +688,17 @@ public final class VectorKernels implements Kernels {
         Workspace.recycle(wp);   // a per-call copy: inside a graph run the next layer reuses it (see Workspace)
     }
 
-    /** The kernel packed once as {@link #convolve} reads it: panels of {@link #NW} columns. */
+    /** The kernel packed once as {@link #convolve} reads it: panels of {@link #NW} columns, scaled on the way. */
     @Override
-    public ConvWeights prepareConv(float[] w, int[] shape) {
+    public ConvWeights prepareConv(float[] w, int[] shape, float[] channelScale) {
         ConvWeights.requireKernel(w, shape);
         int cout = shape[3];
-        return new ConvWeights(this, pack(w, shape[0] * shape[1] * shape[2], cout, cout, NW), shape);
+        int rows = shape[0] * shape[1] * shape[2];
+        if (channelScale == null) {
+            return new ConvWeights(this, pack(w, rows, cout, cout, NW), shape);
+        }
+        ConvWeights.requireScale(channelScale, shape);
+        return new ConvWeights(this, packScaled(w, rows, cout, NW, channelScale), shape);
     }
 
     /** As conv2d, but every output value is stored through the epilogue instead of added. */

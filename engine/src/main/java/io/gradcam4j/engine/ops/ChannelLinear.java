@@ -21,12 +21,13 @@ public interface ChannelLinear extends Op {
     int outputChannels();
 
     /**
-     * The same op (strides, padding...) with another kernel of the same shape, for inference. The
-     * kernel is given once, so the op may keep it in the form its kernels read fastest instead of
-     * converting it on every call (Conv2D does); it may also keep the tensor itself, which must
-     * then not change while the result is in use.
+     * This op with its kernel as it is now, output channel j scaled by {@code channelScale[j]} (a
+     * folded BatchNormalization; null: unscaled), for inference. The kernel is taken once, so the
+     * op may keep it in the form its kernels read fastest instead of converting it on every call
+     * (Conv2D does, scaling while it converts); it may also keep the kernel tensor itself when
+     * unscaled, which must then not change while the result is in use.
      */
-    Frozen frozen(Tensor kernel);
+    Frozen frozen(float[] channelScale);
 
     /** A {@link ChannelLinear} op with a fixed kernel, as {@link FusedLinear} runs it. */
     @FunctionalInterface
@@ -36,6 +37,19 @@ public interface ChannelLinear extends Op {
          * backward rule gives the input gradient of the op alone.
          */
         Step forward(Tensor x, Epilogue e);
+    }
+
+    /** {@code kernel} with the values of output channel j (the fastest-varying index) scaled by {@code scale[j]}. */
+    static Tensor scaledCopy(Tensor kernel, float[] scale) {
+        Tensor k = kernel.copy();
+        float[] kd = k.data();
+        int c = scale.length;
+        for (int i = 0; i < kd.length; i += c) {
+            for (int j = 0; j < c; j++) {
+                kd[i + j] *= scale[j];
+            }
+        }
+        return k;
     }
 
     /** The frozen form of an op that keeps its kernel as it is: its forward pass, then the epilogue. */

@@ -55,15 +55,13 @@ public final class Conv2D implements ChannelLinear {
 
     /**
      * With the kernel prepared by the active kernels once, here, rather than on every call (the
-     * vector kernels pack it into column panels). The prepared copy takes the place of
-     * {@code newKernel}, which the caller may drop; the input gradient is computed from it too
-     * (see {@link Kernels#conv2dInputGrad(float[], ConvWeights, WindowGeometry, float[])}).
+     * vector kernels pack it into column panels, scaled as they go); the input gradient is computed
+     * from it too (see {@link Kernels#conv2dInputGrad(float[], ConvWeights, WindowGeometry, float[])}).
      */
     @Override
-    public Frozen frozen(Tensor newKernel) {
-        newKernel.requireShape(kernel.value().shape(), "Conv2D kernel");
-        int[] ks = newKernel.shape();
-        ConvWeights w = Kernels.active().prepareConv(newKernel.data(), ks);
+    public Frozen frozen(float[] channelScale) {
+        int[] ks = kernel.value().shape();
+        ConvWeights w = Kernels.active().prepareConv(kernel.value().data(), ks, channelScale);
         return (x, e) -> {
             WindowGeometry g = geometry(x, ks);
             int[] outShape = g.outputShape(ks[3]);

@@ -71,9 +71,9 @@ public final class DepthwiseConv2D implements ChannelLinear {
     }
 
     @Override
-    public Frozen frozen(Tensor newKernel) {
-        newKernel.requireShape(kernel.value().shape(), "DepthwiseConv2D kernel");
-        return ChannelLinear.applyingEpilogue(new DepthwiseConv2D(new Param(kernel.name(), newKernel, false),
+    public Frozen frozen(float[] channelScale) {
+        Tensor k = channelScale == null ? kernel.value() : ChannelLinear.scaledCopy(kernel.value(), channelScale);
+        return ChannelLinear.applyingEpilogue(new DepthwiseConv2D(new Param(kernel.name(), k, false),
                 new int[] {strideH, strideW}, new int[] {dilationH, dilationW}, padding));
     }
 

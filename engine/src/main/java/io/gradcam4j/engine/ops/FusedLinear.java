@@ -128,21 +128,13 @@ public final class FusedLinear implements Op {
         if (bias != null) {
             System.arraycopy(bias.value().data(), 0, shift, 0, c);
         }
-        Tensor kernel = linear.kernel().value();
         if (scale != null) {
             float[] t = norm.inferenceShift();
             for (int j = 0; j < c; j++) {
                 shift[j] = shift[j] * scale[j] + t[j];
             }
-            kernel = kernel.copy();   // with the vector kernels a Conv2D keeps only its packed form
-            float[] kd = kernel.data();
-            for (int i = 0; i < kd.length; i += c) {   // the channel is the fastest-varying index
-                for (int j = 0; j < c; j++) {
-                    kd[i + j] *= scale[j];
-                }
-            }
         }
-        return new Folded(linear.frozen(kernel), shift, versions);
+        return new Folded(linear.frozen(scale), shift, versions);
     }
 
     private int[] versions() {

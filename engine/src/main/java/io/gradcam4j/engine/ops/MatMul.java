@@ -56,9 +56,9 @@ public final class MatMul implements ChannelLinear {
     }
 
     @Override
-    public Frozen frozen(Tensor newKernel) {
-        newKernel.requireShape(kernel.value().shape(), "MatMul kernel");
-        return ChannelLinear.applyingEpilogue(new MatMul(new Param(kernel.name(), newKernel, false)));
+    public Frozen frozen(float[] channelScale) {
+        Tensor k = channelScale == null ? kernel.value() : ChannelLinear.scaledCopy(kernel.value(), channelScale);
+        return ChannelLinear.applyingEpilogue(new MatMul(new Param(kernel.name(), k, false)));
     }
 
     @Override

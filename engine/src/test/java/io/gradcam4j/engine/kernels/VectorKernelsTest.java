@@ -163,6 +163,41 @@ class VectorKernelsTest {
         compare(expected, out, "conv2dFused " + k);
     }
 
+    /**
+     * Weights prepared with a per-channel scale (a folded BatchNormalization) compute what the
+     * kernel scaled by hand computes, with both implementations.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void conv2dFusedWithScaledWeights(Case k) {
+        WindowGeometry g = k.geometry();
+        float[] x = rand(k.batch() * k.h() * k.w() * k.c());
+        float[] w = rand(k.kh() * k.kw() * k.c() * k.cout());
+        float[] scale = rand(k.cout());
+        float[] scaledByHand = w.clone();
+        for (int i = 0; i < w.length; i++) {
+            scaledByHand[i] = w[i] * scale[i % k.cout()];
+        }
+        Epilogue e = new Epilogue(rand(k.cout()), Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+        float[] expected = new float[k.batch() * g.outH() * g.outW() * k.cout()];
+        scalar.conv2dFused(x, scalar.prepareConv(scaledByHand, k.kernelShape()), g, e, expected);
+        for (Kernels impl : new Kernels[] {scalar, vector}) {
+            float[] out = new float[expected.length];
+            impl.conv2dFused(x, impl.prepareConv(w, k.kernelShape(), scale), g, e, out);
+            compare(expected, out, impl.name() + " conv2dFused with scaled weights " + k);
+        }
+    }
+
+    /** A scale with one value too few for the output channels is refused, by both kernels. */
+    @Test
+    void prepareConvRefusesAScalePerChannelOfTheWrongLength() {
+        for (Kernels k : new Kernels[] {scalar, vector}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> k.prepareConv(rand(3 * 3 * 8 * 16), new int[] {3, 3, 8, 16}, rand(15)));
+            assertTrue(e.getMessage().contains("16 output channels"), e.getMessage());
+        }
+    }
+
     /** The input gradient of a folded layer, from the packed weights, against the scalar one from w. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
