@@ -23,18 +23,15 @@ set +f
 [ -n "$chosen_gc" ] || java_opts+=(-XX:+UseSerialGC -XX:PretenureSizeThreshold=256k -XX:NewRatio=6)
 java_opts+=(-XX:+UseTransparentHugePages -XX:-UsePerfData)
 # Compilation decides the first image (bench/compare/coldstart.sh; JIT threads take about as much
-# CPU as the work itself on two cores):
-# - the vector kernels reach C2, the only compiler that makes them fast, after a tenth of the
-#   usual invocations, and a kernel thread waits for its compilation instead of interpreting on:
-#   uncompiled, each vector operation is an object, and the core is better left to the compiler;
-# - the Vector API's own methods are compiled on their own only after ten times the usual
-#   invocations: once the kernels are compiled they are inlined there, and compiling them alone
-#   earlier only kept the single C2 thread from the kernels (about 0.1 s sooner, paired runs).
+# CPU as the work itself on two cores): the vector kernels reach C2, the only compiler that makes
+# them fast, after a tenth of the usual invocations, and a kernel thread waits for its compilation
+# instead of interpreting on: uncompiled, each vector operation is an object, and the core is
+# better left to the compiler (about 0.9 s less CPU in a cold `explain --model xception`).
+# (Delaying the Vector API's own standalone compilations as well halved the speed of the 8-lane
+# kernels for the whole run, with these two: do not add it without `bench` at -XX:UseAVX=2.)
 java_opts+=(-XX:CompileCommand=quiet
   "-XX:CompileCommand=BackgroundCompilation,io.gradcam4j.engine.kernels.VectorKernels::*,false"
-  "-XX:CompileCommand=CompileThresholdScaling,io.gradcam4j.engine.kernels.VectorKernels::*,0.1"
-  "-XX:CompileCommand=CompileThresholdScaling,jdk.incubator.vector.*::*,10.0"
-  "-XX:CompileCommand=CompileThresholdScaling,jdk.internal.vm.vector.*::*,10.0")
+  "-XX:CompileCommand=CompileThresholdScaling,io.gradcam4j.engine.kernels.VectorKernels::*,0.1")
 quiet() { grep -v -e "^WARNING: Using incubator modules" -e "UseTransparentHugePages disabled" >&2 || true; }
 if [ ! -f "$jar" ] || [ -n "$(find "$root" -name node_modules -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
       -newer "$jar" -print -quit)" ]; then
