@@ -24,14 +24,20 @@ set +f
 java_opts+=(-XX:+UseTransparentHugePages -XX:-UsePerfData)
 # Compilation decides the first image (bench/compare/coldstart.sh; JIT threads take about as much
 # CPU as the work itself on two cores): the vector kernels reach C2, the only compiler that makes
-# them fast, after a tenth of the usual invocations, and a kernel thread waits for its compilation
-# instead of interpreting on: uncompiled, each vector operation is an object, and the core is
-# better left to the compiler (about 0.9 s less CPU in a cold `explain --model xception`).
-# (Delaying the Vector API's own standalone compilations as well halved the speed of the 8-lane
-# kernels for the whole run, with these two: do not add it without `bench` at -XX:UseAVX=2.)
+# them fast, after a tenth of the usual invocations.
 java_opts+=(-XX:CompileCommand=quiet
-  "-XX:CompileCommand=BackgroundCompilation,io.gradcam4j.engine.kernels.VectorKernels::*,false"
   "-XX:CompileCommand=CompileThresholdScaling,io.gradcam4j.engine.kernels.VectorKernels::*,0.1")
+# With AVX-512 a kernel thread also waits for its kernel's compilation instead of interpreting on:
+# uncompiled, each vector operation is an object, and the core is better left to the compiler
+# (about 0.9 s less CPU in a cold `explain --model xception`). With 8 lanes (AVX2, or -XX:UseAVX=2)
+# the kernels C2 compiled that early came out about 15 % slower for the whole run (now and then
+# 2-3x: vectors boxed), so there they run uncompiled until C2 is done, as before. (Delaying the
+# Vector API's own compilations as well made that certain: do not add such a flag without `bench`
+# at -XX:UseAVX=2.)
+if grep -qw avx512f /proc/cpuinfo 2>/dev/null \
+    && [[ " ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} ${GRADCAM_JAVA_OPTS:-} " != *"-XX:UseAVX="* ]]; then
+  java_opts+=("-XX:CompileCommand=BackgroundCompilation,io.gradcam4j.engine.kernels.VectorKernels::*,false")
+fi
 quiet() { grep -v -e "^WARNING: Using incubator modules" -e "UseTransparentHugePages disabled" >&2 || true; }
 if [ ! -f "$jar" ] || [ -n "$(find "$root" -name node_modules -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
       -newer "$jar" -print -quit)" ]; then
