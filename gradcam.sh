@@ -27,17 +27,6 @@ java_opts+=(-XX:+UseTransparentHugePages -XX:-UsePerfData)
 # them fast, after a tenth of the usual invocations.
 java_opts+=(-XX:CompileCommand=quiet
   "-XX:CompileCommand=CompileThresholdScaling,io.gradcam4j.engine.kernels.VectorKernels::*,0.1")
-# With AVX-512 a kernel thread also waits for its kernel's compilation instead of interpreting on:
-# uncompiled, each vector operation is an object, and the core is better left to the compiler
-# (about 0.9 s less CPU in a cold `explain --model xception`). With 8 lanes (AVX2, or -XX:UseAVX=2)
-# the kernels C2 compiled that early came out about 15 % slower for the whole run (now and then
-# 2-3x: vectors boxed), so there they run uncompiled until C2 is done, as before. (Delaying the
-# Vector API's own compilations as well made that certain: do not add such a flag without `bench`
-# at -XX:UseAVX=2.)
-if grep -qw avx512f /proc/cpuinfo 2>/dev/null \
-    && [[ " ${JAVA_TOOL_OPTIONS:-} ${JDK_JAVA_OPTIONS:-} ${GRADCAM_JAVA_OPTS:-} " != *"-XX:UseAVX="* ]]; then
-  java_opts+=("-XX:CompileCommand=BackgroundCompilation,io.gradcam4j.engine.kernels.VectorKernels::*,false")
-fi
 quiet() { grep -v -e "^WARNING: Using incubator modules" -e "UseTransparentHugePages disabled" >&2 || true; }
 if [ ! -f "$jar" ] || [ -n "$(find "$root" -name node_modules -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
       -newer "$jar" -print -quit)" ]; then
@@ -53,4 +42,23 @@ if [ ! -f "$jsa" ] || [ "$jar" -nt "$jsa" ]; then
   rm -rf "$tmp"
 fi
 [ -f "$jsa" ] && java_opts+=("-XX:SharedArchiveFile=$jsa")
+# With 512-bit vectors a kernel thread also waits for its kernel's compilation instead of
+# interpreting on: uncompiled, each vector operation is an object, and the core is better left to
+# the compiler (about 0.9 s less CPU in a cold `explain --model xception`). With 8 lanes (AVX2, or
+# -XX:UseAVX=2) the kernels C2 compiled that early came out about 15 % slower for the whole run
+# (now and then 2-3x: vectors boxed), so there they run uncompiled until C2 is done. The width is
+# the JVM's own answer for these options (a CPU may list AVX-512 that the JVM does not use), asked
+# once per java and options and kept in target/. (Delaying the Vector API's own compilations as
+# well made the 8-lane failure certain: do not add such a flag without `bench` at -XX:UseAVX=2.)
+width_key="$( { readlink -f "$(command -v java)"; echo "${JAVA_TOOL_OPTIONS:-}|${JDK_JAVA_OPTIONS:-}|${GRADCAM_JAVA_OPTS:-}"; } \
+  | cksum | cut -d' ' -f1)"
+width_file="$root/tools/target/vector-bits-$width_key"
+if [ ! -f "$width_file" ]; then
+  java ${GRADCAM_JAVA_OPTS:-} -XX:+PrintFlagsFinal -version 2>/dev/null \
+    | awk '$2 == "UseAVX" {a = $4} $2 == "MaxVectorSize" {m = $4} END {print (a >= 3 && m >= 64) ? 512 : 256}' \
+    > "$width_file" || true
+fi
+if [ "$(cat "$width_file" 2>/dev/null)" = 512 ]; then
+  java_opts+=("-XX:CompileCommand=BackgroundCompilation,io.gradcam4j.engine.kernels.VectorKernels::*,false")
+fi
 exec java "${java_opts[@]}" ${GRADCAM_JAVA_OPTS:-} -jar "$jar" "$@" 2> >(quiet)

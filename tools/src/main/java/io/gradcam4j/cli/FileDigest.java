@@ -38,7 +38,11 @@ final class FileDigest {
         if (begun.compareAndSet(false, true)) {
             Thread t = new Thread(this::compute, "gradcam4j-sha256");
             t.setDaemon(true);
-            t.start();
+            try {
+                t.start();
+            } catch (Throwable e) {   // no thread to be had: hash here, or hex() would wait for ever
+                compute();
+            }
         }
         return this;
     }

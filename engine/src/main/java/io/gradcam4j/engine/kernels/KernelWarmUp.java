@@ -25,11 +25,6 @@ import io.gradcam4j.engine.Padding;
 public final class KernelWarmUp {
     /** Rounds of all shapes at most: C2 has compiled every kernel long before. */
     private static final int ROUNDS = 400;
-    /**
-     * Input channels of a 1x1 convolution whose weight panel is just over the size at which the
-     * reduction is cut into blocks: the same work, about 0.6 M multiply-adds per call, at 8 and 16 lanes.
-     */
-    private static final int BLOCKED_CIN = VectorKernels.REDUCTION_BLOCK_FLOATS / VectorKernels.NW + 16;
     private static volatile boolean stopped;
 
     private KernelWarmUp() {
@@ -72,7 +67,19 @@ public final class KernelWarmUp {
         depthwise(k, 11, 32, 2, Padding.SAME);
         dense(k, 8, 64, 36);
         dense(k, 1, 48, 100);
-        pointwise(k, 3, BLOCKED_CIN, 64);           // last: by now the tiles it runs are compiled
+        if (k != ScalarKernels.INSTANCE) {
+            pointwise(k, 3, blockedInputChannels(), 64);   // last: by now the tiles it runs are compiled
+        }
+    }
+
+    /**
+     * Input channels of a 1x1 convolution whose weight panel is just over the size at which the
+     * vector kernels cut the reduction into blocks: 1040 at 16 lanes (0.6 M multiply-adds per call
+     * here), 4112 at 8 (2.4 M). A method, not a constant: reading VectorKernels' fields initializes
+     * it, which a JVM without the incubator module cannot do (it runs the scalar kernels).
+     */
+    private static int blockedInputChannels() {
+        return VectorKernels.REDUCTION_BLOCK_FLOATS / VectorKernels.NW + 16;
     }
 
     private static void conv(Kernels k, int size, int cin, int cout, int stride, Padding padding) {

@@ -39,11 +39,15 @@ public interface ChannelLinear extends Op {
         Step forward(Tensor x, Epilogue e);
     }
 
-    /** {@code kernel} with the values of output channel j (the fastest-varying index) scaled by {@code scale[j]}. */
-    static Tensor scaledCopy(Tensor kernel, float[] scale) {
-        Tensor k = kernel.copy();
+    /** A copy of this op's kernel with output channel j (the fastest-varying index) scaled by {@code scale[j]}. */
+    default Tensor scaledKernel(float[] scale) {
+        int c = outputChannels();
+        if (scale.length != c) {
+            throw new IllegalArgumentException(describe() + " has " + c + " output channels, but "
+                    + scale.length + " scales were given");
+        }
+        Tensor k = kernel().value().copy();
         float[] kd = k.data();
-        int c = scale.length;
         for (int i = 0; i < kd.length; i += c) {
             for (int j = 0; j < c; j++) {
                 kd[i + j] *= scale[j];

@@ -72,7 +72,7 @@ public final class DepthwiseConv2D implements ChannelLinear {
 
     @Override
     public Frozen frozen(float[] channelScale) {
-        Tensor k = channelScale == null ? kernel.value() : ChannelLinear.scaledCopy(kernel.value(), channelScale);
+        Tensor k = channelScale == null ? kernel.value() : scaledKernel(channelScale);
         return ChannelLinear.applyingEpilogue(new DepthwiseConv2D(new Param(kernel.name(), k, false),
                 new int[] {strideH, strideW}, new int[] {dilationH, dilationW}, padding));
     }

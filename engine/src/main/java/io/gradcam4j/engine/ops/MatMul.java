@@ -57,7 +57,7 @@ public final class MatMul implements ChannelLinear {
 
     @Override
     public Frozen frozen(float[] channelScale) {
-        Tensor k = channelScale == null ? kernel.value() : ChannelLinear.scaledCopy(kernel.value(), channelScale);
+        Tensor k = channelScale == null ? kernel.value() : scaledKernel(channelScale);
         return ChannelLinear.applyingEpilogue(new MatMul(new Param(kernel.name(), k, false)));
     }
 

@@ -169,6 +169,15 @@ class FusedLinearTest {
         assertThrows(IllegalStateException.class, () -> s.backward().apply(s.output(), new Gradients()));
     }
 
+    /** Every linear op refuses a per-channel scale of another width than its output channels. */
+    @Test
+    void frozenRefusesAScaleOfAnotherWidth() {
+        for (Case c : cases()) {
+            float[] scale = new float[c.linear().outputChannels() + 1];
+            assertThrows(IllegalArgumentException.class, () -> c.linear().frozen(scale), c.name());
+        }
+    }
+
     @Test
     void refusesANormalizationOfAnotherWidth() {
         Case c = cases().get(0);
