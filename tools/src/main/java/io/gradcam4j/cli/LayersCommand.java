@@ -24,6 +24,7 @@ final class LayersCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LoadedModel loaded = ModelLoader.load(modelOptions, Progress.download(System.err));
+        loaded.weightsDigest().beginInBackground();   // its report needs it; hashed beside the summary
         KerasModel model = loaded.model();
         if (!json) {
             System.out.print(model.summary());

@@ -41,6 +41,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LoadedModel model = ModelLoader.load(modelOptions, Progress.download(System.err));
+        model.weightsDigest().beginInBackground();   // its reports need it; hashed beside the predictions
         List<Path> inputs = npyInput != null ? List.of(npyInput) : ImageInputs.expand(images);
         if (inputs.isEmpty() && modelOptions.model == null) {
             inputs = DemoImages.extract(java.nio.file.Files.createTempDirectory("gradcam4j-demo"));
