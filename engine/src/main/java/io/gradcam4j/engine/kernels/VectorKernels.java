@@ -551,34 +551,28 @@ public final class VectorKernels implements Kernels {
 
     /** As {@link #pack(float[], int, int, int)} with panels {@code nb} columns wide. */
     static float[] pack(float[] b, int rows, int cols, int bR, int nb) {
+        return pack(b, rows, cols, bR, nb, null);
+    }
+
+    /**
+     * As {@link #pack(float[], int, int, int, int)}, column j multiplied by {@code scale[j]} unless
+     * scale is null: a folded kernel without a scaled copy of it first.
+     */
+    static float[] pack(float[] b, int rows, int cols, int bR, int nb, float[] scale) {
         int blocks = (cols + nb - 1) / nb;
         float[] packed = Workspace.zeros(blocks * rows * nb);   // callers that use it once recycle it
         Parallel.forRange(blocks * rows, 1024, (from, to) -> {
             for (int t = from; t < to; t++) {
-                int blk = t / rows;
-                int r = t % rows;
-                int j0 = blk * nb;
-                System.arraycopy(b, r * bR + j0, packed, t * nb, Math.min(nb, cols - j0));
-            }
-        });
-        return packed;
-    }
-
-    /**
-     * As {@link #pack(float[], int, int, int, int)} for a row-major b ({@code bR = cols}), column j
-     * multiplied by {@code scale[j]}: a folded kernel without a scaled copy of it first.
-     */
-    private static float[] packScaled(float[] b, int rows, int cols, int nb, float[] scale) {
-        int blocks = (cols + nb - 1) / nb;
-        float[] packed = Workspace.zeros(blocks * rows * nb);
-        Parallel.forRange(blocks * rows, 1024, (from, to) -> {
-            for (int t = from; t < to; t++) {
                 int j0 = (t / rows) * nb;
-                int src = (t % rows) * cols + j0;
+                int src = (t % rows) * bR + j0;
                 int dst = t * nb;
                 int width = Math.min(nb, cols - j0);
-                for (int jj = 0; jj < width; jj++) {
-                    packed[dst + jj] = b[src + jj] * scale[j0 + jj];
+                if (scale == null) {
+                    System.arraycopy(b, src, packed, dst, width);
+                } else {
+                    for (int jj = 0; jj < width; jj++) {
+                        packed[dst + jj] = b[src + jj] * scale[j0 + jj];
+                    }
                 }
             }
         });
@@ -694,11 +688,10 @@ public final class VectorKernels implements Kernels {
         ConvWeights.requireKernel(w, shape);
         int cout = shape[3];
         int rows = shape[0] * shape[1] * shape[2];
-        if (channelScale == null) {
-            return new ConvWeights(this, pack(w, rows, cout, cout, NW), shape);
+        if (channelScale != null) {
+            ConvWeights.requireScale(channelScale, shape);
         }
-        ConvWeights.requireScale(channelScale, shape);
-        return new ConvWeights(this, packScaled(w, rows, cout, NW, channelScale), shape);
+        return new ConvWeights(this, pack(w, rows, cout, cout, NW, channelScale), shape);
     }
 
     /** As conv2d, but every output value is stored through the epilogue instead of added. */
