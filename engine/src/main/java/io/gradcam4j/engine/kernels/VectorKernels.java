@@ -143,41 +143,43 @@ public final class VectorKernels implements Kernels {
     static void k6x2(float[] a, int aPix, float[] b, Segs sg, int s0, int s1, int aShift, int bShift,
                      float[] c, int cOff, int cPix) {
         k6x2Rows(a, aShift, aPix, 2 * aPix, 3 * aPix, 4 * aPix, 5 * aPix, b, sg, s0, s1, bShift, c, cOff, cPix,
-                null, 0);
+                true);
     }
 
     /**
      * Six rows times two vectors: the main tile. Row p reads a at {@code aShift + dp} plus the
      * segment offsets ({@code d0 = 0}), so the rows may be any six pixels: a convolution passes
-     * six windows that need not lie on one image row. Row p of the result is added at
-     * {@code c[cOff + p*cPix ...]}, or, with an epilogue {@code e}, stored through it (column j of
-     * the tile is channel {@code ch0 + j}).
+     * six windows that need not lie on one image row. Row p of the result is added to
+     * {@code c[cOff + p*cPix ...]} ({@code accumulate}) or replaces it.
      *
      * <p>On JDK 17, C2 intrinsifies a vector operation on a loop-carried accumulator only late
      * (the accumulator's type is not exact while the method is parsed), and it gives up on late
      * intrinsics past a node budget: such an operation then stays a call and its vectors are
      * boxed. So after the loop each accumulator is only stored (12 late stores, as in
-     * {@link #k6x4Rows}), having started from c when the tile adds into it; an epilogue rereads
-     * the stored sums, and fresh loads are intrinsified at once. Adding c, shift and clamp to
-     * the accumulators after the loop instead (24 to 48 late operations) left up to 15 of them
-     * as calls at 8 lanes, about 12 boxed vectors per tile.
+     * {@link #k6x4Rows}), having started from c when the tile adds into it. Adding c, shift and
+     * clamp to the accumulators after the loop (24 to 48 late operations) left up to 15 of them
+     * as calls at 8 lanes, about 12 boxed vectors per tile. The epilogue is not here either
+     * (the caller runs {@link #epilogueTile} on the stored sums): in this method its chained
+     * operations (add, max, min, store) were inlined late too, past the node budget, where C2
+     * binds them only through the Vector API's own type profiles; when those were thin (at 8
+     * lanes, with the Vector API's compilation delayed) every tile boxed them.
      */
     static void k6x2Rows(float[] a, int aShift, int d1, int d2, int d3, int d4, int d5, float[] b, Segs sg,
-                         int s0, int s1, int bShift, float[] c, int cOff, int cPix, Epilogue e, int ch0) {
+                         int s0, int s1, int bShift, float[] c, int cOff, int cPix, boolean accumulate) {
         final int o0 = cOff;
         final int o1 = o0 + cPix;
         final int o2 = o1 + cPix;
         final int o3 = o2 + cPix;
         final int o4 = o3 + cPix;
         final int o5 = o4 + cPix;
-        // the sums start from c, or from zero when they go through the epilogue
-        final float[] start = e == null ? c : ZEROS;
-        final int r0 = e == null ? o0 : 0;
-        final int r1 = e == null ? o1 : 0;
-        final int r2 = e == null ? o2 : 0;
-        final int r3 = e == null ? o3 : 0;
-        final int r4 = e == null ? o4 : 0;
-        final int r5 = e == null ? o5 : 0;
+        // the sums start from c, or from zero when they replace it
+        final float[] start = accumulate ? c : ZEROS;
+        final int r0 = accumulate ? o0 : 0;
+        final int r1 = accumulate ? o1 : 0;
+        final int r2 = accumulate ? o2 : 0;
+        final int r3 = accumulate ? o3 : 0;
+        final int r4 = accumulate ? o4 : 0;
+        final int r5 = accumulate ? o5 : 0;
         FloatVector c00 = FloatVector.fromArray(S, start, r0);
         FloatVector c01 = FloatVector.fromArray(S, start, r0 + L);
         FloatVector c10 = FloatVector.fromArray(S, start, r1);
@@ -241,30 +243,10 @@ public final class VectorKernels implements Kernels {
         c41.intoArray(c, o4 + L);
         c50.intoArray(c, o5);
         c51.intoArray(c, o5 + L);
-        if (e == null) {
-            return;
-        }
-        // the epilogue on the stored sums: shift + sum (the same float as sum + shift), then the clamp
-        FloatVector lo = FloatVector.broadcast(S, e.min());
-        FloatVector hi = FloatVector.broadcast(S, e.max());
-        FloatVector shift0 = FloatVector.fromArray(S, e.shift(), ch0);
-        FloatVector shift1 = FloatVector.fromArray(S, e.shift(), ch0 + L);
-        shift0.add(FloatVector.fromArray(S, c, o0)).max(lo).min(hi).intoArray(c, o0);
-        shift1.add(FloatVector.fromArray(S, c, o0 + L)).max(lo).min(hi).intoArray(c, o0 + L);
-        shift0.add(FloatVector.fromArray(S, c, o1)).max(lo).min(hi).intoArray(c, o1);
-        shift1.add(FloatVector.fromArray(S, c, o1 + L)).max(lo).min(hi).intoArray(c, o1 + L);
-        shift0.add(FloatVector.fromArray(S, c, o2)).max(lo).min(hi).intoArray(c, o2);
-        shift1.add(FloatVector.fromArray(S, c, o2 + L)).max(lo).min(hi).intoArray(c, o2 + L);
-        shift0.add(FloatVector.fromArray(S, c, o3)).max(lo).min(hi).intoArray(c, o3);
-        shift1.add(FloatVector.fromArray(S, c, o3 + L)).max(lo).min(hi).intoArray(c, o3 + L);
-        shift0.add(FloatVector.fromArray(S, c, o4)).max(lo).min(hi).intoArray(c, o4);
-        shift1.add(FloatVector.fromArray(S, c, o4 + L)).max(lo).min(hi).intoArray(c, o4 + L);
-        shift0.add(FloatVector.fromArray(S, c, o5)).max(lo).min(hi).intoArray(c, o5);
-        shift1.add(FloatVector.fromArray(S, c, o5 + L)).max(lo).min(hi).intoArray(c, o5 + L);
     }
 
     /**
-     * Six rows times four vectors: as {@link #k6x2Rows} (without an epilogue) with twice the
+     * Six rows times four vectors: as {@link #k6x2Rows} with twice the
      * columns, so each broadcast of a feeds four FMAs instead of two (24 accumulators: AVX-512
      * only, see {@link #NW}). The accumulators start from c and are stored back: 24 loads and
      * stores instead of {@link #addTo}'s load, add, store. That is not only shorter: with 24
@@ -929,7 +911,10 @@ public final class VectorKernels implements Kernels {
             int width = Math.min(nb, colTo - j);
             if (cnt == P && width == nb) {
                 if (nb == NB) {
-                    k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift, out, cOff + j, cout, e, j);
+                    k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift, out, cOff + j, cout, e == null);
+                    if (e != null) {
+                        epilogueTile(out, cout, p0, P, j, j + nb, e);
+                    }
                     continue;
                 }
                 if (e == null) {
@@ -944,7 +929,7 @@ public final class VectorKernels implements Kernels {
             } else {
                 // two vectors at a time, as far as the block has columns (the panel stays nb wide)
                 for (int jj = 0; jj < width; jj += NB) {
-                    k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift + jj, scratch, jj, nb, null, 0);
+                    k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift + jj, scratch, jj, nb, true);
                 }
             }
             for (int p = 0; p < cnt; p++) {
