@@ -59,8 +59,8 @@ public final class VectorKernels implements Kernels {
      * pass, and the pass's outputs (32 x 6 x 64 floats, 48 KB) and input windows stay in L2 beside it.
      */
     private static final int TILES_PER_PASS = 32;
-    /** Where {@link #k6x2Rows} starts its sums when they go through an epilogue. */
-    private static final float[] ZEROS = new float[NB];
+    /** Where the 6-row tiles start their sums when they replace the output (one row of a tile). */
+    private static final float[] ZEROS = new float[NW];
 
     public static final VectorKernels INSTANCE = new VectorKernels();
 
@@ -248,37 +248,45 @@ public final class VectorKernels implements Kernels {
     /**
      * Six rows times four vectors: as {@link #k6x2Rows} with twice the
      * columns, so each broadcast of a feeds four FMAs instead of two (24 accumulators: AVX-512
-     * only, see {@link #NW}). The accumulators start from c and are stored back: 24 loads and
+     * only, see {@link #NW}). The accumulators start from c (or zero) and are stored back: 24 loads and
      * stores instead of {@link #addTo}'s load, add, store. That is not only shorter: with 24
      * addTo calls the method reaches C2's inlining node limit (NodeCountInliningCutoff), the last
      * few calls are not inlined, and their vectors get boxed on every call.
      */
     static void k6x4Rows(float[] a, int aShift, int d1, int d2, int d3, int d4, int d5, float[] b, Segs sg,
-                         int s0, int s1, int bShift, float[] c, int cOff, int cPix) {
-        FloatVector c00 = FloatVector.fromArray(S, c, cOff);
-        FloatVector c01 = FloatVector.fromArray(S, c, cOff + L);
-        FloatVector c02 = FloatVector.fromArray(S, c, cOff + 2 * L);
-        FloatVector c03 = FloatVector.fromArray(S, c, cOff + 3 * L);
-        FloatVector c10 = FloatVector.fromArray(S, c, cOff + cPix);
-        FloatVector c11 = FloatVector.fromArray(S, c, cOff + cPix + L);
-        FloatVector c12 = FloatVector.fromArray(S, c, cOff + cPix + 2 * L);
-        FloatVector c13 = FloatVector.fromArray(S, c, cOff + cPix + 3 * L);
-        FloatVector c20 = FloatVector.fromArray(S, c, cOff + 2 * cPix);
-        FloatVector c21 = FloatVector.fromArray(S, c, cOff + 2 * cPix + L);
-        FloatVector c22 = FloatVector.fromArray(S, c, cOff + 2 * cPix + 2 * L);
-        FloatVector c23 = FloatVector.fromArray(S, c, cOff + 2 * cPix + 3 * L);
-        FloatVector c30 = FloatVector.fromArray(S, c, cOff + 3 * cPix);
-        FloatVector c31 = FloatVector.fromArray(S, c, cOff + 3 * cPix + L);
-        FloatVector c32 = FloatVector.fromArray(S, c, cOff + 3 * cPix + 2 * L);
-        FloatVector c33 = FloatVector.fromArray(S, c, cOff + 3 * cPix + 3 * L);
-        FloatVector c40 = FloatVector.fromArray(S, c, cOff + 4 * cPix);
-        FloatVector c41 = FloatVector.fromArray(S, c, cOff + 4 * cPix + L);
-        FloatVector c42 = FloatVector.fromArray(S, c, cOff + 4 * cPix + 2 * L);
-        FloatVector c43 = FloatVector.fromArray(S, c, cOff + 4 * cPix + 3 * L);
-        FloatVector c50 = FloatVector.fromArray(S, c, cOff + 5 * cPix);
-        FloatVector c51 = FloatVector.fromArray(S, c, cOff + 5 * cPix + L);
-        FloatVector c52 = FloatVector.fromArray(S, c, cOff + 5 * cPix + 2 * L);
-        FloatVector c53 = FloatVector.fromArray(S, c, cOff + 5 * cPix + 3 * L);
+                         int s0, int s1, int bShift, float[] c, int cOff, int cPix, boolean accumulate) {
+        // the sums start from c, or from zero when they replace it
+        final float[] start = accumulate ? c : ZEROS;
+        final int r0 = accumulate ? cOff : 0;
+        final int r1 = accumulate ? cOff + cPix : 0;
+        final int r2 = accumulate ? cOff + 2 * cPix : 0;
+        final int r3 = accumulate ? cOff + 3 * cPix : 0;
+        final int r4 = accumulate ? cOff + 4 * cPix : 0;
+        final int r5 = accumulate ? cOff + 5 * cPix : 0;
+        FloatVector c00 = FloatVector.fromArray(S, start, r0);
+        FloatVector c01 = FloatVector.fromArray(S, start, r0 + L);
+        FloatVector c02 = FloatVector.fromArray(S, start, r0 + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, start, r0 + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(S, start, r1);
+        FloatVector c11 = FloatVector.fromArray(S, start, r1 + L);
+        FloatVector c12 = FloatVector.fromArray(S, start, r1 + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(S, start, r1 + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, start, r2);
+        FloatVector c21 = FloatVector.fromArray(S, start, r2 + L);
+        FloatVector c22 = FloatVector.fromArray(S, start, r2 + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(S, start, r2 + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(S, start, r3);
+        FloatVector c31 = FloatVector.fromArray(S, start, r3 + L);
+        FloatVector c32 = FloatVector.fromArray(S, start, r3 + 2 * L);
+        FloatVector c33 = FloatVector.fromArray(S, start, r3 + 3 * L);
+        FloatVector c40 = FloatVector.fromArray(S, start, r4);
+        FloatVector c41 = FloatVector.fromArray(S, start, r4 + L);
+        FloatVector c42 = FloatVector.fromArray(S, start, r4 + 2 * L);
+        FloatVector c43 = FloatVector.fromArray(S, start, r4 + 3 * L);
+        FloatVector c50 = FloatVector.fromArray(S, start, r5);
+        FloatVector c51 = FloatVector.fromArray(S, start, r5 + L);
+        FloatVector c52 = FloatVector.fromArray(S, start, r5 + 2 * L);
+        FloatVector c53 = FloatVector.fromArray(S, start, r5 + 3 * L);
         final int aR = sg.aR;
         final int bR = sg.bR;
         // one flat loop over all segments: on JDK 17, C2 boxes vectors carried through nested loops
@@ -912,20 +920,18 @@ public final class VectorKernels implements Kernels {
             if (cnt == P && width == nb) {
                 if (nb == NB) {
                     k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift, out, cOff + j, cout, e == null);
-                    if (e != null) {
-                        epilogueTile(out, cout, p0, P, j, j + nb, e);
-                    }
-                    continue;
+                } else {
+                    k6x4Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift, out, cOff + j, cout, e == null);
                 }
-                if (e == null) {
-                    k6x4Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift, out, cOff + j, cout);
-                    continue;
+                if (e != null) {
+                    epilogueTile(out, cout, p0, P, j, j + nb, e);
                 }
+                continue;
             }
-            // a partial tile, a partial block, or a 6x4 tile with an epilogue: into scratch first
+            // a partial tile or a partial block: into scratch first
             java.util.Arrays.fill(scratch, 0f);
             if (width == nb && nb != NB) {
-                k6x4Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift, scratch, 0, nb);
+                k6x4Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift, scratch, 0, nb, true);
             } else {
                 // two vectors at a time, as far as the block has columns (the panel stays nb wide)
                 for (int jj = 0; jj < width; jj += NB) {
