@@ -34,6 +34,19 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorKernels implements Kernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /**
+     * The species' vector class (Float512Vector, Float256Vector). C2 on JDK 17 turns a vector
+     * operation into one instruction only if it knows the exact class of the vectors it is given;
+     * for a value that comes out of another vector operation it learns that from the Vector API's
+     * type profiles, and when those are thin at compile time (a loaded machine, an early
+     * compilation) the operation stays a call that boxes every vector, for the life of the JVM
+     * (Xception 3-4x slower). {@code VC.cast(v)} states the class instead: C2 intrinsifies
+     * Class.cast with a constant class into a type check that it then folds away. So every
+     * vector that reaches an operation other than as a fresh load, broadcast or loop-carried
+     * accumulator of a tile is cast first.
+     */
+    @SuppressWarnings("unchecked")
+    static final Class<? extends FloatVector> VC = (Class<? extends FloatVector>) S.vectorType();
     /** Lanes per vector: 16 with AVX-512, 8 with AVX2. */
     static final int L = S.length();
     /** Rows (output pixels, matrix rows) per register tile. */
@@ -231,18 +244,18 @@ public final class VectorKernels implements Kernels {
         }
         // Written out, not through helper methods: a vector passed to a call that is not inlined
         // is boxed. Storing is all the accumulators do after the loop (see above).
-        c00.intoArray(c, o0);
-        c01.intoArray(c, o0 + L);
-        c10.intoArray(c, o1);
-        c11.intoArray(c, o1 + L);
-        c20.intoArray(c, o2);
-        c21.intoArray(c, o2 + L);
-        c30.intoArray(c, o3);
-        c31.intoArray(c, o3 + L);
-        c40.intoArray(c, o4);
-        c41.intoArray(c, o4 + L);
-        c50.intoArray(c, o5);
-        c51.intoArray(c, o5 + L);
+        VC.cast(c00).intoArray(c, o0);
+        VC.cast(c01).intoArray(c, o0 + L);
+        VC.cast(c10).intoArray(c, o1);
+        VC.cast(c11).intoArray(c, o1 + L);
+        VC.cast(c20).intoArray(c, o2);
+        VC.cast(c21).intoArray(c, o2 + L);
+        VC.cast(c30).intoArray(c, o3);
+        VC.cast(c31).intoArray(c, o3 + L);
+        VC.cast(c40).intoArray(c, o4);
+        VC.cast(c41).intoArray(c, o4 + L);
+        VC.cast(c50).intoArray(c, o5);
+        VC.cast(c51).intoArray(c, o5 + L);
     }
 
     /**
@@ -338,30 +351,30 @@ public final class VectorKernels implements Kernels {
                 rem = sg.len[s];
             }
         }
-        c00.intoArray(c, cOff);
-        c01.intoArray(c, cOff + L);
-        c02.intoArray(c, cOff + 2 * L);
-        c03.intoArray(c, cOff + 3 * L);
-        c10.intoArray(c, cOff + cPix);
-        c11.intoArray(c, cOff + cPix + L);
-        c12.intoArray(c, cOff + cPix + 2 * L);
-        c13.intoArray(c, cOff + cPix + 3 * L);
-        c20.intoArray(c, cOff + 2 * cPix);
-        c21.intoArray(c, cOff + 2 * cPix + L);
-        c22.intoArray(c, cOff + 2 * cPix + 2 * L);
-        c23.intoArray(c, cOff + 2 * cPix + 3 * L);
-        c30.intoArray(c, cOff + 3 * cPix);
-        c31.intoArray(c, cOff + 3 * cPix + L);
-        c32.intoArray(c, cOff + 3 * cPix + 2 * L);
-        c33.intoArray(c, cOff + 3 * cPix + 3 * L);
-        c40.intoArray(c, cOff + 4 * cPix);
-        c41.intoArray(c, cOff + 4 * cPix + L);
-        c42.intoArray(c, cOff + 4 * cPix + 2 * L);
-        c43.intoArray(c, cOff + 4 * cPix + 3 * L);
-        c50.intoArray(c, cOff + 5 * cPix);
-        c51.intoArray(c, cOff + 5 * cPix + L);
-        c52.intoArray(c, cOff + 5 * cPix + 2 * L);
-        c53.intoArray(c, cOff + 5 * cPix + 3 * L);
+        VC.cast(c00).intoArray(c, cOff);
+        VC.cast(c01).intoArray(c, cOff + L);
+        VC.cast(c02).intoArray(c, cOff + 2 * L);
+        VC.cast(c03).intoArray(c, cOff + 3 * L);
+        VC.cast(c10).intoArray(c, cOff + cPix);
+        VC.cast(c11).intoArray(c, cOff + cPix + L);
+        VC.cast(c12).intoArray(c, cOff + cPix + 2 * L);
+        VC.cast(c13).intoArray(c, cOff + cPix + 3 * L);
+        VC.cast(c20).intoArray(c, cOff + 2 * cPix);
+        VC.cast(c21).intoArray(c, cOff + 2 * cPix + L);
+        VC.cast(c22).intoArray(c, cOff + 2 * cPix + 2 * L);
+        VC.cast(c23).intoArray(c, cOff + 2 * cPix + 3 * L);
+        VC.cast(c30).intoArray(c, cOff + 3 * cPix);
+        VC.cast(c31).intoArray(c, cOff + 3 * cPix + L);
+        VC.cast(c32).intoArray(c, cOff + 3 * cPix + 2 * L);
+        VC.cast(c33).intoArray(c, cOff + 3 * cPix + 3 * L);
+        VC.cast(c40).intoArray(c, cOff + 4 * cPix);
+        VC.cast(c41).intoArray(c, cOff + 4 * cPix + L);
+        VC.cast(c42).intoArray(c, cOff + 4 * cPix + 2 * L);
+        VC.cast(c43).intoArray(c, cOff + 4 * cPix + 3 * L);
+        VC.cast(c50).intoArray(c, cOff + 5 * cPix);
+        VC.cast(c51).intoArray(c, cOff + 5 * cPix + L);
+        VC.cast(c52).intoArray(c, cOff + 5 * cPix + 2 * L);
+        VC.cast(c53).intoArray(c, cOff + 5 * cPix + 3 * L);
     }
 
     /** Six rows times one vector (the odd vector left of a column group). */
@@ -805,20 +818,29 @@ public final class VectorKernels implements Kernels {
 
     /** Replaces the sums of pixels [p0, p0 + cnt) in channels [colFrom, colTo) by e(sum). */
     private static void epilogueTile(float[] out, int cout, int p0, int cnt, int colFrom, int colTo, Epilogue e) {
-        FloatVector lo = FloatVector.broadcast(S, e.min());
-        FloatVector hi = FloatVector.broadcast(S, e.max());
+        FloatVector lo = VC.cast(FloatVector.broadcast(S, e.min()));
+        FloatVector hi = VC.cast(FloatVector.broadcast(S, e.max()));
         float[] sh = e.shift();
         for (int p = p0; p < p0 + cnt; p++) {
             int o = p * cout;
             int j = colFrom;
             for (; j + L <= colTo; j += L) {
-                FloatVector.fromArray(S, sh, j).add(FloatVector.fromArray(S, out, o + j)).max(lo).min(hi)
+                epilogue(FloatVector.fromArray(S, sh, j), FloatVector.fromArray(S, out, o + j), lo, hi)
                         .intoArray(out, o + j);
             }
             for (; j < colTo; j++) {
                 out[o + j] = e.apply(out[o + j], j);
             }
         }
+    }
+
+    /**
+     * clamp(shift + sum, lo, hi), the same float as clamp(sum + shift): each result is cast (see
+     * {@link #VC}) before it becomes the next operation's vector.
+     */
+    private static FloatVector epilogue(FloatVector shift, FloatVector sum, FloatVector lo, FloatVector hi) {
+        FloatVector shifted = VC.cast(VC.cast(shift).add(VC.cast(sum)));
+        return VC.cast(VC.cast(shifted.max(lo)).min(hi));
     }
 
     /**
@@ -942,11 +964,11 @@ public final class VectorKernels implements Kernels {
                 int co = cOff + p * cout + j;
                 int jj = 0;
                 if (e != null) {
-                    FloatVector lo = FloatVector.broadcast(S, e.min());
-                    FloatVector hi = FloatVector.broadcast(S, e.max());
+                    FloatVector lo = VC.cast(FloatVector.broadcast(S, e.min()));
+                    FloatVector hi = VC.cast(FloatVector.broadcast(S, e.max()));
                     for (; jj + L <= width; jj += L) {
-                        FloatVector.fromArray(S, e.shift(), j + jj).add(FloatVector.fromArray(S, scratch, p * nb + jj))
-                                .max(lo).min(hi).intoArray(out, co + jj);
+                        epilogue(FloatVector.fromArray(S, e.shift(), j + jj),
+                                FloatVector.fromArray(S, scratch, p * nb + jj), lo, hi).intoArray(out, co + jj);
                     }
                 }
                 for (; jj < width; jj++) {
