@@ -259,12 +259,12 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Six rows times four vectors: as {@link #k6x2Rows} with twice the
-     * columns, so each broadcast of a feeds four FMAs instead of two (24 accumulators: AVX-512
-     * only, see {@link #NW}). The accumulators start from c (or zero) and are stored back: 24 loads and
-     * stores instead of {@link #addTo}'s load, add, store. That is not only shorter: with 24
-     * addTo calls the method reaches C2's inlining node limit (NodeCountInliningCutoff), the last
-     * few calls are not inlined, and their vectors get boxed on every call.
+     * Six rows times four vectors: as {@link #k6x2Rows} with twice the columns, so each broadcast
+     * of a feeds four FMAs instead of two (24 accumulators: AVX-512 only, see {@link #NW}). The
+     * accumulators start from c (or zero) and are only stored after the loop: with a load, add and
+     * store per accumulator through a helper method, the method reached C2's inlining node limit
+     * (NodeCountInliningCutoff), the last few calls were not inlined, and their vectors were boxed
+     * on every call.
      */
     static void k6x4Rows(float[] a, int aShift, int d1, int d2, int d3, int d4, int d5, float[] b, Segs sg,
                          int s0, int s1, int bShift, float[] c, int cOff, int cPix, boolean accumulate) {
@@ -421,12 +421,12 @@ public final class VectorKernels implements Kernels {
                 rem = sg.len[s];
             }
         }
-        FloatVector.fromArray(S, c, o0).add(c0).intoArray(c, o0);
-        FloatVector.fromArray(S, c, o1).add(c1).intoArray(c, o1);
-        FloatVector.fromArray(S, c, o2).add(c2).intoArray(c, o2);
-        FloatVector.fromArray(S, c, o3).add(c3).intoArray(c, o3);
-        FloatVector.fromArray(S, c, o4).add(c4).intoArray(c, o4);
-        FloatVector.fromArray(S, c, o5).add(c5).intoArray(c, o5);
+        VC.cast(VC.cast(FloatVector.fromArray(S, c, o0)).add(VC.cast(c0))).intoArray(c, o0);
+        VC.cast(VC.cast(FloatVector.fromArray(S, c, o1)).add(VC.cast(c1))).intoArray(c, o1);
+        VC.cast(VC.cast(FloatVector.fromArray(S, c, o2)).add(VC.cast(c2))).intoArray(c, o2);
+        VC.cast(VC.cast(FloatVector.fromArray(S, c, o3)).add(VC.cast(c3))).intoArray(c, o3);
+        VC.cast(VC.cast(FloatVector.fromArray(S, c, o4)).add(VC.cast(c4))).intoArray(c, o4);
+        VC.cast(VC.cast(FloatVector.fromArray(S, c, o5)).add(VC.cast(c5))).intoArray(c, o5);
     }
 
     /** One row times four vectors (a matrix-vector product, a lone pixel). */
@@ -457,10 +457,10 @@ public final class VectorKernels implements Kernels {
                 rem = sg.len[s];
             }
         }
-        FloatVector.fromArray(S, c, cOff).add(c0).intoArray(c, cOff);
-        FloatVector.fromArray(S, c, cOff + L).add(c1).intoArray(c, cOff + L);
-        FloatVector.fromArray(S, c, cOff + 2 * L).add(c2).intoArray(c, cOff + 2 * L);
-        FloatVector.fromArray(S, c, cOff + 3 * L).add(c3).intoArray(c, cOff + 3 * L);
+        VC.cast(VC.cast(FloatVector.fromArray(S, c, cOff)).add(VC.cast(c0))).intoArray(c, cOff);
+        VC.cast(VC.cast(FloatVector.fromArray(S, c, cOff + L)).add(VC.cast(c1))).intoArray(c, cOff + L);
+        VC.cast(VC.cast(FloatVector.fromArray(S, c, cOff + 2 * L)).add(VC.cast(c2))).intoArray(c, cOff + 2 * L);
+        VC.cast(VC.cast(FloatVector.fromArray(S, c, cOff + 3 * L)).add(VC.cast(c3))).intoArray(c, cOff + 3 * L);
     }
 
     /** One row times one vector. */
@@ -483,7 +483,7 @@ public final class VectorKernels implements Kernels {
                 rem = sg.len[s];
             }
         }
-        FloatVector.fromArray(S, c, cOff).add(c0).intoArray(c, cOff);
+        VC.cast(VC.cast(FloatVector.fromArray(S, c, cOff)).add(VC.cast(c0))).intoArray(c, cOff);
     }
 
     /** Columns [0, cols) that do not fill a vector, for {@code rows} rows, in plain Java. */
@@ -1313,22 +1313,22 @@ public final class VectorKernels implements Kernels {
                 a6 = FloatVector.fromArray(S, xe, xi + x6).fma(wv, a6);
                 a7 = FloatVector.fromArray(S, xe, xi + x7).fma(wv, a7);
             }
-            FloatVector y0 = FloatVector.fromArray(S, out, o0 + cs);
-            FloatVector y1 = FloatVector.fromArray(S, out, o1 + cs);
-            FloatVector y2 = FloatVector.fromArray(S, out, o2 + cs);
-            FloatVector y3 = FloatVector.fromArray(S, out, o3 + cs);
-            FloatVector y4 = FloatVector.fromArray(S, out, o4 + cs);
-            FloatVector y5 = FloatVector.fromArray(S, out, o5 + cs);
-            FloatVector y6 = FloatVector.fromArray(S, out, o6 + cs);
-            FloatVector y7 = FloatVector.fromArray(S, out, o7 + cs);
-            y7.add(a7, fresh).intoArray(out, o7 + cs);
-            y6.add(a6, fresh).intoArray(out, o6 + cs);
-            y5.add(a5, fresh).intoArray(out, o5 + cs);
-            y4.add(a4, fresh).intoArray(out, o4 + cs);
-            y3.add(a3, fresh).intoArray(out, o3 + cs);
-            y2.add(a2, fresh).intoArray(out, o2 + cs);
-            y1.add(a1, fresh).intoArray(out, o1 + cs);
-            y0.add(a0, fresh).intoArray(out, o0 + cs);
+            FloatVector y0 = VC.cast(FloatVector.fromArray(S, out, o0 + cs));
+            FloatVector y1 = VC.cast(FloatVector.fromArray(S, out, o1 + cs));
+            FloatVector y2 = VC.cast(FloatVector.fromArray(S, out, o2 + cs));
+            FloatVector y3 = VC.cast(FloatVector.fromArray(S, out, o3 + cs));
+            FloatVector y4 = VC.cast(FloatVector.fromArray(S, out, o4 + cs));
+            FloatVector y5 = VC.cast(FloatVector.fromArray(S, out, o5 + cs));
+            FloatVector y6 = VC.cast(FloatVector.fromArray(S, out, o6 + cs));
+            FloatVector y7 = VC.cast(FloatVector.fromArray(S, out, o7 + cs));
+            VC.cast(y7.add(VC.cast(a7), fresh)).intoArray(out, o7 + cs);
+            VC.cast(y6.add(VC.cast(a6), fresh)).intoArray(out, o6 + cs);
+            VC.cast(y5.add(VC.cast(a5), fresh)).intoArray(out, o5 + cs);
+            VC.cast(y4.add(VC.cast(a4), fresh)).intoArray(out, o4 + cs);
+            VC.cast(y3.add(VC.cast(a3), fresh)).intoArray(out, o3 + cs);
+            VC.cast(y2.add(VC.cast(a2), fresh)).intoArray(out, o2 + cs);
+            VC.cast(y1.add(VC.cast(a1), fresh)).intoArray(out, o1 + cs);
+            VC.cast(y0.add(VC.cast(a0), fresh)).intoArray(out, o0 + cs);
         }
     }
 
@@ -1413,22 +1413,22 @@ public final class VectorKernels implements Kernels {
                 v = FloatVector.fromArray(S, xe, xi + q9);
                 a7 = v.fma(w2, a7);
             }
-            FloatVector y0 = FloatVector.fromArray(S, out, o + cs);
-            FloatVector y1 = FloatVector.fromArray(S, out, o1 + cs);
-            FloatVector y2 = FloatVector.fromArray(S, out, o2 + cs);
-            FloatVector y3 = FloatVector.fromArray(S, out, o3 + cs);
-            FloatVector y4 = FloatVector.fromArray(S, out, o4 + cs);
-            FloatVector y5 = FloatVector.fromArray(S, out, o5 + cs);
-            FloatVector y6 = FloatVector.fromArray(S, out, o6 + cs);
-            FloatVector y7 = FloatVector.fromArray(S, out, o7 + cs);
-            y7.add(a7, fresh).intoArray(out, o7 + cs);
-            y6.add(a6, fresh).intoArray(out, o6 + cs);
-            y5.add(a5, fresh).intoArray(out, o5 + cs);
-            y4.add(a4, fresh).intoArray(out, o4 + cs);
-            y3.add(a3, fresh).intoArray(out, o3 + cs);
-            y2.add(a2, fresh).intoArray(out, o2 + cs);
-            y1.add(a1, fresh).intoArray(out, o1 + cs);
-            y0.add(a0, fresh).intoArray(out, o + cs);
+            FloatVector y0 = VC.cast(FloatVector.fromArray(S, out, o + cs));
+            FloatVector y1 = VC.cast(FloatVector.fromArray(S, out, o1 + cs));
+            FloatVector y2 = VC.cast(FloatVector.fromArray(S, out, o2 + cs));
+            FloatVector y3 = VC.cast(FloatVector.fromArray(S, out, o3 + cs));
+            FloatVector y4 = VC.cast(FloatVector.fromArray(S, out, o4 + cs));
+            FloatVector y5 = VC.cast(FloatVector.fromArray(S, out, o5 + cs));
+            FloatVector y6 = VC.cast(FloatVector.fromArray(S, out, o6 + cs));
+            FloatVector y7 = VC.cast(FloatVector.fromArray(S, out, o7 + cs));
+            VC.cast(y7.add(VC.cast(a7), fresh)).intoArray(out, o7 + cs);
+            VC.cast(y6.add(VC.cast(a6), fresh)).intoArray(out, o6 + cs);
+            VC.cast(y5.add(VC.cast(a5), fresh)).intoArray(out, o5 + cs);
+            VC.cast(y4.add(VC.cast(a4), fresh)).intoArray(out, o4 + cs);
+            VC.cast(y3.add(VC.cast(a3), fresh)).intoArray(out, o3 + cs);
+            VC.cast(y2.add(VC.cast(a2), fresh)).intoArray(out, o2 + cs);
+            VC.cast(y1.add(VC.cast(a1), fresh)).intoArray(out, o1 + cs);
+            VC.cast(y0.add(VC.cast(a0), fresh)).intoArray(out, o + cs);
         }
     }
 
@@ -1464,7 +1464,8 @@ public final class VectorKernels implements Kernels {
             for (; k < nt; k++) {
                 a0 = FloatVector.fromArray(S, xe, tapX[k] + cs).fma(FloatVector.fromArray(S, w, tapW[k] + cs), a0);
             }
-            FloatVector.fromArray(S, out, o + cs).add(a0.add(a1).add(a2), fresh).intoArray(out, o + cs);
+            FloatVector sum = VC.cast(VC.cast(VC.cast(a0).add(VC.cast(a1))).add(VC.cast(a2)));
+            VC.cast(VC.cast(FloatVector.fromArray(S, out, o + cs)).add(sum, fresh)).intoArray(out, o + cs);
         }
     }
 
@@ -1552,7 +1553,7 @@ public final class VectorKernels implements Kernels {
                             acc = FloatVector.fromArray(S, dy, tapY[k] + ch)
                                     .fma(FloatVector.fromArray(S, w, tapW[k] + ch), acc);
                         }
-                        FloatVector.fromArray(S, dxe, o + ch).add(acc).intoArray(dxe, o + ch);
+                        VC.cast(VC.cast(FloatVector.fromArray(S, dxe, o + ch)).add(VC.cast(acc))).intoArray(dxe, o + ch);
                     }
                     for (; ch < c; ch++) {
                         float s = 0f;
@@ -1608,7 +1609,8 @@ public final class VectorKernels implements Kernels {
                             if (ox < oxHi) {
                                 acc0 = FloatVector.fromArray(S, xe, xi).fma(FloatVector.fromArray(S, dy, yi), acc0);
                             }
-                            FloatVector.fromArray(S, dw, wo + ch).add(acc0).add(acc1).intoArray(dw, wo + ch);
+                            VC.cast(VC.cast(VC.cast(FloatVector.fromArray(S, dw, wo + ch)).add(VC.cast(acc0))).add(VC.cast(acc1)))
+                                    .intoArray(dw, wo + ch);
                         }
                     }
                 }
@@ -1703,20 +1705,20 @@ public final class VectorKernels implements Kernels {
                         float f1 = a[ai + (r + 1) * aR];
                         float f2 = a[ai + (r + 2) * aR];
                         float f3 = a[ai + (r + 3) * aR];
-                        FloatVector x0 = FloatVector.broadcast(S, f0);
-                        FloatVector x1 = FloatVector.broadcast(S, f1);
-                        FloatVector x2 = FloatVector.broadcast(S, f2);
-                        FloatVector x3 = FloatVector.broadcast(S, f3);
+                        FloatVector x0 = VC.cast(FloatVector.broadcast(S, f0));
+                        FloatVector x1 = VC.cast(FloatVector.broadcast(S, f1));
+                        FloatVector x2 = VC.cast(FloatVector.broadcast(S, f2));
+                        FloatVector x3 = VC.cast(FloatVector.broadcast(S, f3));
                         int b0 = r * bR;
                         int b1 = b0 + bR;
                         int b2 = b1 + bR;
                         int b3 = b2 + bR;
                         for (int j = j0; j < jv; j += L) {
-                            FloatVector v = FloatVector.fromArray(S, c, ci + j);
-                            v = x0.fma(FloatVector.fromArray(S, b, b0 + j), v);
-                            v = x1.fma(FloatVector.fromArray(S, b, b1 + j), v);
-                            v = x2.fma(FloatVector.fromArray(S, b, b2 + j), v);
-                            v = x3.fma(FloatVector.fromArray(S, b, b3 + j), v);
+                            FloatVector v = VC.cast(FloatVector.fromArray(S, c, ci + j));
+                            v = VC.cast(x0.fma(VC.cast(FloatVector.fromArray(S, b, b0 + j)), v));
+                            v = VC.cast(x1.fma(VC.cast(FloatVector.fromArray(S, b, b1 + j)), v));
+                            v = VC.cast(x2.fma(VC.cast(FloatVector.fromArray(S, b, b2 + j)), v));
+                            v = VC.cast(x3.fma(VC.cast(FloatVector.fromArray(S, b, b3 + j)), v));
                             v.intoArray(c, ci + j);
                         }
                         for (int j = jv; j < j1; j++) {
@@ -1725,11 +1727,11 @@ public final class VectorKernels implements Kernels {
                     }
                     for (; r < depth; r++) {
                         float f = a[ai + r * aR];
-                        FloatVector x = FloatVector.broadcast(S, f);
+                        FloatVector x = VC.cast(FloatVector.broadcast(S, f));
                         int b0 = r * bR;
                         for (int j = j0; j < jv; j += L) {
-                            x.fma(FloatVector.fromArray(S, b, b0 + j), FloatVector.fromArray(S, c, ci + j))
-                                    .intoArray(c, ci + j);
+                            VC.cast(x.fma(VC.cast(FloatVector.fromArray(S, b, b0 + j)),
+                                    VC.cast(FloatVector.fromArray(S, c, ci + j)))).intoArray(c, ci + j);
                         }
                         for (int j = jv; j < j1; j++) {
                             c[ci + j] += f * b[b0 + j];
@@ -1842,7 +1844,7 @@ public final class VectorKernels implements Kernels {
 
     /** The lanes of a partial dot product plus the scalar rest [nv, n). */
     private static float finish(FloatVector s, float[] a, int ao, float[] b, int bo, int nv, int n) {
-        float r = FloatVector.zero(S).add(s).reduceLanes(VectorOperators.ADD);
+        float r = VC.cast(VC.cast(FloatVector.zero(S)).add(VC.cast(s))).reduceLanes(VectorOperators.ADD);
         for (int j = nv; j < n; j++) {
             r += a[ao + j] * b[bo + j];
         }
@@ -1867,10 +1869,10 @@ public final class VectorKernels implements Kernels {
             s2 = x.fma(FloatVector.fromArray(S, b, b2 + j), s2);
             s3 = x.fma(FloatVector.fromArray(S, b, b3 + j), s3);
         }
-        float r0 = FloatVector.zero(S).add(s0).reduceLanes(VectorOperators.ADD);
-        float r1 = FloatVector.zero(S).add(s1).reduceLanes(VectorOperators.ADD);
-        float r2 = FloatVector.zero(S).add(s2).reduceLanes(VectorOperators.ADD);
-        float r3 = FloatVector.zero(S).add(s3).reduceLanes(VectorOperators.ADD);
+        float r0 = VC.cast(VC.cast(FloatVector.zero(S)).add(VC.cast(s0))).reduceLanes(VectorOperators.ADD);
+        float r1 = VC.cast(VC.cast(FloatVector.zero(S)).add(VC.cast(s1))).reduceLanes(VectorOperators.ADD);
+        float r2 = VC.cast(VC.cast(FloatVector.zero(S)).add(VC.cast(s2))).reduceLanes(VectorOperators.ADD);
+        float r3 = VC.cast(VC.cast(FloatVector.zero(S)).add(VC.cast(s3))).reduceLanes(VectorOperators.ADD);
         for (int j = nv; j < n; j++) {
             float x = a[a0 + j];
             r0 += x * b[b0 + j];
