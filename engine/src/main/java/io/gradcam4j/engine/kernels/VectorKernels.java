@@ -47,6 +47,11 @@ public final class VectorKernels implements Kernels {
      */
     @SuppressWarnings("unchecked")
     static final Class<? extends FloatVector> VC = (Class<? extends FloatVector>) S.vectorType();
+    /** The species' mask class, for the same reason as {@link #VC}. */
+    @SuppressWarnings("unchecked")
+    static final Class<? extends VectorMask<Float>> MC = (Class<? extends VectorMask<Float>>) S.maskAll(true).getClass();
+    /** 0, 1, ..., L - 1: {@link #lanesFrom} compares with it. */
+    private static final FloatVector LANE_NUMBERS = FloatVector.fromArray(S, laneNumbers(), 0);
     /** Lanes per vector: 16 with AVX-512, 8 with AVX2. */
     static final int L = S.length();
     /** Rows (output pixels, matrix rows) per register tile. */
@@ -844,6 +849,24 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
+     * The mask of lanes {@code first} to L - 1. Not {@code S.indexInRange}: C2 inlines that only
+     * where it has seen it run, and when it compiled a depthwise tile before that, the call stayed
+     * a call, boxing its vectors on every channel group (12 MB per Xception pass).
+     */
+    private static VectorMask<Float> lanesFrom(int first) {
+        return MC.cast(VC.cast(LANE_NUMBERS).compare(VectorOperators.GE, (float) first));
+    }
+
+    /** Reads S, not L: LANE_NUMBERS is initialized before L. */
+    private static float[] laneNumbers() {
+        float[] n = new float[S.length()];
+        for (int i = 0; i < n.length; i++) {
+            n[i] = i;
+        }
+        return n;
+    }
+
+    /**
      * The input as the convolution reads it: {@code x} itself when every window lies inside the
      * image, else a copy of shape (batch, h, w, channels) with the padding written out as zeros,
      * covering every row and column that some window reads. Input pixel (iy, ix) is at
@@ -1292,7 +1315,7 @@ public final class VectorKernels implements Kernels {
         int o7 = o + Math.min(7, last) * c;
         for (int ch = 0; ch < c; ch += L) {
             int cs = Math.min(ch, c - L);
-            VectorMask<Float> fresh = S.indexInRange(cs - ch, L);  // lanes from channel ch on
+            VectorMask<Float> fresh = lanesFrom(ch - cs);  // lanes from channel ch on
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = a0;
             FloatVector a2 = a0;
@@ -1362,7 +1385,7 @@ public final class VectorKernels implements Kernels {
         int o7 = o + Math.min(7, last) * c;
         for (int ch = 0; ch < c; ch += L) {
             int cs = Math.min(ch, c - L);
-            VectorMask<Float> fresh = S.indexInRange(cs - ch, L);  // as in depthwiseTile
+            VectorMask<Float> fresh = lanesFrom(ch - cs);  // as in depthwiseTile
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = a0;
             FloatVector a2 = a0;
@@ -1448,7 +1471,7 @@ public final class VectorKernels implements Kernels {
         }
         for (int ch = 0; ch < c; ch += L) {
             int cs = Math.min(ch, c - L);    // as in depthwiseTile
-            VectorMask<Float> fresh = S.indexInRange(cs - ch, L);
+            VectorMask<Float> fresh = lanesFrom(ch - cs);
             // three sums over every third tap, so that three multiply-adds are in flight, not one
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = a0;
