@@ -17,12 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.Callable;
 
 /**
  * {@code gradcam bench}: times the forward pass and a Grad-CAM (forward + backward to the default
- * layer) of a model on a random input, after a warm-up; prints min / median / max and GFLOP/s.
+ * layer) of a model on a random input, after a warm-up; prints min / median / max, GFLOP/s and
+ * the heap allocated by a forward pass (see {@link AllocatedBytes}).
  * Application names use seeded weights, so no download is needed.
  *
  * <p>The warm-up lasts at least {@link #WARMUP_SECONDS}: a small model (MobileNet 0.25, 2 ms a
@@ -78,6 +80,7 @@ final class BenchCommand implements Callable<Integer> {
                 () -> new GradCam().explain(m.graph(), x, layer, List.of(), ScoreKind.LOGIT), warmup, repeat);
         double[] forward = ms[0];
         double[] gradcam = ms[1];
+        OptionalLong allocated = AllocatedBytes.perRun(() -> m.graph().predict(x), 3);
         double flops = 2.0 * MultiplyAdds.count(m);
         if (json) {
             ObjectNode n = Reports.JSON.createObjectNode();
@@ -90,6 +93,11 @@ final class BenchCommand implements Callable<Integer> {
             stats(n.putObject("forward_ms"), forward);
             stats(n.putObject("gradcam_ms"), gradcam);
             n.put("forward_gflops", flops / median(forward) / 1e6);
+            if (allocated.isPresent()) {
+                n.put("forward_allocated_bytes", allocated.getAsLong());
+            } else {
+                n.putNull("forward_allocated_bytes");
+            }
             System.out.println(Reports.JSON.writeValueAsString(n));
         } else {
             System.out.printf("%s: kernels %s, %d threads, input %s, Grad-CAM layer %s, %.2f G multiply-adds%n",
@@ -98,6 +106,9 @@ final class BenchCommand implements Callable<Integer> {
                     min(forward), median(forward), max(forward), flops / median(forward) / 1e6);
             System.out.printf("gradcam  ms: min %.1f  median %.1f  max %.1f%n", min(gradcam), median(gradcam),
                     max(gradcam));
+            if (allocated.isPresent()) {
+                System.out.printf("forward  allocates %.1f MB per pass%n", allocated.getAsLong() / 1e6);
+            }
         }
         return 0;
     }
