@@ -2,46 +2,62 @@ package io.gradcam4j.cli;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Bytes allocated on the Java heap by the JVM's live threads so far, where the JVM counts them
- * (HotSpot does; others may not). {@code bench} reports the allocation of a forward pass with it:
- * a model that runs in its workspace allocates about a megabyte, while a vector kernel that C2
- * compiled without its intrinsics boxes every vector and allocates gigabytes, which is the one
- * sign of that failure besides the time.
+ * Bytes allocated on the Java heap by the JVM's threads while a task runs, where the JVM counts
+ * them per thread (HotSpot does). {@code bench} reports the allocation of a forward pass with it:
+ * a model that runs in its workspace allocates one or two megabytes (Xception 1.7 MB), while a
+ * vector kernel that C2 compiled without its intrinsics boxes every vector and allocates tens of
+ * megabytes to gigabytes, which is the one sign of that failure besides the time.
  */
 final class AllocatedBytes {
     private AllocatedBytes() {
     }
 
-    /** The sum over the live threads, or empty where the JVM does not count per thread. */
-    static OptionalLong total() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        if (!(threads instanceof com.sun.management.ThreadMXBean counting)
-                || !counting.isThreadAllocatedMemorySupported() || !counting.isThreadAllocatedMemoryEnabled()) {
-            return OptionalLong.empty();
-        }
-        long sum = 0;
-        for (long bytes : counting.getThreadAllocatedBytes(threads.getAllThreadIds())) {
-            sum += Math.max(0, bytes);   // -1 for a thread that ended meanwhile
-        }
-        return OptionalLong.of(sum);
-    }
-
     /**
-     * Bytes allocated per run of {@code task} over {@code runs} runs, or empty where the JVM does
-     * not count. A thread that ends during the runs takes its count with it, hence the floor at 0.
+     * Bytes allocated per run of {@code task} over {@code runs} runs, by all threads; empty when it
+     * cannot be known: the JVM does not count per thread, or a thread ended during the runs (its
+     * count leaves with it, which would hide what it allocated).
      */
     static OptionalLong perRun(Runnable task, int runs) {
-        OptionalLong before = total();
+        Optional<Map<Long, Long>> before = byThread();
         for (int i = 0; i < runs; i++) {
             task.run();
         }
-        OptionalLong after = total();
-        if (before.isEmpty() || after.isEmpty()) {
+        Optional<Map<Long, Long>> after = byThread();
+        if (before.isEmpty() || after.isEmpty() || !after.get().keySet().containsAll(before.get().keySet())) {
             return OptionalLong.empty();
         }
-        return OptionalLong.of(Math.max(0, after.getAsLong() - before.getAsLong()) / Math.max(1, runs));
+        long sum = 0;
+        for (Map.Entry<Long, Long> t : after.get().entrySet()) {
+            sum += t.getValue() - before.get().getOrDefault(t.getKey(), 0L);
+        }
+        return sum < 0 ? OptionalLong.empty() : OptionalLong.of(sum / Math.max(1, runs));
+    }
+
+    /** Allocated bytes of each live thread, or empty where the JVM does not count them. */
+    static Optional<Map<Long, Long>> byThread() {
+        try {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            if (!(threads instanceof com.sun.management.ThreadMXBean counting)
+                    || !counting.isThreadAllocatedMemorySupported() || !counting.isThreadAllocatedMemoryEnabled()) {
+                return Optional.empty();
+            }
+            long[] ids = threads.getAllThreadIds();
+            long[] bytes = counting.getThreadAllocatedBytes(ids);
+            Map<Long, Long> byId = new HashMap<>();
+            for (int i = 0; i < ids.length; i++) {
+                if (bytes[i] >= 0) {    // -1: the thread ended between the two calls
+                    byId.put(ids[i], bytes[i]);
+                }
+            }
+            return Optional.of(byId);
+        } catch (LinkageError noManagementModule) {   // a runtime without jdk.management
+            return Optional.empty();
+        }
     }
 }

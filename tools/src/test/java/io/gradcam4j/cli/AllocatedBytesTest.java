@@ -12,17 +12,51 @@ class AllocatedBytesTest {
 
     @Test
     void countsWhatARunAllocates() {
-        assumeTrue(AllocatedBytes.total().isPresent(), "this JVM does not count allocation per thread");
+        assumeTrue(AllocatedBytes.byThread().isPresent(), "this JVM does not count allocation per thread");
         OptionalLong perRun = AllocatedBytes.perRun(() -> sink = new float[4_000_000], 2);   // 16 MB a run
         long bytes = perRun.orElseThrow();
         assertTrue(bytes >= 16_000_000 && bytes < 17_000_000, "16 MB a run, counted " + bytes);
     }
 
     @Test
-    void aRunThatAllocatesNothingCountsLittle() {
-        assumeTrue(AllocatedBytes.total().isPresent(), "this JVM does not count allocation per thread");
-        int[] counter = new int[1];
-        long bytes = AllocatedBytes.perRun(() -> counter[0]++, 10).orElseThrow();
-        assertTrue(bytes < 1_000_000, "a counter increment allocated " + bytes + " bytes a run");
+    void countsWhatOtherThreadsAllocate() throws Exception {
+        assumeTrue(AllocatedBytes.byThread().isPresent(), "this JVM does not count allocation per thread");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            pool.submit(() -> { }).get();   // the worker exists before the count starts
+            long bytes = AllocatedBytes.perRun(() -> {
+                try {
+                    pool.submit(() -> sink = new float[2_000_000]).get();   // 8 MB on the worker
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, 2).orElseThrow();
+            assertTrue(bytes >= 8_000_000 && bytes < 9_000_000, "8 MB a run on another thread, counted " + bytes);
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void aThreadThatEndsMakesTheCountUnknown() throws InterruptedException {
+        assumeTrue(AllocatedBytes.byThread().isPresent(), "this JVM does not count allocation per thread");
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread worker = new Thread(() -> {
+            try {
+                release.await();   // alive when the count starts
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        worker.start();
+        OptionalLong bytes = AllocatedBytes.perRun(() -> {
+            release.countDown();
+            try {
+                worker.join();     // gone when it ends
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, 1);
+        assertTrue(bytes.isEmpty(), "a thread that ended took its count with it; got " + bytes);
     }
 }

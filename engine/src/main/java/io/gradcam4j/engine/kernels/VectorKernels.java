@@ -845,7 +845,7 @@ public final class VectorKernels implements Kernels {
      */
     private static FloatVector epilogue(FloatVector shift, FloatVector sum, FloatVector lo, FloatVector hi) {
         FloatVector shifted = VC.cast(VC.cast(shift).add(VC.cast(sum)));
-        return VC.cast(VC.cast(shifted.max(lo)).min(hi));
+        return VC.cast(VC.cast(shifted.max(VC.cast(lo))).min(VC.cast(hi)));
     }
 
     /**
@@ -943,10 +943,12 @@ public final class VectorKernels implements Kernels {
      * Output pixels [p0, p0 + cnt), cnt &lt;= {@link #P}, whose windows start at {@code origin[p]} in
      * a, times the output channels [colFrom, colTo) in blocks of nb columns (the panel width of
      * wp: {@link #NW}; colFrom a multiple of it), summed over the segments [s0, s1) of sg (all of
-     * them, or one reduction block of {@link #convolveBlocked}), added to out. A last, partial tile repeats its
-     * last pixel in the missing rows and runs into {@code scratch}, of which only the real part is
-     * added; so does a partial block (two vectors at a time over the zero-padded panel) and, with
-     * an epilogue, a 6x4 tile (its result then goes through the epilogue from scratch).
+     * them, or one reduction block of {@link #convolveBlocked}), added to out, or, with an
+     * epilogue {@code e}, stored through it (the tile replaces the output, then
+     * {@link #epilogueTile} runs on it). A last, partial tile repeats its last pixel in the
+     * missing rows and runs into {@code scratch}, of which only the real part is added or goes
+     * through the epilogue; so does a partial block (two vectors at a time over the zero-padded
+     * panel).
      */
     private static void convTile(float[] a, int[] origin, int p0, int cnt, float[] wp, int wRows, int nb, Segs sg,
                                  int s0, int s1, float[] out, int cout, int colFrom, int colTo, float[] scratch,
@@ -1630,7 +1632,8 @@ public final class VectorKernels implements Kernels {
                                         .fma(FloatVector.fromArray(S, dy, yi + c), acc1);
                             }
                             if (ox < oxHi) {
-                                acc0 = FloatVector.fromArray(S, xe, xi).fma(FloatVector.fromArray(S, dy, yi), acc0);
+                                acc0 = FloatVector.fromArray(S, xe, xi).fma(FloatVector.fromArray(S, dy, yi),
+                                        VC.cast(acc0));
                             }
                             VC.cast(VC.cast(VC.cast(FloatVector.fromArray(S, dw, wo + ch)).add(VC.cast(acc0))).add(VC.cast(acc1)))
                                     .intoArray(dw, wo + ch);
@@ -1920,7 +1923,8 @@ public final class VectorKernels implements Kernels {
         for (; j + L <= n; j += L) {
             s0 = FloatVector.fromArray(S, a, ao + j).fma(FloatVector.fromArray(S, b, bo + j), s0);
         }
-        float s = FloatVector.zero(S).add(s0).add(s1).reduceLanes(VectorOperators.ADD);
+        float s = VC.cast(VC.cast(VC.cast(FloatVector.zero(S)).add(VC.cast(s0))).add(VC.cast(s1)))
+                .reduceLanes(VectorOperators.ADD);
         for (; j < n; j++) {
             s += a[ao + j] * b[bo + j];
         }
@@ -1928,13 +1932,12 @@ public final class VectorKernels implements Kernels {
     }
 
     /*
-     * Results are added as FloatVector.fromArray(c).add(acc).intoArray(c), written out at each
-     * place, for two reasons seen on JDK 17's C2: an accumulator that starts as FloatVector.zero
-     * is, after its loop, a phi of the abstract type FloatVector, and operations called on it were
-     * not intrinsified (a freshly loaded vector has an exact type, and lanewise ops cast their
-     * argument to it; k6x4Rows starts its accumulators from loaded values and stores them as they
-     * are, which works); and a vector passed to a helper method that C2 does not inline (a large
-     * method exhausts its inlining budget: NodeCountInliningCutoff) is boxed, per tile.
+     * Results are added as VC.cast(VC.cast(FloatVector.fromArray(c)).add(VC.cast(acc))).intoArray(c),
+     * written out at each place, for two reasons seen on JDK 17's C2: after its loop an accumulator
+     * is a phi of the abstract type FloatVector, and an operation on it is intrinsified only if C2
+     * knows its exact class (see VC); and a vector passed to a helper method that C2 does not
+     * inline (a large method exhausts its inlining budget: NodeCountInliningCutoff) is boxed, per
+     * tile.
      */
 
     private static int ceilDiv(int a, int b) {
