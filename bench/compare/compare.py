@@ -48,6 +48,13 @@ def bench_ours(name):
                          capture_output=True, text=True, check=True, env=dict(os.environ,
                          GRADCAM_JAVA_OPTS=('%s -Dgradcam4j.threads=%d' % (os.environ.get('GRADCAM_JAVA_OPTS', ''), THREADS)).strip()))
     j = json.loads(out.stdout)
+    allocated = j.get('forward_allocated_bytes')
+    if allocated is not None and allocated > 64e6:
+        # about 1-2 MB when the kernels are compiled as they should be (docs/ARCHITECTURE.md,
+        # "Vectors of an exact class"): this run's times are not what gradcam4j does
+        print('warning: gradcam4j %s allocated %.0f MB per forward pass (1-2 MB normally): vector operations '
+              'boxed, or a heap too small for the workspace; its times here are not representative'
+              % (name, allocated / 1e6), file=sys.stderr)
     return (j['forward_ms']['min'], j['forward_ms']['median']), (j['gradcam_ms']['min'], j['gradcam_ms']['median']), j['kernels']
 
 rows = []
