@@ -823,8 +823,8 @@ public final class VectorKernels implements Kernels {
 
     /** Replaces the sums of pixels [p0, p0 + cnt) in channels [colFrom, colTo) by e(sum). */
     private static void epilogueTile(float[] out, int cout, int p0, int cnt, int colFrom, int colTo, Epilogue e) {
-        FloatVector lo = VC.cast(FloatVector.broadcast(S, e.min()));
-        FloatVector hi = VC.cast(FloatVector.broadcast(S, e.max()));
+        FloatVector lo = FloatVector.broadcast(S, e.min());
+        FloatVector hi = FloatVector.broadcast(S, e.max());
         float[] sh = e.shift();
         for (int p = p0; p < p0 + cnt; p++) {
             int o = p * cout;
@@ -989,8 +989,8 @@ public final class VectorKernels implements Kernels {
                 int co = cOff + p * cout + j;
                 int jj = 0;
                 if (e != null) {
-                    FloatVector lo = VC.cast(FloatVector.broadcast(S, e.min()));
-                    FloatVector hi = VC.cast(FloatVector.broadcast(S, e.max()));
+                    FloatVector lo = FloatVector.broadcast(S, e.min());
+                    FloatVector hi = FloatVector.broadcast(S, e.max());
                     for (; jj + L <= width; jj += L) {
                         epilogue(FloatVector.fromArray(S, e.shift(), j + jj),
                                 FloatVector.fromArray(S, scratch, p * nb + jj), lo, hi).intoArray(out, co + jj);
@@ -1870,7 +1870,7 @@ public final class VectorKernels implements Kernels {
 
     /** The lanes of a partial dot product plus the scalar rest [nv, n). */
     private static float finish(FloatVector s, float[] a, int ao, float[] b, int bo, int nv, int n) {
-        float r = VC.cast(VC.cast(FloatVector.zero(S)).add(VC.cast(s))).reduceLanes(VectorOperators.ADD);
+        float r = VC.cast(s).reduceLanes(VectorOperators.ADD);
         for (int j = nv; j < n; j++) {
             r += a[ao + j] * b[bo + j];
         }
@@ -1895,10 +1895,10 @@ public final class VectorKernels implements Kernels {
             s2 = x.fma(FloatVector.fromArray(S, b, b2 + j), s2);
             s3 = x.fma(FloatVector.fromArray(S, b, b3 + j), s3);
         }
-        float r0 = VC.cast(VC.cast(FloatVector.zero(S)).add(VC.cast(s0))).reduceLanes(VectorOperators.ADD);
-        float r1 = VC.cast(VC.cast(FloatVector.zero(S)).add(VC.cast(s1))).reduceLanes(VectorOperators.ADD);
-        float r2 = VC.cast(VC.cast(FloatVector.zero(S)).add(VC.cast(s2))).reduceLanes(VectorOperators.ADD);
-        float r3 = VC.cast(VC.cast(FloatVector.zero(S)).add(VC.cast(s3))).reduceLanes(VectorOperators.ADD);
+        float r0 = VC.cast(s0).reduceLanes(VectorOperators.ADD);
+        float r1 = VC.cast(s1).reduceLanes(VectorOperators.ADD);
+        float r2 = VC.cast(s2).reduceLanes(VectorOperators.ADD);
+        float r3 = VC.cast(s3).reduceLanes(VectorOperators.ADD);
         for (int j = nv; j < n; j++) {
             float x = a[a0 + j];
             r0 += x * b[b0 + j];
@@ -1923,8 +1923,7 @@ public final class VectorKernels implements Kernels {
         for (; j + L <= n; j += L) {
             s0 = FloatVector.fromArray(S, a, ao + j).fma(FloatVector.fromArray(S, b, bo + j), s0);
         }
-        float s = VC.cast(VC.cast(VC.cast(FloatVector.zero(S)).add(VC.cast(s0))).add(VC.cast(s1)))
-                .reduceLanes(VectorOperators.ADD);
+        float s = VC.cast(VC.cast(s0).add(VC.cast(s1))).reduceLanes(VectorOperators.ADD);
         for (; j < n; j++) {
             s += a[ao + j] * b[bo + j];
         }
