@@ -91,6 +91,58 @@ public final class Tensor {
         return of(data, newShape);
     }
 
+    /** {@code n} copies of a batch-1 tensor along the first axis. */
+    public static Tensor repeat(Tensor one, int n) {
+        if (one.rank() < 1 || one.shape[0] != 1) {
+            throw new IllegalArgumentException("repeat takes a batch of one, got " + one);
+        }
+        int[] s = one.shape.clone();
+        s[0] = n;
+        Tensor r = zeros(s);
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(one.data, 0, r.data, i * one.data.length, one.data.length);
+        }
+        return r;
+    }
+
+    /** Tensors of one shape stacked along a new first axis (batch-1 tensors: along their own first axis). */
+    public static Tensor stack(java.util.List<Tensor> items) {
+        Tensor first = items.get(0);
+        boolean batchOfOne = first.rank() >= 1 && first.shape[0] == 1;
+        int[] s = batchOfOne ? first.shape.clone() : prepend(first.shape);
+        s[0] = items.size();
+        Tensor r = zeros(s);
+        int size = first.data.length;
+        for (int i = 0; i < items.size(); i++) {
+            Tensor t = items.get(i);
+            if (!Arrays.equals(t.shape, first.shape)) {
+                throw new IllegalArgumentException("cannot stack " + t + " with " + first);
+            }
+            System.arraycopy(t.data, 0, r.data, i * size, size);
+        }
+        return r;
+    }
+
+    private static int[] prepend(int[] shape) {
+        int[] s = new int[shape.length + 1];
+        System.arraycopy(shape, 0, s, 1, shape.length);
+        return s;
+    }
+
+    /** Item {@code i} of the first axis, as a copy that keeps a first axis of 1. */
+    public Tensor item(int i) {
+        int n = shape[0];
+        if (i < 0 || i >= n) {
+            throw new IndexOutOfBoundsException("item " + i + " of " + this);
+        }
+        int size = data.length / n;
+        int[] s = shape.clone();
+        s[0] = 1;
+        float[] d = new float[size];
+        System.arraycopy(data, i * size, d, 0, size);
+        return new Tensor(s, d);
+    }
+
     public boolean hasShape(int... s) {
         return Arrays.equals(shape, s);
     }

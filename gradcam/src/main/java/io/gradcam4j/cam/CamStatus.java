@@ -1,16 +1,23 @@
 package io.gradcam4j.cam;
 
-/** Whether a class map shows anything. Empty maps are reported, never painted. */
+/** Whether a class map shows anything. Empty maps are reported, never painted; no map holds NaN. */
 public enum CamStatus {
-    /** The map has positive values, normalized to a maximum of 1. */
+    /** The map has values to show, normalized to a largest magnitude of 1. */
     OK,
-    /** The gradient at the layer is zero everywhere (e.g. a saturated probability): nothing to weigh. */
+    /** The gradient the method needs is zero everywhere (e.g. a saturated probability): nothing to weigh. */
     ZERO_GRADIENT,
-    /** The weighted sum is nowhere positive: no evidence for the class at this layer. */
-    NO_POSITIVE_EVIDENCE;
+    /** The map is nowhere positive (signed and input-space maps: zero everywhere): no evidence for the class. */
+    NO_POSITIVE_EVIDENCE,
+    /** Every cell of the map has the same positive value: it localises nothing. */
+    FLAT_MAP;
 
-    /** The spelling used in JSON: {@code ok}, {@code zero-gradient}, {@code no-positive-evidence}. */
+    /** The spelling used in JSON: {@code ok}, {@code zero-gradient}, {@code no-positive-evidence}, {@code flat-map}. */
     public String json() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** Whether the map is worth drawing. */
+    public boolean drawable() {
+        return this == OK || this == FLAT_MAP;
     }
 }

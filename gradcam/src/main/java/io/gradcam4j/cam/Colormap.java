@@ -10,11 +10,13 @@ import java.util.Locale;
 
 /**
  * Colormaps for heatmaps, 256 entries each, taken from matplotlib (colormaps.tsv, written by
- * tools/colormaps/extract.py). A value v in [0, 1] takes entry {@code (int) (255 * v)}, as the
- * Keras Grad-CAM example does with {@code np.uint8(255 * heatmap)}.
+ * tools/colormaps/extract.py; {@code bwr}, matplotlib's blue-white-red, is three linear segments
+ * and computed here). A value v in [0, 1] takes entry {@code (int) (255 * v)}, as the Keras
+ * Grad-CAM example does with {@code np.uint8(255 * heatmap)}. Signed maps use the diverging
+ * {@code bwr}: white is zero, blue against the class, red for it.
  */
 public enum Colormap {
-    JET, TURBO, VIRIDIS, INFERNO, GRAY;
+    JET, TURBO, VIRIDIS, INFERNO, GRAY, BWR;
 
     private volatile int[] table;
 
@@ -22,7 +24,7 @@ public enum Colormap {
         try {
             return valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown colormap '" + name + "'; known: jet, turbo, viridis, inferno, gray");
+            throw new IllegalArgumentException("unknown colormap '" + name + "'; known: jet, turbo, viridis, inferno, gray, bwr");
         }
     }
 
@@ -35,7 +37,11 @@ public enum Colormap {
     private int[] table() {
         int[] t = table;
         if (t == null) {
-            t = this == GRAY ? grayTable() : load(name().toLowerCase(Locale.ROOT));
+            t = switch (this) {
+                case GRAY -> grayTable();
+                case BWR -> blueWhiteRedTable();
+                default -> load(name().toLowerCase(Locale.ROOT));
+            };
             table = t;
         }
         return t;
@@ -47,6 +53,23 @@ public enum Colormap {
             t[i] = (i << 16) | (i << 8) | i;
         }
         return t;
+    }
+
+    /** matplotlib's {@code bwr}: (0, 0, 1) to (1, 1, 1) to (1, 0, 0), sampled at i / 255. */
+    private static int[] blueWhiteRedTable() {
+        int[] t = new int[256];
+        for (int i = 0; i < 256; i++) {
+            double x = i / 255.0;
+            double r = x < 0.5 ? 2 * x : 1;
+            double gb = x < 0.5 ? 2 * x : 2 * (1 - x);
+            double b = x < 0.5 ? 1 : 2 * (1 - x);
+            t[i] = (unit(r) << 16) | (unit(gb) << 8) | unit(b);
+        }
+        return t;
+    }
+
+    private static int unit(double v) {
+        return (int) Math.round(v * 255);
     }
 
     private static int[] load(String name) {

@@ -13,7 +13,7 @@ class OverlayTest {
 
     private static ClassMap map(float[] values, int h, int w, CamStatus status) {
         Tensor t = Tensor.of(values, h, w);
-        return new ClassMap(0, 1f, t, 1f, t, status);
+        return new ClassMap(0, 1f, t, 1f, t, status, false, null, null, java.util.List.of(), java.util.Map.of());
     }
 
     @Test

@@ -76,7 +76,7 @@ public final class KerasModel {
      * included.
      */
     public String suggestedGradcamLayer() {
-        return graph.lastSpatialNode(outputShapes()).orElseThrow(() -> new KerasFormatException("model '" + name
+        return DefaultTargetLayer.of(graph, outputShapes()).orElseThrow(() -> new KerasFormatException("model '" + name
                 + "' has no layer with a spatial (H x W > 1) output to explain"));
     }
 

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -39,7 +40,7 @@ public final class Graph {
     /** Inference plans by the node names they keep visible (taps and output). */
     private final Map<Set<String>, Graph> plans = new java.util.concurrent.ConcurrentHashMap<>();
     /** {@link #withoutFinalActivation}, made once: it keeps its own plans. */
-    private volatile java.util.Optional<Graph> logits;
+    private volatile Optional<Graph> logits;
     /** What all views of one model share (plans, logits graph, without fusion). */
     private final Shared shared;
 
@@ -56,7 +57,7 @@ public final class Graph {
         this(inputs, output, true, new Shared());
     }
 
-    private Graph(List<Node> inputs, Node output, boolean fusing, Shared shared) {
+    Graph(List<Node> inputs, Node output, boolean fusing, Shared shared) {
         this.fusing = fusing;
         this.shared = shared;
         this.inputs = List.copyOf(inputs);
@@ -88,6 +89,11 @@ public final class Graph {
 
     Shared shared() {
         return shared;
+    }
+
+    /** Whether inference runs an {@link InferencePlan} (see {@link #withoutFusion}). */
+    boolean fusing() {
+        return fusing;
     }
 
     /**
@@ -180,53 +186,6 @@ public final class Graph {
         return all;
     }
 
-    /**
-     * When the output ends in a softmax or sigmoid (a layer of its own, or a Dense/Conv
-     * activation), the same graph with that last activation removed: its output is the logits.
-     * Empty otherwise. The nodes and weights are shared, not copied.
-     */
-    public java.util.Optional<Graph> withoutFinalActivation() {
-        java.util.Optional<Graph> g = logits;
-        if (g == null) {
-            g = logitsGraph();
-            logits = g;
-        }
-        return g;
-    }
-
-    private java.util.Optional<Graph> logitsGraph() {
-        Op op = output.op();
-        if (op == null) {
-            return java.util.Optional.empty();
-        }
-        if (isSquashing(op) && output.inputs().size() == 1) {
-            return java.util.Optional.of(new Graph(inputs, output.inputs().get(0), fusing, shared));
-        }
-        if (op instanceof io.gradcam4j.engine.ops.Chain chain && isSquashing(chain.ops().get(chain.ops().size() - 1))) {
-            List<Op> rest = chain.ops().subList(0, chain.ops().size() - 1);
-            Node logits = new Node(output.name(), io.gradcam4j.engine.ops.Chain.of(rest.toArray(new Op[0])),
-                    output.inputs());
-            return java.util.Optional.of(new Graph(inputs, logits, fusing, shared));
-        }
-        return java.util.Optional.empty();
-    }
-
-    /**
-     * The final softmax or sigmoid that {@link #withoutFinalActivation} removes (the output op, or
-     * the last op of its chain), to apply to the logits; empty when there is none.
-     */
-    public java.util.Optional<Op> finalActivation() {
-        Op op = output.op();
-        if (op instanceof io.gradcam4j.engine.ops.Chain chain) {
-            op = chain.ops().get(chain.ops().size() - 1);
-        }
-        return op != null && isSquashing(op) ? java.util.Optional.of(op) : java.util.Optional.empty();
-    }
-
-    private static boolean isSquashing(Op op) {
-        return op instanceof io.gradcam4j.engine.ops.Softmax || op instanceof io.gradcam4j.engine.ops.Sigmoid;
-    }
-
     /** Inference: the output for the given inputs (one per graph input, in order). */
     public Tensor predict(Tensor... in) {
         return record(in, Mode.INFERENCE, List.of(), false).output();
@@ -244,7 +203,7 @@ public final class Graph {
         if (fusing && !mode.training() && !weightGradients) {
             return inferencePlan(taps).record(in, mode, taps, false);
         }
-        return run(in, mode, taps, weightGradients, (node, value) -> { });
+        return new GraphExecutor(this).run(in, mode, taps, weightGradients, (node, value) -> { });
     }
 
     /**
@@ -253,205 +212,39 @@ public final class Graph {
      * pass instead. Used for summaries and to find the last spatial layer.
      */
     public Map<String, int[]> outputShapes(Tensor... in) {
-        Map<String, int[]> shapes = staticShapes(in);
-        if (shapes == null) {
-            Map<String, int[]> ran = new LinkedHashMap<>();
-            run(in, Mode.INFERENCE, List.of(), false, (node, value) -> ran.put(node.name(), value.shape()));
-            shapes = ran;
-        }
-        return shapes;
+        return ShapeInference.outputShapes(this, in);
     }
 
     /**
-     * The shapes from the ops alone, or {@code null} when one of them cannot tell or objects (a
-     * malformed model: the inference pass then reports it with the layer's name).
+     * When the output ends in a softmax or sigmoid (a layer of its own, or a Dense/Conv
+     * activation), the same graph with that last activation removed: its output is the logits.
+     * Empty otherwise. The nodes and weights are shared, not copied (see {@link ModelHead}).
      */
-    private Map<String, int[]> staticShapes(Tensor[] in) {
-        if (in.length != inputs.size()) {
-            return null;
+    public Optional<Graph> withoutFinalActivation() {
+        Optional<Graph> g = logits;
+        if (g == null) {
+            g = ModelHead.logitsGraph(this);
+            logits = g;
         }
-        try {
-            return shapesFromOps(in);
-        } catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    private Map<String, int[]> shapesFromOps(Tensor[] in) {
-        Map<Node, int[]> byNode = new HashMap<>();
-        for (int i = 0; i < in.length; i++) {
-            byNode.put(inputs.get(i), in[i].shape());
-        }
-        Map<String, int[]> shapes = new LinkedHashMap<>();
-        for (Node n : order) {
-            int[] s = byNode.get(n);
-            if (!n.isInput()) {
-                int[][] args = new int[n.inputs().size()][];
-                for (int i = 0; i < args.length; i++) {
-                    args[i] = byNode.get(n.inputs().get(i));
-                }
-                s = n.op().outputShape(args);
-            }
-            if (s == null) {
-                return null;
-            }
-            byNode.put(n, s);
-            shapes.put(n.name(), s);
-        }
-        return shapes;
+        return g;
     }
 
     /**
-     * The last node (in execution order) whose output is still an image, 4-D with H x W > 1,
-     * given the output shapes of {@link #outputShapes}: the default Grad-CAM layer, i.e. the last
-     * convolutional block before global pooling or flattening. Empty when there is none.
+     * The final softmax or sigmoid that {@link #withoutFinalActivation} removes (the output op, or
+     * the last op of its chain), to apply to the logits; empty when there is none.
      */
-    public java.util.Optional<String> lastSpatialNode(Map<String, int[]> shapes) {
-        String best = null;
-        for (Node n : order) {
-            int[] s = shapes.get(n.name());
-            if (!n.isInput() && s != null && s.length == 4 && s[1] * s[2] > 1) {
-                best = n.name();
-            }
-        }
-        return java.util.Optional.ofNullable(best);
-    }
-
-    /** Sees each node's output as soon as it is computed. */
-    private interface Observer {
-        void computed(Node node, Tensor value);
-    }
-
-    private Recording run(Tensor[] in, Mode mode, Collection<String> taps, boolean weightGradients,
-                          Observer observer) {
-        if (in.length != inputs.size()) {
-            throw new IllegalArgumentException("the graph has " + inputs.size() + " inputs " + inputs
-                    + " but got " + in.length + " tensors");
-        }
-        Set<Node> tapped = new LinkedHashSet<>();
-        for (String t : taps) {
-            tapped.add(node(t));
-        }
-        Set<Node> recorded = nodesToRecord(tapped, weightGradients);
-        Set<Node> kept = keptAlive(tapped, recorded);
-        Map<Node, Integer> pendingConsumers = consumerCounts();
-        Map<Node, Tensor> values = new HashMap<>();
-        for (int i = 0; i < in.length; i++) {
-            values.put(inputs.get(i), in[i]);
-        }
-        // arrays of kept nodes: a view of one (a Reshape of a tapped layer) must not be recycled either
-        Set<float[]> pinned = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        Recording recording = new Recording(output, tapped, recorded);
-        try (Workspace.Scope scope = shared.workspace.enter()) {
-            for (Node n : order) {
-                if (n.isInput()) {
-                    pinned.add(values.get(n).data());
-                    recording.keepIfTapped(n, values.get(n));
-                    observer.computed(n, values.get(n));
-                    continue;
-                }
-                Tensor[] args = new Tensor[n.inputs().size()];
-                for (int i = 0; i < args.length; i++) {
-                    args[i] = values.get(n.inputs().get(i));
-                }
-                var step = runStep(n, args, mode);
-                values.put(n, step.output());
-                if (kept.contains(n)) {
-                    pinned.add(step.output().data());
-                }
-                recording.keepIfTapped(n, step.output());
-                observer.computed(n, step.output());
-                if (recorded.contains(n)) {
-                    recording.keepBackward(n, step.backward());
-                } else {
-                    recycleTemporaries(step.temporaries(), pinned, values.values());
-                }
-                for (Node arg : n.inputs()) {
-                    // Free an activation as soon as its last consumer has run; closures keep their own.
-                    if (pendingConsumers.merge(arg, -1, Integer::sum) == 0 && arg != output) {
-                        Tensor dead = values.remove(arg);
-                        if (!kept.contains(arg) && !pinned.contains(dead.data()) && !isViewed(dead, values.values())) {
-                            Workspace.recycle(dead.data());
-                        }
-                    }
-                }
-            }
-        }
-        recording.setOutput(values.get(output));
-        return recording;
+    public Optional<Op> finalActivation() {
+        return ModelHead.finalActivation(this);
     }
 
     /**
-     * Nodes whose outputs outlive their last consumer: graph inputs (the caller's), tapped values,
-     * and what a backward closure may read (the outputs and inputs of recorded nodes).
+     * The part of this graph that runs after {@code layer}, to run it again from a replaced value
+     * of that layer (Ablation-CAM): see {@link Downstream}.
      */
-    private Set<Node> keptAlive(Set<Node> tapped, Set<Node> recorded) {
-        Set<Node> kept = new HashSet<>(tapped);
-        kept.addAll(inputs);
-        for (Node n : recorded) {
-            kept.add(n);
-            kept.addAll(n.inputs());
-        }
-        return kept;
+    public Downstream downstreamOf(String layer) {
+        return Downstream.of(this, node(layer));
     }
 
-    /** A dropped step's intermediate results, unless one is a view of a kept or live tensor. */
-    private static void recycleTemporaries(List<Tensor> temporaries, Set<float[]> pinned, Collection<Tensor> live) {
-        Set<float[]> given = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        for (Tensor t : temporaries) {
-            // two temporaries may share an array (a Reshape inside a chain): give it back once
-            if (!pinned.contains(t.data()) && !isViewed(t, live) && given.add(t.data())) {
-                Workspace.recycle(t.data());
-            }
-        }
-    }
-
-    /** Whether a live tensor views the same array (Reshape, Identity, Dropout at inference). */
-    private static boolean isViewed(Tensor dead, Collection<Tensor> live) {
-        for (Tensor t : live) {
-            if (t.data() == dead.data()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static io.gradcam4j.engine.Step runStep(Node n, Tensor[] args, Mode mode) {
-        try {
-            return n.op().forward(args, mode);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("layer '" + n.name() + "' (" + n.op().describe() + "): " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The nodes whose backward rule a gradient must pass through: strictly downstream of a tap,
-     * or (for weight gradients) at or downstream of a node with trainable weights.
-     */
-    private Set<Node> nodesToRecord(Set<Node> tapped, boolean weightGradients) {
-        Set<Node> recorded = new HashSet<>();
-        for (Node n : order) {
-            if (n.isInput()) {
-                continue;
-            }
-            boolean ownWeights = weightGradients && n.op().params().stream().anyMatch(Param::trainable);
-            boolean fed = n.inputs().stream().anyMatch(i -> tapped.contains(i) || recorded.contains(i));
-            if (ownWeights || fed) {
-                recorded.add(n);
-            }
-        }
-        return recorded;
-    }
-
-    private Map<Node, Integer> consumerCounts() {
-        Map<Node, Integer> counts = new HashMap<>();
-        for (Node n : order) {
-            for (Node arg : n.inputs()) {
-                counts.merge(arg, 1, Integer::sum);
-            }
-        }
-        return counts;
-    }
 
     private static List<Node> topologicalOrder(Node output) {
         List<Node> order = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.gradcam4j.engine.graph;
 
 import io.gradcam4j.engine.Backward;
+import io.gradcam4j.engine.BackwardRules;
 import io.gradcam4j.engine.Gradients;
 import io.gradcam4j.engine.Tensor;
 
@@ -61,7 +62,15 @@ public final class Recording {
 
     /** Gradients of L at the tapped nodes, where dL/d(output) = {@code gradOutput}; no weight gradients. */
     public Map<String, Tensor> backward(Tensor gradOutput) {
-        return backward(gradOutput, null);
+        return backward(gradOutput, (Gradients) null);
+    }
+
+    /**
+     * Gradients at the tapped nodes under other backward rules: guided backpropagation, deconvnet
+     * or a listener of the bias gradients (see {@link BackwardRules}).
+     */
+    public Map<String, Tensor> backward(Tensor gradOutput, BackwardRules rules) {
+        return rules.during(() -> backward(gradOutput, (Gradients) null));
     }
 
     /**

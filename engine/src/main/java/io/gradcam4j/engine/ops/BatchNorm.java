@@ -1,5 +1,7 @@
 package io.gradcam4j.engine.ops;
 
+import io.gradcam4j.engine.BackwardRules;
+import io.gradcam4j.engine.BiasGradientListener;
 import io.gradcam4j.engine.Mode;
 import io.gradcam4j.engine.Op;
 import io.gradcam4j.engine.Param;
@@ -56,6 +58,10 @@ public final class BatchNorm implements Op {
         float[] mean = movingMean.value().data();
         float[] invStd = inverseStd();
         return normalize(x, c, mean, invStd, (dy, dx) -> {
+            BiasGradientListener biases = BackwardRules.current().biases();
+            if (biases != null && dy.rank() == 4) {
+                biases.heard(inferenceShift(), dy);   // FullGrad: the normalization's own bias
+            }
             // mean and variance are constants here: dx = dy * gamma / std
             float[] g = dy.data();
             float[] d = dx.data();

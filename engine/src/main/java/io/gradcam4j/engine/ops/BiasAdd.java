@@ -1,5 +1,7 @@
 package io.gradcam4j.engine.ops;
 
+import io.gradcam4j.engine.BackwardRules;
+import io.gradcam4j.engine.BiasGradientListener;
 import io.gradcam4j.engine.Mode;
 import io.gradcam4j.engine.Op;
 import io.gradcam4j.engine.Param;
@@ -33,6 +35,10 @@ public final class BiasAdd implements Op {
             }
         }
         return new Step(y, (dy, weightGrads) -> {
+            BiasGradientListener biases = BackwardRules.current().biases();
+            if (biases != null && dy.rank() == 4) {
+                biases.heard(b, dy);   // FullGrad: the gradient at this bias's output
+            }
             if (weightGrads != null && bias.trainable()) {
                 float[] db = weightGrads.of(bias).data();
                 float[] g = dy.data();

@@ -1,5 +1,6 @@
 package io.gradcam4j.engine.ops;
 
+import io.gradcam4j.engine.BackwardRules;
 import io.gradcam4j.engine.Mode;
 import io.gradcam4j.engine.Op;
 import io.gradcam4j.engine.Param;
@@ -74,6 +75,10 @@ public final class FusedLinear implements Op {
             if (weightGrads != null) {
                 throw new IllegalStateException("weight gradients need a recording made with weight gradients "
                         + "(the folded kernel is not the model's weight)");
+            }
+            if (BackwardRules.current().biases() != null) {
+                throw new IllegalStateException("bias gradients need the unfused graph (Graph.withoutFusion()): "
+                        + "this layer's biases are folded into one");
             }
             Tensor dz = dy;
             if (activation != null) {

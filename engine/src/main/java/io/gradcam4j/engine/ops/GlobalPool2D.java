@@ -22,6 +22,10 @@ public final class GlobalPool2D implements Op {
         this.keepDims = keepDims;
     }
 
+    public Kind kind() {
+        return kind;
+    }
+
     @Override
     public Step forward(Tensor[] inputs, Mode mode) {
         Tensor x = inputs[0];

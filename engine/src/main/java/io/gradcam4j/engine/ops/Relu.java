@@ -1,5 +1,8 @@
 package io.gradcam4j.engine.ops;
 
+import io.gradcam4j.engine.BackwardRules;
+import io.gradcam4j.engine.ReluRule;
+
 /**
  * Keras's relu with all its arguments ({@code keras.activations.relu} / the ReLU layer):
  * values above {@code threshold} pass, clipped to {@code [0, maxValue]}; values at or below it
@@ -78,6 +81,19 @@ public final class Relu extends ElementwiseOp {
             return clipped || (threshold == 0f && x <= 0f) ? 0f : 1f;
         }
         return negativeSlope;
+    }
+
+    /** The chain rule, or the rule a guided backward pass chose ({@link BackwardRules#relu()}). */
+    @Override
+    protected void chainRule(float[] xs, float[] ys, float[] dy, float[] dx) {
+        ReluRule rule = BackwardRules.current().relu();
+        if (rule == ReluRule.STANDARD) {
+            super.chainRule(xs, ys, dy, dx);
+            return;
+        }
+        for (int i = 0; i < xs.length; i++) {
+            dx[i] = rule.apply(dy[i], derivative(xs[i], ys[i]));
+        }
     }
 
     @Override

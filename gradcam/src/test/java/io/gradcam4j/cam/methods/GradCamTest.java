@@ -1,4 +1,10 @@
-package io.gradcam4j.cam;
+package io.gradcam4j.cam.methods;
+
+import io.gradcam4j.cam.CamStatus;
+import io.gradcam4j.cam.ClassMap;
+import io.gradcam4j.cam.Explanation;
+import io.gradcam4j.cam.ScoreKind;
+
 
 import io.gradcam4j.engine.GradientCheck;
 import io.gradcam4j.engine.Padding;
@@ -69,7 +75,7 @@ class GradCamTest {
         Graph graph = model(dense);
         Tensor activation = graph.record(new Tensor[] {image}, io.gradcam4j.engine.Mode.INFERENCE, List.of("conv"),
                 false).value("conv");
-        Explanation e = new GradCam().explain(graph, image, "conv", List.of(0, 1, 2, 3), ScoreKind.LOGIT);
+        Explanation e = Methods.byName("gradcam").explain(graph, image, "conv", List.of(0, 1, 2, 3), ScoreKind.LOGIT);
         for (int c = 0; c < CLASSES; c++) {
             ClassMap m = e.maps().get(c);
             float[] expected = closedFormCam(activation, dense, c);
@@ -90,10 +96,10 @@ class GradCamTest {
     @Test
     void logitsAndProbabilitiesComeFromOneForwardPass() {
         Graph graph = model(dense);
-        Explanation e = new GradCam().explain(graph, image, "conv", List.of(), ScoreKind.LOGIT);
+        Explanation e = Methods.byName("gradcam").explain(graph, image, "conv", List.of(), ScoreKind.LOGIT);
         float[] expectedProbabilities = graph.predict(image).data();
         assertArrayEquals(expectedProbabilities, e.probabilities(), 1e-6f);
-        assertEquals(BaseCam.argmax(expectedProbabilities), e.maps().get(0).classIndex(), "default = predicted class");
+        assertEquals(MethodContext.argmax(expectedProbabilities), e.maps().get(0).classIndex(), "default = predicted class");
         // softmax(logits) = probabilities
         double sum = 0;
         for (float z : e.logits()) {
@@ -109,7 +115,7 @@ class GradCamTest {
     @Test
     void probabilityScoreGoesThroughTheSoftmax() {
         Graph graph = model(dense);
-        Explanation e = new GradCam().explain(graph, image, "conv", List.of(2), ScoreKind.PROBABILITY);
+        Explanation e = Methods.byName("gradcam").explain(graph, image, "conv", List.of(2), ScoreKind.PROBABILITY);
         float[] p = e.probabilities();
         Tensor effective = Tensor.zeros(C, CLASSES);
         for (int ch = 0; ch < C; ch++) {
@@ -129,14 +135,14 @@ class GradCamTest {
     @Test
     void aClassWithNoEvidenceIsReportedAndNeverNaN() {
         Tensor zero = Tensor.zeros(C, CLASSES);
-        Explanation e = new GradCam().explain(model(zero), image, "conv", List.of(1), ScoreKind.LOGIT);
+        Explanation e = Methods.byName("gradcam").explain(model(zero), image, "conv", List.of(1), ScoreKind.LOGIT);
         ClassMap m = e.maps().get(0);
         assertEquals(CamStatus.ZERO_GRADIENT, m.status());
         assertEquals(0f, maxOf(m.normalized().data()));
 
         Tensor negative = Tensor.zeros(C, CLASSES);
         java.util.Arrays.fill(negative.data(), -1f);       // ReLU activations >= 0, weights < 0
-        ClassMap n = new GradCam().explain(model(negative), image, "conv", List.of(1), ScoreKind.LOGIT).maps().get(0);
+        ClassMap n = Methods.byName("gradcam").explain(model(negative), image, "conv", List.of(1), ScoreKind.LOGIT).maps().get(0);
         assertEquals(CamStatus.NO_POSITIVE_EVIDENCE, n.status());
         for (float v : n.normalized().data()) {
             assertEquals(0f, v);
@@ -148,13 +154,13 @@ class GradCamTest {
     void badRequestsAreClearErrors() {
         Graph graph = model(dense);
         IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
-                () -> new GradCam().explain(graph, image, "conv", List.of(4), ScoreKind.LOGIT));
+                () -> Methods.byName("gradcam").explain(graph, image, "conv", List.of(4), ScoreKind.LOGIT));
         assertTrue(range.getMessage().contains("class 4 is out of range") && range.getMessage().contains("0..3"));
         IllegalArgumentException layer = assertThrows(IllegalArgumentException.class,
-                () -> new GradCam().explain(graph, image, "conv9", List.of(), ScoreKind.LOGIT));
+                () -> Methods.byName("gradcam").explain(graph, image, "conv9", List.of(), ScoreKind.LOGIT));
         assertTrue(layer.getMessage().contains("conv9") && layer.getMessage().contains("gap"), layer.getMessage());
         IllegalArgumentException flat = assertThrows(IllegalArgumentException.class,
-                () -> new GradCam().explain(graph, image, "gap", List.of(), ScoreKind.LOGIT));
+                () -> Methods.byName("gradcam").explain(graph, image, "gap", List.of(), ScoreKind.LOGIT));
         assertTrue(flat.getMessage().contains("4-D"), flat.getMessage());
     }
 
