@@ -156,11 +156,32 @@ function dilateKernel(k, dh, dw) {
   if (dw > 1) { const H = t.shape[0]; t = t.reshape([H, kw, 1, a, b]).pad([[0, 0], [0, 0], [0, dw - 1], [0, 0], [0, 0]]).reshape([H, kw * dw, a, b]).slice([0, 0, 0, 0], [H, (kw - 1) * dw + 1, a, b]); }
   return t;
 }
+// Optional backward-rule override for the ReLU family (methods.js: guided backprop / deconvnet).
+// null (the default) leaves every op exactly as before. 'guided': dx = max(dy * f'(x), 0);
+// 'deconvnet': dx = max(dy, 0). The forward value is always the op's own.
+let reluGradMode = null;
+function setReluGradMode(mode) {
+  if (mode !== null && mode !== 'guided' && mode !== 'deconvnet') throw new Error('relu grad mode ' + mode);
+  reluGradMode = mode;
+}
+// fwd: the forward op (x -> y); deriv: f'(x) as a tensor (only evaluated in the backward pass)
+function reluFamily(x, fwd, deriv) {
+  if (reluGradMode === null) return fwd(x);
+  return reluFamilyWith(reluGradMode, x, fwd, deriv);
+}
+function reluFamilyWith(mode, x, fwd, deriv) {
+  const f = tf.customGrad((xx, save) => {
+    save([xx]);
+    return { value: fwd(xx), gradFunc: (dy, [xs]) => (mode === 'deconvnet' ? tf.relu(dy) : tf.relu(dy.mul(deriv(xs)))) };
+  });
+  return f(x);
+}
+const stepAbove = (t) => tf.cast(tf.greater(t, 0), 'float32');
 function activation(name, x, noSoftmax) {
   switch (name || 'linear') {
     case 'linear': return x;
-    case 'relu': return tf.relu(x);
-    case 'relu6': return tf.relu6(x);
+    case 'relu': return reluGradMode === null ? tf.relu(x) : reluFamily(x, tf.relu, stepAbove);
+    case 'relu6': return reluGradMode === null ? tf.relu6(x) : reluFamily(x, tf.relu6, relu6Deriv);
     case 'sigmoid': return tf.sigmoid(x);
     case 'tanh': return tf.tanh(x);
     case 'softmax': return noSoftmax ? x : tf.softmax(x, -1);
@@ -192,8 +213,21 @@ function globalMax(x, keepdims) {
   return keepdims ? m : m.reshape([x.shape[0], x.shape[3]]);
 }
 function constMask(x, pred) { return tf.tensor(Float32Array.from(x.dataSync(), (v) => (pred(v) ? 1 : 0)), x.shape); }
+const relu6Deriv = (t) => tf.cast(tf.logicalAnd(tf.greater(t, 0), tf.less(t, 6)), 'float32');
 function kerasRelu(x, c) {
   const ns = c.negative_slope || 0, th = c.threshold || 0, mv = c.max_value == null ? null : c.max_value;
+  if (reluGradMode !== null) {
+    // f'(x): 1 on (th, mv), negative_slope below th (TensorFlow: x >= mv -> 0, x > th -> 1)
+    const deriv = (t) => {
+      let d = tf.cast(tf.greater(t, th), 'float32');
+      if (mv !== null) d = d.mul(tf.cast(tf.less(t, mv), 'float32'));
+      if (ns !== 0) d = d.add(tf.cast(tf.lessEqual(t, th), 'float32').mul(ns));
+      return d;
+    };
+    const saved = reluGradMode;
+    reluGradMode = null; // the forward itself with the ordinary ops
+    try { return reluFamilyWith(saved, x, (t) => kerasRelu(t, c), deriv); } finally { reluGradMode = saved; }
+  }
   if (ns === 0 && th === 0) {
     if (mv === null) return tf.relu(x);
     if (mv === 6) return tf.relu6(x);
@@ -215,7 +249,10 @@ function kerasRelu(x, c) {
 // ---------------------------------------------------------------------------------------------
 const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
 
-function applyLayer(node, ins, W, noSoftmax) {
+// biasTap (optional, methods.js FullGrad): a tensor added right after the bias addition of a
+// Conv2D / DepthwiseConv2D / SeparableConv2D with a bias (before its activation) or to a
+// BatchNormalization's output; d score / d biasTap = the gradient there. null: unchanged.
+function applyLayer(node, ins, W, noSoftmax, biasTap = null) {
   const c = node.config;
   const x = ins[0];
   if (c.data_format && c.data_format !== 'channels_last') throw new Error(`${node.name}: data_format ${c.data_format} not supported here`);
@@ -225,20 +262,20 @@ function applyLayer(node, ins, W, noSoftmax) {
     case 'Conv2D': {
       const d = pair(c.dilation_rate || 1);
       let y = tf.conv2d(x, dilateKernel(w.kernel, d[0], d[1]), pair(c.strides || 1), c.padding);
-      if (c.use_bias !== false) y = y.add(w.bias);
+      if (c.use_bias !== false) { y = y.add(w.bias); if (biasTap) y = y.add(biasTap); }
       return activation(c.activation, y, noSoftmax);
     }
     case 'DepthwiseConv2D': {
       const d = pair(c.dilation_rate || 1);
       let y = tf.depthwiseConv2d(x, dilateKernel(w.depthwise_kernel, d[0], d[1]), pair(c.strides || 1), c.padding);
-      if (c.use_bias !== false) y = y.add(w.bias);
+      if (c.use_bias !== false) { y = y.add(w.bias); if (biasTap) y = y.add(biasTap); }
       return activation(c.activation, y, noSoftmax);
     }
     case 'SeparableConv2D': {
       const d = pair(c.dilation_rate || 1);
       let y = tf.depthwiseConv2d(x, dilateKernel(w.depthwise_kernel, d[0], d[1]), pair(c.strides || 1), c.padding);
       y = tf.conv2d(y, w.pointwise_kernel, 1, 'valid');
-      if (c.use_bias !== false) y = y.add(w.bias);
+      if (c.use_bias !== false) { y = y.add(w.bias); if (biasTap) y = y.add(biasTap); }
       return activation(c.activation, y, noSoftmax);
     }
     case 'BatchNormalization': {
@@ -247,6 +284,7 @@ function applyLayer(node, ins, W, noSoftmax) {
       let y = x.sub(w.moving_mean).div(w.moving_variance.add(c.epsilon == null ? 1e-3 : c.epsilon).sqrt());
       if (c.scale !== false) y = y.mul(w.gamma);
       if (c.center !== false) y = y.add(w.beta);
+      if (biasTap) y = y.add(biasTap);
       return y;
     }
     case 'Activation': return activation(c.activation, x, noSoftmax);
@@ -281,7 +319,8 @@ function applyLayer(node, ins, W, noSoftmax) {
 
 // Evaluate `model` lazily from its outputs. inputs: array of thunks (() => tensor).
 // opts: {weights: Map, override: Map path->tensor, record: Map path->tensor (filled),
-//        logits: bool (skip the final softmax), prefix}
+//        logits: bool (skip the final softmax), prefix,
+//        biasTaps: Map path->tensor (optional; see applyLayer)}
 function runModel(model, inputThunks, opts, prefix = '', logits = false) {
   const memo = new Map();
   const byName = new Map(model.nodes.map((n) => [n.name, n]));
@@ -301,7 +340,7 @@ function runModel(model, inputThunks, opts, prefix = '', logits = false) {
       y = runModel(node.model, ins, opts, p + '/', isOut);
     } else {
       const ins = node.inbound.map(ev);
-      y = applyLayer(node, ins, opts.weights && opts.weights.get(p), isOut);
+      y = applyLayer(node, ins, opts.weights && opts.weights.get(p), isOut, (opts.biasTaps && opts.biasTaps.get(p)) || null);
     }
     if (opts.record) opts.record.set(p, y);
     if (opts.order) opts.order.push({ path: p, leaf: !node.model, shape: y.shape });
@@ -365,5 +404,5 @@ function fdCheck(f, t0, g, seedStr, ndir = 2, zeroMask = false) {
 module.exports = {
   tf, initTf, h5, fnv1a, mulberry32, size, uniformArray, imageU8, npyBytes, readNpy, writeFile, writeNpy,
   writeJson, stringify, sha256File, written, maxAbs, maxAbsDiff, relDiff, argmax, topk,
-  applyLayer, runModel, finalActivation, leafPaths, MODEL_CLASSES, fdCheck, samePad,
+  applyLayer, runModel, finalActivation, leafPaths, MODEL_CLASSES, fdCheck, samePad, setReluGradMode,
 };

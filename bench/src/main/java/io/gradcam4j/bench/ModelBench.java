@@ -1,6 +1,6 @@
 package io.gradcam4j.bench;
 
-import io.gradcam4j.cam.GradCam;
+import io.gradcam4j.cam.methods.Methods;
 import io.gradcam4j.cam.ScoreKind;
 import io.gradcam4j.engine.Tensor;
 import io.gradcam4j.keras.KerasModel;
@@ -59,6 +59,6 @@ public class ModelBench {
 
     @Benchmark
     public Object gradcam() {
-        return new GradCam().explain(keras.graph(), image, layer, List.of(), ScoreKind.LOGIT);
+        return Methods.byName("gradcam").explain(keras.graph(), image, layer, List.of(), ScoreKind.LOGIT);
     }
 }

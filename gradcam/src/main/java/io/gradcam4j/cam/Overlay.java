@@ -9,7 +9,7 @@ import java.awt.image.BufferedImage;
  * Turns a normalized class map into pictures: the map upsampled bilinearly (TF/OpenCV
  * half-pixel centres) to the image size and coloured, and the Keras Grad-CAM example's overlay,
  * {@code image + alpha * heatmap} rescaled to [0, 255] as {@code keras.utils.array_to_img} does
- * (min-max). A map without positive evidence is not painted: its overlay is the image itself.
+ * (min-max). A map with nothing to show is not painted: its overlay is the image itself.
  */
 public final class Overlay {
     private Overlay() {
@@ -25,9 +25,21 @@ public final class Overlay {
         return up;
     }
 
-    /** The coloured heatmap at the image's size. */
+    /**
+     * The coloured heatmap at the image's size. A signed map ([-1, 1]) is drawn with the
+     * diverging {@link Colormap#BWR}, zero at its white centre, whatever {@code colormap} says.
+     */
     public static BufferedImage heatmap(ClassMap map, int width, int height, Colormap colormap) {
-        float[] up = upsample(map.normalized(), width, height);
+        Tensor values = map.normalized();
+        if (map.signed()) {
+            float[] centred = new float[values.size()];
+            for (int i = 0; i < centred.length; i++) {
+                centred[i] = (values.data()[i] + 1f) / 2f;
+            }
+            values = Tensor.of(centred, values.shape());
+            colormap = Colormap.BWR;
+        }
+        float[] up = upsample(values, width, height);
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
@@ -39,13 +51,13 @@ public final class Overlay {
 
     /** The Keras example's superimposed image: {@code image + alpha * heatmap}, min-max scaled to [0, 255]. */
     public static BufferedImage overlay(BufferedImage image, ClassMap map, Colormap colormap, float alpha) {
-        if (alpha < 0f || alpha > 1f) {
+        if (!(alpha >= 0f && alpha <= 1f)) {
             throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
         }
         int w = image.getWidth();
         int h = image.getHeight();
         BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        if (map.status() != CamStatus.OK) {
+        if (!map.status().drawable()) {
             out.getGraphics().drawImage(image, 0, 0, null);
             return out;
         }

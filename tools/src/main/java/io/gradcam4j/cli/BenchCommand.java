@@ -1,7 +1,7 @@
 package io.gradcam4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gradcam4j.cam.GradCam;
+import io.gradcam4j.cam.methods.Methods;
 import io.gradcam4j.cam.ScoreKind;
 import io.gradcam4j.engine.Tensor;
 import io.gradcam4j.engine.kernels.Kernels;
@@ -77,7 +77,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         String layer = m.suggestedGradcamLayer();
         double[][] ms = time(() -> m.graph().predict(x),
-                () -> new GradCam().explain(m.graph(), x, layer, List.of(), ScoreKind.LOGIT), warmup, repeat);
+                () -> Methods.byName("gradcam").explain(m.graph(), x, layer, List.of(), ScoreKind.LOGIT), warmup, repeat);
         double[] forward = ms[0];
         double[] gradcam = ms[1];
         OptionalLong allocated = AllocatedBytes.perRun(() -> m.graph().predict(x), 3);

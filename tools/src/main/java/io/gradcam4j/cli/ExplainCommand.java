@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gradcam4j.cam.ClassMap;
 import io.gradcam4j.cam.Colormap;
+import io.gradcam4j.cam.ComparisonSheet;
 import io.gradcam4j.cam.Explanation;
-import io.gradcam4j.cam.GradCam;
 import io.gradcam4j.cam.ImageLoader;
 import io.gradcam4j.cam.Overlay;
 import io.gradcam4j.cam.ScoreKind;
+import io.gradcam4j.cam.methods.ExplainRequest;
+import io.gradcam4j.cam.methods.MethodOptions;
+import io.gradcam4j.cam.methods.Methods;
 import io.gradcam4j.engine.Npy;
 import io.gradcam4j.engine.Tensor;
 import picocli.CommandLine.Command;
@@ -28,21 +31,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
- * {@code gradcam explain}: for each image, the top classes and a Grad-CAM heatmap per explained
- * class, written as overlay and heatmap PNGs, the raw map as .npy and a JSON report.
+ * {@code gradcam explain}: for each image and each chosen method, the top classes and a map per
+ * explained class, written as overlay and heatmap PNGs, the raw map as .npy and a JSON report.
+ * Images are explained in batches (one forward pass per batch); one that fails is listed and the
+ * rest go on.
  */
 @Command(name = "explain", mixinStandardHelpOptions = true,
-        description = "Explains a model's predictions with Grad-CAM: overlays, heatmaps, raw maps and a JSON report.")
+        description = "Explains a model's predictions (Grad-CAM and 22 other methods): overlays, heatmaps, raw maps and a JSON report.")
 final class ExplainCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = "--layer", paramLabel = "NAME",
-            description = "Layer to explain (nested: outer/inner). Default: the last layer with a spatial output.")
-    String layer;
+    @Mixin
+    MethodArguments methodArguments;
+
+    @Option(names = {"--layer", "--target-layer"}, paramLabel = "NAME[,NAME...]|auto", split = ",",
+            description = "Layers of the CAM methods (nested: outer/inner; several are fused). Default auto: the last layer with a spatial output.")
+    List<String> layers = new ArrayList<>();
 
     @Option(names = "--class", paramLabel = "N|LABEL|top:K", split = ",",
             description = "Classes to explain (repeatable, comma-separated). Default: the predicted class.")
@@ -52,7 +61,8 @@ final class ExplainCommand implements Callable<Integer> {
             description = "Explain the pre-softmax logit (default) or the probability.")
     String score;
 
-    @Option(names = "--colormap", defaultValue = "jet", description = "jet, turbo, viridis, inferno or gray (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--colormap", defaultValue = "jet",
+            description = "jet, turbo, viridis, inferno, gray or bwr (default: ${DEFAULT-VALUE}; signed maps always bwr).")
     String colormap;
 
     @Option(names = "--alpha", defaultValue = "0.4", description = "Heatmap weight in the overlay (default: ${DEFAULT-VALUE}).")
@@ -64,22 +74,34 @@ final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the JSON report on standard output.")
     boolean json;
 
-    @Option(names = "--input", paramLabel = "X.npy", description = "A preprocessed input (NHWC float32) instead of images.")
+    @Option(names = "--explain-math", description = "Print, for the first image, how the map was computed: "
+            + "the channel weights, the weighted sum, the ReLU and the normalisation.")
+    boolean explainMath;
+
+    @Option(names = "--input", paramLabel = "X.npy", description = "Preprocessed inputs (N x H x W x C float32) instead of images.")
     Path npyInput;
 
     @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "Images or folders of images.")
     List<Path> images = new ArrayList<>();
 
+    /** One input to explain: a decoded image (with its picture) or an item of the .npy batch. */
+    private record Item(Path source, String stem, BufferedImage original, Tensor x) {
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintStream info = json ? System.err : System.out;
+        if (!(alpha >= 0f && alpha <= 1f)) {
+            throw new IllegalArgumentException("--alpha must be in [0, 1], got " + alpha);
+        }
+        ScoreKind kind = parseScore(score);
+        Colormap cmap = Colormap.parse(colormap);
+        List<String> methods = methodArguments.methodNames();
+        MethodOptions options = methodArguments.options();
         long t0 = System.nanoTime();
         LoadedModel model = ModelLoader.load(modelOptions, Progress.download(System.err));
         double loadMs = (System.nanoTime() - t0) / 1e6;
-        String target = layer != null ? layer : model.model().suggestedGradcamLayer();
-        model.model().graph().node(target);    // an unknown name fails here with the list of layers
-        ScoreKind kind = parseScore(score);
-        Colormap cmap = Colormap.parse(colormap);
+        List<String> targetLayers = targetLayers(model);
         Files.createDirectories(out);
 
         List<Path> inputs = npyInput != null ? List.of(npyInput) : ImageInputs.expand(images);
@@ -90,22 +112,43 @@ final class ExplainCommand implements Callable<Integer> {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("no images given (IMAGE... or --input X.npy)");
         }
-        // The layer's shape comes with the first explanation: no extra forward pass just to print it.
-        info.printf("model %s, layer %s, score %s%n", model.source(), target, kind.name().toLowerCase(Locale.ROOT));
+        info.printf("model %s, layer %s, score %s, method %s%n", model.source(), String.join(",", targetLayers),
+                kind.name().toLowerCase(Locale.ROOT), String.join(",", methods));
+        ExplainRequest request = new ExplainRequest(targetLayers, ClassSelection.parse(classes, model), kind, options,
+                model::preprocess, null);
         ArrayNode reports = Reports.JSON.createArrayNode();
         Map<Path, String> failures = new LinkedHashMap<>();
-        Progress bar = Progress.bar(System.err, inputs.size());
-        for (Path input : inputs) {
-            try {
-                ObjectNode report = explainOne(model, input, target, kind, cmap, loadMs);
-                reports.add(report);
-                if (!json) {
-                    printSummary(info, report);
+        int perBatch = options.batchSize() != null ? options.batchSize() : 16;
+        boolean mathShown = !explainMath;
+        Tensor npy = npyInput != null ? ImageInputs.batched(Npy.read(npyInput)) : null;
+        int count = npy != null ? npy.dim(0) : inputs.size();
+        Progress bar = Progress.bar(System.err, count);
+        for (int from = 0; from < count; from += perBatch) {
+            int to = Math.min(count, from + perBatch);
+            List<Item> batch = npy != null ? npyItems(npy, from, to) : loadImages(model, inputs.subList(from, to), failures);
+            Map<Item, Map<String, Explanation>> done = explainBatch(model, batch, methods, request, failures);
+            for (Item item : batch) {
+                Map<String, Explanation> byMethod = done.get(item);
+                if (byMethod == null) {
+                    continue;
                 }
-            } catch (Exception e) {
-                failures.put(input, e.getMessage() != null ? e.getMessage() : e.toString());
+                model.weightsDigest().beginInBackground();   // the reports need it; meanwhile the images are written
+                for (Explanation e : byMethod.values()) {
+                    ObjectNode report = writeOne(model, item, e, cmap, loadMs);
+                    reports.add(report);
+                    if (!json) {
+                        printSummary(info, report);
+                    }
+                }
+                if (methodArguments.all() && item.original() != null) {
+                    writeSheet(model, item, byMethod, cmap);
+                }
+                if (!mathShown) {
+                    ExplainMath.print(info, byMethod.values().iterator().next(), model::label);
+                    mathShown = true;
+                }
             }
-            bar.step();
+            bar.step(to - from);
         }
         if (json) {
             System.out.println(Reports.JSON.writeValueAsString(Reports.batch(reports, failures)));
@@ -118,41 +161,101 @@ final class ExplainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private ObjectNode explainOne(LoadedModel model, Path input, String target, ScoreKind kind, Colormap cmap,
-                                  double loadMs) throws IOException {
-        BufferedImage original = null;
-        Tensor x;
-        if (npyInput != null) {
-            x = ImageInputs.batched(Npy.read(input));
-        } else {
-            ImageLoader.LoadedImage img = ImageLoader.load(input, model.imageOptions());
-            original = img.original();
-            x = model.preprocess(img.pixels());
+    /** {@code --layer}: names, or auto (the model's suggested layer); each checked against the model. */
+    private List<String> targetLayers(LoadedModel model) {
+        List<String> names = new ArrayList<>();
+        for (String l : layers) {
+            String n = l.strip();
+            if (n.isEmpty()) {
+                continue;
+            }
+            names.add(n.equalsIgnoreCase("auto") ? model.model().suggestedGradcamLayer() : n);
         }
-        Explanation e = new GradCam().explain(model.model().graph(), x, target,
-                ClassSelection.parse(classes, model), kind);
-        model.weightsDigest().beginInBackground();   // the report needs it; meanwhile the images are written
-        String stem = ImageInputs.stem(input);
-        ObjectNode report = Reports.JSON.createObjectNode();
-        report.putNull("model");   // filled in last: it waits for the weights' digest
-        report.put("image", input.toString());
-        ObjectNode layerNode = report.putObject("layer");
-        layerNode.put("name", e.layer());
-        ArrayNode shape = layerNode.putArray("shape");
-        for (int i = 1; i < e.layerShape().length; i++) {
-            shape.add(e.layerShape()[i]);
+        if (names.isEmpty()) {
+            names.add(model.model().suggestedGradcamLayer());
         }
-        report.put("method", e.method());
-        report.put("score", Reports.scoreName(e));
-        Reports.predictions(report, model, e.probabilities(), e.logits(), 5);
+        for (String n : names) {
+            model.model().graph().node(n);   // an unknown name fails here with the list of layers
+        }
+        return names.stream().distinct().toList();
+    }
+
+    /** Items {@code [from, to)} of the {@code --input} array, named stem_i when there are several. */
+    private List<Item> npyItems(Tensor all, int from, int to) {
+        String stem = ImageInputs.stem(npyInput);
+        List<Item> items = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            boolean one = all.dim(0) == 1;
+            items.add(new Item(one ? npyInput : Path.of(npyInput + "[" + i + "]"), one ? stem : stem + "_" + i, null,
+                    all.item(i)));
+        }
+        return items;
+    }
+
+    /** The images decoded for the model; one that cannot be read is a failure and the rest go on. */
+    private static List<Item> loadImages(LoadedModel model, List<Path> paths, Map<Path, String> failures) {
+        List<Item> items = new ArrayList<>();
+        for (Path input : paths) {
+            try {
+                ImageLoader.LoadedImage img = ImageLoader.load(input, model.imageOptions());
+                items.add(new Item(input, ImageInputs.stem(input), img.original(), model.preprocess(img.pixels())));
+            } catch (Exception e) {
+                failures.put(input, message(e));
+            }
+        }
+        return items;
+    }
+
+    /** Every method on the batch at once; when that fails, image by image, so that one bad input fails alone. */
+    private Map<Item, Map<String, Explanation>> explainBatch(LoadedModel model, List<Item> batch, List<String> methods,
+                                                             ExplainRequest request, Map<Path, String> failures) {
+        Map<Item, Map<String, Explanation>> result = new LinkedHashMap<>();
+        if (batch.isEmpty()) {
+            return result;
+        }
+        try {
+            Tensor x = Tensor.stack(batch.stream().map(Item::x).toList());
+            for (String method : methods) {
+                List<Explanation> es = Methods.byName(method).explain(model.model().graph(), x, request);
+                for (int i = 0; i < batch.size(); i++) {
+                    result.computeIfAbsent(batch.get(i), k -> new LinkedHashMap<>()).put(method, es.get(i));
+                }
+            }
+            return result;
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                failures.put(batch.get(0).source(), message(e));
+                return Map.of();
+            }
+        }
+        for (Item item : batch) {
+            result.putAll(explainBatch(model, List.of(item), methods, request, failures));
+        }
+        return result;
+    }
+
+    private static String message(Exception e) {
+        return e.getMessage() != null ? e.getMessage() : e.toString();
+    }
+
+    /** The files and the report of one image and one method. */
+    private ObjectNode writeOne(LoadedModel model, Item item, Explanation e, Colormap cmap, double loadMs)
+            throws IOException {
+        String suffix = e.method().equals("gradcam") ? "" : "." + e.method();
+        ObjectNode report = Reports.explanation(model, item.source().toString(), e);
         ArrayNode targets = report.putArray("targets");
         for (ClassMap map : e.maps()) {
             ObjectNode t = Reports.target(model, e, map);
             ObjectNode files = t.putObject("files");
-            String base = stem + "." + model.fileLabel(map.classIndex());
+            String base = item.stem() + "." + model.fileLabel(map.classIndex()) + suffix;
             Npy.write(map.cam(), out.resolve(base + ".cam.npy"));
             files.put("cam", base + ".cam.npy");
-            if (original != null) {
+            if (map.attribution() != null) {
+                Npy.write(map.attribution(), out.resolve(base + ".attribution.npy"));
+                files.put("attribution", base + ".attribution.npy");
+            }
+            if (item.original() != null) {
+                BufferedImage original = item.original();
                 ImageIO.write(Overlay.overlay(original, map, cmap, alpha), "png", out.resolve(base + ".overlay.png").toFile());
                 ImageIO.write(Overlay.heatmap(map, original.getWidth(), original.getHeight(), cmap), "png",
                         out.resolve(base + ".heatmap.png").toFile());
@@ -164,14 +267,26 @@ final class ExplainCommand implements Callable<Integer> {
         ObjectNode timings = report.putObject("timings_ms");
         timings.put("load", loadMs);
         timings.put("forward", e.forwardMillis());
-        timings.put("backward", e.backwardMillis());
+        timings.put("method", e.methodMillis());
+        ObjectNode passes = report.putObject("passes");
+        passes.put("forward", e.passes().forward());
+        passes.put("backward", e.passes().backward());
         report.set("model", Reports.model(model));   // keeps its place, first in the report
-        Files.writeString(out.resolve(stem + ".json"), Reports.JSON.writeValueAsString(report));
+        Files.writeString(out.resolve(item.stem() + suffix + ".json"), Reports.JSON.writeValueAsString(report));
         return report;
     }
 
+    /** {@code --method all}: one PNG per image, rows the classes, columns the methods. */
+    private void writeSheet(LoadedModel model, Item item, Map<String, Explanation> byMethod, Colormap cmap)
+            throws IOException {
+        Function<Integer, String> label = model::label;
+        BufferedImage sheet = ComparisonSheet.draw(item.original(), List.copyOf(byMethod.values()), label, cmap, alpha);
+        ImageIO.write(sheet, "png", out.resolve(item.stem() + ".methods.png").toFile());
+    }
+
     private static void printSummary(PrintStream info, ObjectNode r) {
-        info.println(r.get("image").asText() + "  (layer output " + r.get("layer").get("shape") + ")");
+        info.println(r.get("image").asText() + "  (" + r.get("method").asText()
+                + (r.get("layer").isNull() ? "" : ", layer output " + r.get("layer").get("shape")) + ")");
         r.get("predictions").forEach(p -> info.printf("  %6.2f%%  %s (%d)%n", 100 * p.get("probability").asDouble(),
                 p.get("label").asText(), p.get("index").asInt()));
         r.get("targets").forEach(t -> info.printf("  explained %s (%d): score %.4g, %s -> %s%n", t.get("label").asText(),

@@ -20,7 +20,11 @@ final class Progress {
     }
 
     void step() {
-        done++;
+        step(1);
+    }
+
+    void step(int n) {
+        done += n;
         if (total < 2) {
             return;
         }

@@ -57,14 +57,56 @@ final class Reports {
         }
     }
 
+    /**
+     * The start of one image's report for one method: model (filled in last), image, layer,
+     * method and its parameters, score kind, predictions.
+     */
+    static ObjectNode explanation(LoadedModel m, String image, Explanation e) {
+        ObjectNode report = JSON.createObjectNode();
+        report.putNull("model");
+        report.put("image", image);
+        if (e.layers().isEmpty()) {
+            report.putNull("layer");
+        } else {
+            ObjectNode layerNode = report.putObject("layer");
+            layerNode.put("name", String.join(",", e.layers()));
+            ArrayNode shape = layerNode.putArray("shape");
+            for (int i = 1; i < e.layerShape().length; i++) {
+                shape.add(e.layerShape()[i]);
+            }
+        }
+        report.put("method", e.method());
+        report.set("parameters", JSON.valueToTree(e.parameters()));
+        report.put("score", scoreName(e));
+        predictions(report, m, e.probabilities(), e.logits(), 5);
+        return report;
+    }
+
+    /**
+     * One explained class: its map under {@code cam} (layer resolution for CAM methods, input
+     * resolution for input-space ones), and for channel-weight methods the weights (alpha_k) and
+     * the ten channels that contribute most, so the arithmetic can be followed.
+     */
     static ObjectNode target(LoadedModel m, Explanation e, ClassMap map) {
         ObjectNode t = JSON.createObjectNode();
         t.put("index", map.classIndex());
         t.put("label", m.label(map.classIndex()));
         t.put("score", map.score());
         t.put("status", map.status().json());
+        t.put("signed", map.signed());
         t.put("cam_max", map.maxValue());
         t.set("cam", grid(map.cam()));
+        map.figures().forEach(t::put);
+        if (map.channelWeights() != null) {
+            ArrayNode w = t.putArray("channel_weights");
+            for (float v : map.channelWeights()) {
+                w.add(v);
+            }
+            ArrayNode top = t.putArray("top_channels");
+            for (ClassMap.ChannelContribution c : map.topChannels()) {
+                top.addObject().put("channel", c.channel()).put("weight", c.weight()).put("contribution", c.contribution());
+            }
+        }
         return t;
     }
 

@@ -3,7 +3,7 @@ package io.gradcam4j.demo;
 import io.gradcam4j.cam.ClassMap;
 import io.gradcam4j.cam.CamStatus;
 import io.gradcam4j.cam.Explanation;
-import io.gradcam4j.cam.GradCam;
+import io.gradcam4j.cam.methods.Methods;
 import io.gradcam4j.cam.Overlay;
 import io.gradcam4j.cam.ScoreKind;
 import io.gradcam4j.engine.Tensor;
@@ -46,7 +46,7 @@ public final class PointingGame {
 
     /** As {@link #judge(Graph, String, ShapesDataset.Sample)} with the input tensor given (e.g. loaded from a file). */
     public static Outcome judge(Graph graph, String layer, ShapesDataset.Sample s, Tensor input) {
-        Explanation e = new GradCam().explain(graph, input, layer, List.of(s.label()), ScoreKind.LOGIT);
+        Explanation e = Methods.byName("gradcam").explain(graph, input, layer, List.of(s.label()), ScoreKind.LOGIT);
         int predicted = argmax(e.probabilities());
         ClassMap map = e.maps().get(0);
         if (map.status() != CamStatus.OK) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gradcam4j.cam.ClassMap;
 import io.gradcam4j.cam.Explanation;
-import io.gradcam4j.cam.GradCam;
+import io.gradcam4j.cam.methods.Methods;
 import io.gradcam4j.cam.ScoreKind;
 import io.gradcam4j.engine.Npy;
 import io.gradcam4j.engine.Tensor;
@@ -61,7 +61,7 @@ class GradCamReferenceTest {
         String layer = c.get("tap").asText();
         int top = c.has("top5_by_logit") ? c.get("top5_by_logit").get(0).get("class").asInt()
                 : c.get("top_class").asInt();
-        Explanation e = new GradCam().explain(graph, x, layer, List.of(top), ScoreKind.LOGIT);
+        Explanation e = Methods.byName("gradcam").explain(graph, x, layer, List.of(top), ScoreKind.LOGIT);
         ClassMap ours = e.maps().get(0);
         float[] expected = referenceMap(Npy.read(dir.resolve(c.get("tap_output").asText())),
                 Npy.read(dir.resolve(c.get("tap_grad_logit").asText())));

@@ -3,7 +3,7 @@ package io.gradcam4j.cli;
 import io.gradcam4j.cam.ClassMap;
 import io.gradcam4j.cam.Colormap;
 import io.gradcam4j.cam.Explanation;
-import io.gradcam4j.cam.GradCam;
+import io.gradcam4j.cam.methods.Methods;
 import io.gradcam4j.cam.ImageLoader;
 import io.gradcam4j.cam.Overlay;
 import io.gradcam4j.cam.ScoreKind;
@@ -40,7 +40,7 @@ class ReadmeExampleTest {
         ImageLoader.LoadedImage img = ImageLoader.load(image,
                 new ImageLoader.Options(224, 224, 3, ImageLoader.Interpolation.BILINEAR, true));
         Tensor x = Preprocessing.TF.apply(img.pixels());
-        Explanation e = new GradCam().explain(model.graph(), x, model.suggestedGradcamLayer(),
+        Explanation e = Methods.byName("gradcam").explain(model.graph(), x, model.suggestedGradcamLayer(),
                 List.of(0, 1), ScoreKind.LOGIT);
         for (ClassMap map : e.maps()) {
             ImageIO.write(Overlay.overlay(img.original(), map, Colormap.JET, 0.4f), "png",
