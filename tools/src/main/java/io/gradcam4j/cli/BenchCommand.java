@@ -1,6 +1,9 @@
 package io.gradcam4j.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gradcam4j.cam.Explanation;
+import io.gradcam4j.cam.methods.ExplainRequest;
+import io.gradcam4j.cam.methods.MethodOptions;
 import io.gradcam4j.cam.methods.Methods;
 import io.gradcam4j.cam.ScoreKind;
 import io.gradcam4j.engine.Tensor;
@@ -11,6 +14,7 @@ import io.gradcam4j.keras.KerasH5File;
 import io.gradcam4j.keras.KerasModel;
 import io.gradcam4j.keras.applications.Applications;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -54,6 +58,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @Mixin
+    MethodArguments methodArguments;
+
     @Override
     public Integer call() throws Exception {
         if (threads != null) {
@@ -80,6 +87,7 @@ final class BenchCommand implements Callable<Integer> {
                 () -> Methods.byName("gradcam").explain(m.graph(), x, layer, List.of(), ScoreKind.LOGIT), warmup, repeat);
         double[] forward = ms[0];
         double[] gradcam = ms[1];
+        List<MethodTiming> methods = timeMethods(m, x, layer);
         OptionalLong allocated = AllocatedBytes.perRun(() -> m.graph().predict(x), 3);
         double flops = 2.0 * MultiplyAdds.count(m);
         if (json) {
@@ -93,6 +101,14 @@ final class BenchCommand implements Callable<Integer> {
             stats(n.putObject("forward_ms"), forward);
             stats(n.putObject("gradcam_ms"), gradcam);
             n.put("forward_gflops", flops / median(forward) / 1e6);
+            ObjectNode byMethod = n.putObject("methods");
+            for (MethodTiming t : methods) {
+                ObjectNode mt = byMethod.putObject(t.name());
+                stats(mt.putObject("ms"), t.ms());
+                mt.put("forward_passes_equivalent", median(t.ms()) / median(forward));
+                mt.put("forward_passes", t.passes().forward());
+                mt.put("backward_passes", t.passes().backward());
+            }
             if (allocated.isPresent()) {
                 n.put("forward_allocated_bytes", allocated.getAsLong());
             } else {
@@ -109,8 +125,52 @@ final class BenchCommand implements Callable<Integer> {
             if (allocated.isPresent()) {
                 System.out.printf("forward  allocates %.1f MB per pass%n", allocated.getAsLong() / 1e6);
             }
+            if (!methods.isEmpty()) {
+                System.out.printf("%-22s %10s %10s %12s %10s %10s%n", "method", "min ms", "median ms", "x forward",
+                        "forwards", "backwards");
+                for (MethodTiming t : methods) {
+                    System.out.printf("%-22s %10.1f %10.1f %12.1f %10d %10d%n", t.name(), min(t.ms()), median(t.ms()),
+                            median(t.ms()) / median(forward), t.passes().forward(), t.passes().backward());
+                }
+            }
         }
         return 0;
+    }
+
+    /** One method's sorted times and the passes one explanation ran. */
+    private record MethodTiming(String name, double[] ms, Explanation.Passes passes) {
+    }
+
+    /**
+     * Each {@code --method} given (none by default: the gradcam line above is today's), timed
+     * after two untimed runs; perturbation methods run their batches as explain does.
+     */
+    private List<MethodTiming> timeMethods(KerasModel m, Tensor x, String layer) throws java.io.IOException {
+        if (methodArguments.methods.equals(List.of("gradcam"))) {
+            return List.of();
+        }
+        MethodOptions options = methodArguments.options();
+        ExplainRequest request = new ExplainRequest(List.of(layer), p -> List.of(), ScoreKind.LOGIT, options, null, null);
+        List<MethodTiming> timings = new java.util.ArrayList<>();
+        for (String name : methodArguments.methodNames()) {
+            var method = Methods.byName(name);
+            Explanation last = null;
+            long warm = System.nanoTime();
+            for (int i = 0; i < 2; i++) {
+                last = method.explain(m.graph(), x, request).get(0);
+            }
+            boolean slow = (System.nanoTime() - warm) / 2e9 > 2;   // seconds a run: three timed runs are enough
+            int n = Math.max(1, slow ? Math.min(repeat, 3) : repeat);
+            double[] ms = new double[n];
+            for (int i = 0; i < n; i++) {
+                long t = System.nanoTime();
+                last = method.explain(m.graph(), x, request).get(0);
+                ms[i] = (System.nanoTime() - t) / 1e6;
+            }
+            Arrays.sort(ms);
+            timings.add(new MethodTiming(name, ms, last.passes()));
+        }
+        return timings;
     }
 
     /**
