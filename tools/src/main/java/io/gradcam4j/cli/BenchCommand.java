@@ -154,6 +154,12 @@ final class BenchCommand implements Callable<Integer> {
         List<MethodTiming> timings = new java.util.ArrayList<>();
         for (String name : methodArguments.methodNames()) {
             var method = Methods.byName(name);
+            try {
+                method.explain(m.graph(), x, request);
+            } catch (IllegalArgumentException refused) {
+                System.err.println(name + ": not timed, " + refused.getMessage());
+                continue;
+            }
             Explanation last = null;
             long warm = System.nanoTime();
             for (int i = 0; i < 2; i++) {

@@ -51,14 +51,20 @@ public final class FullGrad extends BaseAttribution {
         int k = g.dim(3);
         float[] gs = g.data();
         double[] channel = new double[gh * gw];
+        double[] scaledSum = new double[gh * gw];
         for (int c = 0; c < k; c++) {
             for (int p = 0; p < channel.length; p++) {
                 channel[p] = Math.abs((bias != null ? bias[c] : 1f) * (double) gs[p * k + c]);
             }
-            double[] up = Grids.bilinear(Grids.minMaxScaled(channel), gh, gw, h, w);
-            for (int p = 0; p < map.length; p++) {
-                map[p] += up[p];
+            double[] scaled = Grids.minMaxScaled(channel);
+            for (int p = 0; p < scaled.length; p++) {
+                scaledSum[p] += scaled[p];
             }
+        }
+        // bilinear resizing is linear: resizing the channels' sum is the sum of the resized channels
+        double[] up = Grids.bilinear(scaledSum, gh, gw, h, w);
+        for (int p = 0; p < map.length; p++) {
+            map[p] += up[p];
         }
     }
 }
