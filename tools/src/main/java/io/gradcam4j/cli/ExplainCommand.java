@@ -84,6 +84,9 @@ final class ExplainCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "Images or folders of images.")
     List<Path> images = new ArrayList<>();
 
+    /** Methods that refused this model or layer when several were asked for, with the reason. */
+    private final Map<String, String> skipped = new LinkedHashMap<>();
+
     /** One input to explain: a decoded image (with its picture) or an item of the .npy batch. */
     private record Item(Path source, String stem, BufferedImage original, Tensor x) {
     }
@@ -150,6 +153,7 @@ final class ExplainCommand implements Callable<Integer> {
             }
             bar.step(to - from);
         }
+        skipped.forEach((method, why) -> System.err.println("method " + method + " was not applied: " + why));
         if (json) {
             System.out.println(Reports.JSON.writeValueAsString(Reports.batch(reports, failures)));
         }
@@ -216,7 +220,16 @@ final class ExplainCommand implements Callable<Integer> {
         try {
             Tensor x = Tensor.stack(batch.stream().map(Item::x).toList());
             for (String method : methods) {
-                List<Explanation> es = Methods.byName(method).explain(model.model().graph(), x, request);
+                List<Explanation> es;
+                try {
+                    es = Methods.byName(method).explain(model.model().graph(), x, request);
+                } catch (IllegalArgumentException refused) {
+                    if (methods.size() == 1) {
+                        throw refused;
+                    }
+                    skipped.putIfAbsent(method, refused.getMessage());   // several methods: the others go on
+                    continue;
+                }
                 for (int i = 0; i < batch.size(); i++) {
                     result.computeIfAbsent(batch.get(i), k -> new LinkedHashMap<>()).put(method, es.get(i));
                 }
