@@ -154,18 +154,18 @@ final class BenchCommand implements Callable<Integer> {
         List<MethodTiming> timings = new java.util.ArrayList<>();
         for (String name : methodArguments.methodNames()) {
             var method = Methods.byName(name);
+            Explanation last;
+            long warm = System.nanoTime();
             try {
-                method.explain(m.graph(), x, request);
+                last = method.explain(m.graph(), x, request).get(0);
             } catch (IllegalArgumentException refused) {
                 System.err.println(name + ": not timed, " + refused.getMessage());
                 continue;
             }
-            Explanation last = null;
-            long warm = System.nanoTime();
-            for (int i = 0; i < 2; i++) {
+            boolean slow = (System.nanoTime() - warm) / 1e9 > 2;   // seconds a run: one warm-up, three timed runs at most
+            if (!slow) {
                 last = method.explain(m.graph(), x, request).get(0);
             }
-            boolean slow = (System.nanoTime() - warm) / 2e9 > 2;   // seconds a run: three timed runs are enough
             int n = Math.max(1, slow ? Math.min(repeat, 3) : repeat);
             double[] ms = new double[n];
             for (int i = 0; i < n; i++) {
