@@ -45,7 +45,9 @@ public final class AblationCam extends BaseCam {
         double original = in.context().score(in.target());
         double[] w = new double[k];
         for (int c = 0; c < k; c++) {
-            w[c] = (original - scores[c]) / original;
+            double relativeDrop = (original - scores[c]) / original;
+            // a score of 0 has no relative drop (0/0, x/0): no evidence rather than NaN or infinity
+            w[c] = Double.isFinite(relativeDrop) ? relativeDrop : 0;
         }
         return w;
     }
