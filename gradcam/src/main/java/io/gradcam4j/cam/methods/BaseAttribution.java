@@ -29,6 +29,14 @@ public abstract class BaseAttribution extends ExplanationMethod {
         return false;
     }
 
+    /**
+     * Whether the map is drawn as Captum draws it (magnitude over its 98 % cumulative-sum
+     * threshold); FullGrad, a pytorch-grad-cam method, is divided by its maximum like the CAM family.
+     */
+    protected boolean captumPicture() {
+        return true;
+    }
+
     /** The attribution of the target's score to the target's image. */
     protected abstract Attribution attribution(MethodContext ctx, Target t);
 
@@ -46,7 +54,8 @@ public abstract class BaseAttribution extends ExplanationMethod {
             }
             map[p] = s;
         }
-        MapScaling.Scaled s = MapScaling.captumAbsolute(map, a.zeroGradient());
+        MapScaling.Scaled s = captumPicture() ? MapScaling.captumAbsolute(map, a.zeroGradient())
+                : MapScaling.positive(map, a.zeroGradient());
         return new ClassMap(t.classIndex(), ctx.score(t), Tensor.of(s.cam(), h, w), s.maxValue(),
                 Tensor.of(s.normalized(), h, w), s.status(), false, Tensor.of(a.values(), 1, h, w, a.channels()), null,
                 List.of(), a.figures());

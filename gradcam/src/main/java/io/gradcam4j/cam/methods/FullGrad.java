@@ -22,6 +22,11 @@ public final class FullGrad extends BaseAttribution {
     }
 
     @Override
+    protected boolean captumPicture() {
+        return false;
+    }
+
+    @Override
     protected Attribution attribution(MethodContext ctx, Target t) {
         Tensor x = ctx.input(t.image());
         int h = x.dim(1);
