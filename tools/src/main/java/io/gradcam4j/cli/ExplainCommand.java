@@ -118,7 +118,7 @@ final class ExplainCommand implements Callable<Integer> {
         info.printf("model %s, layer %s, score %s, method %s%n", model.source(), String.join(",", targetLayers),
                 kind.name().toLowerCase(Locale.ROOT), String.join(",", methods));
         ExplainRequest request = new ExplainRequest(targetLayers, ClassSelection.parse(classes, model), kind, options,
-                model::preprocess, null);
+                model::preprocess, Progress.passes(System.err));
         ArrayNode reports = Reports.JSON.createArrayNode();
         Map<Path, String> failures = new LinkedHashMap<>();
         int perBatch = options.batchSize() != null ? options.batchSize() : 16;

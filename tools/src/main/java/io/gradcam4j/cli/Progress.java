@@ -47,4 +47,25 @@ final class Progress {
             }
         };
     }
+
+    /**
+     * The passes of a long method (Score-CAM, occlusion, RISE...), on one line that is redrawn at
+     * most every 2 %; runs of fewer than 64 passes are not shown.
+     */
+    static io.gradcam4j.cam.methods.ExplainRequest.Progress passes(PrintStream err) {
+        int[] shown = {-1};
+        return (what, done, total) -> {
+            if (total < 64) {
+                return;
+            }
+            int percent = (int) (100 * done / total);
+            if (percent / 2 != shown[0] / 2 || done == total) {
+                shown[0] = percent;
+                err.printf("\r  %s: %d/%d", what, done, total);
+                if (done == total) {
+                    err.print("\r" + " ".repeat(40 + what.length()) + "\r");
+                }
+            }
+        };
+    }
 }
