@@ -91,6 +91,8 @@ final class Reports {
         ObjectNode t = JSON.createObjectNode();
         t.put("index", map.classIndex());
         t.put("label", m.label(map.classIndex()));
+        t.put("method", e.method());
+        t.set("parameters", JSON.valueToTree(e.parameters()));
         t.put("score", map.score());
         t.put("status", map.status().json());
         t.put("signed", map.signed());

@@ -10,9 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -32,32 +30,14 @@ class ExplainCommandTest {
         KerasH5Writer.save(Applications.seeded(Applications.byName("mobilenet_0.25_128")), model);
     }
 
-    private record Run(int code, String out, String err) {
-        JsonNode json() throws IOException {
-            return new ObjectMapper().readTree(out);
-        }
-    }
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true));
-        System.setErr(new PrintStream(e, true));
-        try {
-            int code = GradcamCommand.commandLine().execute(args);
-            return new Run(code, o.toString(), e.toString());
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
     void explainWritesMapsOverlaysAndAJsonReport() throws IOException {
         Path outDir = tmp.resolve("out1");
-        Run r = run("explain", "--model", model.toString(), "--preprocess", "tf", "--class", "top:2", "--json",
+        CliRun r = run("explain", "--model", model.toString(), "--preprocess", "tf", "--class", "top:2", "--json",
                 "--out", outDir.toString(), TestData.testdata("images", "rgb.png").toString());
         assertEquals(0, r.code(), r.err());
         JsonNode j = r.json();
@@ -86,7 +66,7 @@ class ExplainCommandTest {
 
     @Test
     void oneFailingImageDoesNotStopTheOthersAndFailsTheRun() throws IOException {
-        Run r = run("explain", "--model", model.toString(), "--json", "--out", tmp.resolve("out2").toString(),
+        CliRun r = run("explain", "--model", model.toString(), "--json", "--out", tmp.resolve("out2").toString(),
                 TestData.testdata("images", "rgb.png").toString(),
                 TestData.testdata("images", "not_an_image.png").toString(),
                 TestData.testdata("images", "gray.jpg").toString());
@@ -99,7 +79,7 @@ class ExplainCommandTest {
 
     @Test
     void errorsAreOneJsonObjectWithANonZeroExit() throws IOException {
-        Run r = run("explain", "--model", model.toString(), "--layer", "conv_pw_99", "--json",
+        CliRun r = run("explain", "--model", model.toString(), "--layer", "conv_pw_99", "--json",
                 TestData.testdata("images", "rgb.png").toString());
         assertTrue(r.code() != 0);
         String message = r.json().get("error").asText();
@@ -109,11 +89,11 @@ class ExplainCommandTest {
 
     @Test
     void predictAndLayersPrintJson() throws IOException {
-        Run p = run("predict", "--model", model.toString(), "--preprocess", "tf", "--top", "3", "--json",
+        CliRun p = run("predict", "--model", model.toString(), "--preprocess", "tf", "--top", "3", "--json",
                 TestData.testdata("images", "rgb.png").toString());
         assertEquals(0, p.code(), p.err());
         assertEquals(3, p.json().get("predictions").size());
-        Run l = run("layers", "--model", model.toString(), "--json");
+        CliRun l = run("layers", "--model", model.toString(), "--json");
         assertEquals(0, l.code(), l.err());
         assertEquals("conv_pw_13_relu", l.json().get("gradcam_layer").asText());
         JsonNode first = l.json().get("layers").get(1);
@@ -127,11 +107,11 @@ class ExplainCommandTest {
         Path weights = tmp.resolve("mobilenet_weights.h5");
         KerasH5Writer.saveWeights(Applications.seeded(Applications.byName("mobilenet_0.25_128")), weights);
         String image = TestData.testdata("images", "rgb.png").toString();
-        Run fromWeights = run("predict", "--model", "mobilenet_0.25_128", "--weights", weights.toString(), "--json",
+        CliRun fromWeights = run("predict", "--model", "mobilenet_0.25_128", "--weights", weights.toString(), "--json",
                 "--cache", tmp.resolve("empty-cache").toString(), image);
         assertEquals(0, fromWeights.code(), fromWeights.err());
         // the same weights as the saved full model, so the same classes and probabilities; ImageNet labels
-        Run fromModel = run("predict", "--model", model.toString(), "--preprocess", "tf", "--json", image);
+        CliRun fromModel = run("predict", "--model", model.toString(), "--preprocess", "tf", "--json", image);
         JsonNode expected = fromModel.json().get("predictions");
         JsonNode actual = fromWeights.json().get("predictions");
         assertEquals(expected.size(), actual.size());
@@ -141,7 +121,7 @@ class ExplainCommandTest {
         }
         int top = actual.get(0).get("index").asInt();
         assertEquals(io.gradcam4j.cam.Labels.imagenet().name(top), actual.get(0).get("label").asText());
-        Run wrong = run("predict", "--model", model.toString(), "--weights", weights.toString(), "--json", image);
+        CliRun wrong = run("predict", "--model", model.toString(), "--weights", weights.toString(), "--json", image);
         assertTrue(wrong.code() != 0 && wrong.json().get("error").asText().contains("--weights goes with an "
                 + "application name"), wrong.out());
     }

@@ -11,9 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -34,31 +32,13 @@ class ExplainMethodsCommandTest {
     @TempDir
     Path tmp;
 
-    private record Run(int code, String out, String err) {
-        JsonNode json() throws IOException {
-            return new ObjectMapper().readTree(out);
-        }
-    }
-
-    private static Run run(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(o, true));
-        System.setErr(new PrintStream(e, true));
-        try {
-            int code = GradcamCommand.commandLine().execute(args);
-            return new Run(code, o.toString(), e.toString());
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    private static CliRun run(String... args) {
+        return CliRun.run(args);
     }
 
     @Test
     void severalMethodsWriteOneReportEachWithTheirParameters() throws IOException {
-        Run r = run("explain", "--model", DEMO_MODEL.toString(), "--method", "gradcam,integrated-gradients,occlusion",
+        CliRun r = run("explain", "--model", DEMO_MODEL.toString(), "--method", "gradcam,integrated-gradients,occlusion",
                 "--steps", "8", "--baseline", "zero", "--window", "8", "--stride", "4", "--json", "--out",
                 tmp.toString(), SQUARE.toString());
         assertEquals(0, r.code(), r.err());
@@ -99,7 +79,7 @@ class ExplainMethodsCommandTest {
 
     @Test
     void allMethodsMakeASheetAndSkipTheOnesThatRefuseTheModel() throws IOException {
-        Run r = run("explain", "--model", DEMO_MODEL.toString(), "--method", "all", "--samples", "16",
+        CliRun r = run("explain", "--model", DEMO_MODEL.toString(), "--method", "all", "--samples", "16",
                 "--class", "top:2", "--out", tmp.toString(), SQUARE.toString());
         assertEquals(0, r.code(), r.err());
         BufferedImage sheet = ImageIO.read(tmp.resolve("square.methods.png").toFile());
@@ -108,11 +88,11 @@ class ExplainMethodsCommandTest {
 
     @Test
     void aMethodThatCannotApplySaysWhy() {
-        Run r = run("explain", "--model", DEMO_MODEL.toString(), "--method", "cam", "--layer", "relu2", "--json",
+        CliRun r = run("explain", "--model", DEMO_MODEL.toString(), "--method", "cam", "--layer", "relu2", "--json",
                 "--out", tmp.toString(), SQUARE.toString());
         assertEquals(1, r.code());
         assertTrue(r.out().contains("GlobalAveragePooling2D") && r.out().contains("conv3"), r.out());
-        Run unknown = run("explain", "--model", DEMO_MODEL.toString(), "--method", "gradcam+++", SQUARE.toString());
+        CliRun unknown = run("explain", "--model", DEMO_MODEL.toString(), "--method", "gradcam+++", SQUARE.toString());
         assertTrue(unknown.code() != 0);
         assertTrue(unknown.err().contains("layercam") && unknown.err().contains("integrated-gradients"), unknown.err());
     }
@@ -127,14 +107,14 @@ class ExplainMethodsCommandTest {
         }
         Path batch = tmp.resolve("batch.npy");
         Npy.write(Tensor.of(data, shape), batch);
-        Run r = run("explain", "--model", DEMO_MODEL.toString(), "--method", "layercam", "--input", batch.toString(),
+        CliRun r = run("explain", "--model", DEMO_MODEL.toString(), "--method", "layercam", "--input", batch.toString(),
                 "--json", "--out", tmp.resolve("b").toString());
         assertEquals(0, r.code(), r.err());
         JsonNode results = r.json().get("results");
         assertEquals(3, results.size());
         Path single = tmp.resolve("one.npy");
         Npy.write(Tensor.of(data, shape).item(2), single);
-        Run one = run("explain", "--model", DEMO_MODEL.toString(), "--method", "layercam", "--input", single.toString(),
+        CliRun one = run("explain", "--model", DEMO_MODEL.toString(), "--method", "layercam", "--input", single.toString(),
                 "--json", "--out", tmp.resolve("s").toString());
         assertEquals(0, one.code(), one.err());
         JsonNode a = results.get(2).get("targets").get(0).get("cam");
@@ -149,7 +129,7 @@ class ExplainMethodsCommandTest {
 
     @Test
     void explainMathPrintsTheWalkFromGradientToMap() throws IOException {
-        Run r = run("explain", "--model", DEMO_MODEL.toString(), "--explain-math", "--out", tmp.toString(), SQUARE.toString());
+        CliRun r = run("explain", "--model", DEMO_MODEL.toString(), "--explain-math", "--out", tmp.toString(), SQUARE.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("channel weights alpha_k") && r.out().contains("ReLU(M)")
                 && r.out().contains("normalised"), r.out());

@@ -13,34 +13,28 @@ final class Grids {
 
     /** Half-pixel centres: output {@code o} samples {@code (o + 0.5) * in / out - 0.5}, clamped. */
     static double[] bilinear(double[] src, int h, int w, int outH, int outW) {
-        double[] out = new double[outH * outW];
-        for (int y = 0; y < outH; y++) {
-            double sy = Math.max((y + 0.5) * h / outH - 0.5, 0);
-            int y0 = Math.min((int) sy, h - 1);
-            int y1 = Math.min(y0 + 1, h - 1);
-            double fy = sy - y0;
-            for (int x = 0; x < outW; x++) {
-                double sx = Math.max((x + 0.5) * w / outW - 0.5, 0);
-                int x0 = Math.min((int) sx, w - 1);
-                int x1 = Math.min(x0 + 1, w - 1);
-                double fx = sx - x0;
-                out[y * outW + x] = lerp(lerp(src[y0 * w + x0], src[y0 * w + x1], fx),
-                        lerp(src[y1 * w + x0], src[y1 * w + x1], fx), fy);
-            }
-        }
-        return out;
+        return interpolate(src, h, w, outH, outW, (o, in, out) -> Math.max((o + 0.5) * in / out - 0.5, 0));
     }
 
     /** Aligned corners: output {@code o} samples {@code o * (in - 1) / (out - 1)}. */
     static double[] bilinearAlignedCorners(double[] src, int h, int w, int outH, int outW) {
+        return interpolate(src, h, w, outH, outW, (o, in, out) -> out > 1 ? (double) o * (in - 1) / (out - 1) : 0);
+    }
+
+    /** Where output coordinate {@code o} samples the input, for sizes {@code in -> out}. */
+    private interface SourceCoordinate {
+        double of(int o, int in, int out);
+    }
+
+    private static double[] interpolate(double[] src, int h, int w, int outH, int outW, SourceCoordinate at) {
         double[] out = new double[outH * outW];
         for (int y = 0; y < outH; y++) {
-            double sy = outH > 1 ? (double) y * (h - 1) / (outH - 1) : 0;
+            double sy = at.of(y, h, outH);
             int y0 = Math.min((int) sy, h - 1);
             int y1 = Math.min(y0 + 1, h - 1);
             double fy = sy - y0;
             for (int x = 0; x < outW; x++) {
-                double sx = outW > 1 ? (double) x * (w - 1) / (outW - 1) : 0;
+                double sx = at.of(x, w, outW);
                 int x0 = Math.min((int) sx, w - 1);
                 int x1 = Math.min(x0 + 1, w - 1);
                 double fx = sx - x0;
