@@ -20,7 +20,8 @@ const KH = require('./keras_h5');
 const { tf } = C;
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const OUT = path.join(ROOT, 'testdata', 'methods');
+// METHODS_OUT=<dir> writes elsewhere (e.g. to compare two runs byte for byte)
+const OUT = process.env.METHODS_OUT ? path.resolve(process.env.METHODS_OUT) : path.join(ROOT, 'testdata', 'methods');
 const DEMO_DIR = path.join(ROOT, 'tools', 'src', 'main', 'resources', 'io', 'gradcam4j', 'demo');
 const CORPUS_MODELS = path.resolve(ROOT, '..', 'shared', 'corpus', 'models');
 const APP_DIR = path.join(ROOT, 'testdata', 'applications');
@@ -791,8 +792,15 @@ function runInputMethod(ctx, caseName, method, cls, opts = {}, extra = {}) {
       json.completeness_gap_relative = gap / Math.abs(sx - sB);
       json.sum_attribution = sumOf(T);
       json.alphas = a; json.step_weights = w;
-      res.npy = extra.baselineFile ? undefined : { baseline: [[H, W, Cc], xb] };
       if (extra.baselineNote) json.baseline_note = extra.baselineNote;
+      if (opts.baseline === 'blur') {
+        // the blurred baseline itself is not stored (size); enough of it to check an implementation
+        const at = (y, x, c) => [y, x, c, xb[(y * W + x) * Cc + c]];
+        json.baseline_check = {
+          sum: sumOf(xb), min: minOf(xb), max: maxOf(xb),
+          values_y_x_c_value: [at(0, 0, 0), at(0, W - 1, 1), at(H - 1, 0, 2), at(H - 1, W - 1, 0), at(H >> 1, W >> 1, 1), at(H >> 2, (3 * W) >> 2, 2), at(7, 100 % W, 0)],
+        };
+      }
       res.summary = { gap: Number(gap.toPrecision(3)), gap_rel: Number((gap / Math.abs(sx - sB)).toPrecision(3)) };
       ref = `Captum IntegratedGradients method="gausslegendre": a_i = (1 + t_i)/2, w_i = u_i/2 (n = ${n} Gauss-Legendre nodes by Newton on P_n in float64), T = (x - x') * sum_i w_i g(x' + a_i (x - x')), inputs rounded to float32, sums in float64`;
       break;
@@ -926,8 +934,7 @@ function igCases(ctx, cls, variants) {
     if (bl === 'black') { base = new Float64Array(ctx.N).fill(ctx.blackValue); opts.baseline_value = ctx.blackValue; note = `the preprocessed image of pixel value 0: ${ctx.blackValue} everywhere`; }
     else if (bl === 'zero') { base = new Float64Array(ctx.N); note = 'the model input 0'; }
     else { const b = blurBaseline(ctx); base = b.data; note = b.note; }
-    const r = runInputMethod(ctx, caseName, 'integrated-gradients', cls, opts, { baseline: base, baselineNote: note, baselineFile: bl !== 'blur' });
-    void r;
+    runInputMethod(ctx, caseName, 'integrated-gradients', cls, opts, { baseline: base, baselineNote: note });
   }
 }
 
@@ -1026,7 +1033,9 @@ async function mobilenet(only) {
     const nz = drawNoise(ctx, 2, 0.15);
     runInputMethod(ctx, 'smoothgrad', 'smoothgrad', cls, { noise: relOpt(ctx, 'smoothgrad', nz.file), noise_level: 0.15, samples: 2 }, { noise: nz });
   }
-  if (want('integrated-gradients')) igCases(ctx, cls, [['black', 16], ['zero', 16], ['blur', 16], ['black', 50]]);
+  // no 50-step case here: S(x) - S(black) is only -0.02 for this random-weight model and the
+  // quadrature converges slowly through its many relu6 kinks (README), so completeness is not a gate
+  if (want('integrated-gradients')) igCases(ctx, cls, [['black', 16], ['zero', 16], ['blur', 16]]);
   if (want('occlusion')) {
     runInputMethod(ctx, 'occlusion_w16_s8', 'occlusion', cls, { window: 16, stride: 8, fill: 0 });
     runInputMethod(ctx, 'occlusion_w12_s8', 'occlusion', cls, { window: 12, stride: 8, fill: 0 });
@@ -1120,6 +1129,7 @@ async function main() {
   for (const stem of ['cifar10_cnn', 'potato_disease']) if (sel(stem)) await tryRun(stem, () => corpus(h5, stem, only));
 
   // IG completeness gate (50 steps)
+  if (!only && !summary.some((c) => c.case === 'demo/integrated-gradients_black_50')) fail('demo', 'the 50-step IG case did not run');
   for (const c of summary) {
     if (/integrated-gradients_.*_50$/.test(c.case) && !(c.gap_rel <= 1e-2)) fail(c.case, 'IG completeness gap relative to |S(x) - S(x\')| = ' + c.gap_rel + ' > 1e-2');
   }
