@@ -53,7 +53,7 @@ class MethodsReferenceTest {
             Path dir = root.resolve(name.asText());
             tests.add(dynamicTest(name.asText(), () -> check(dir)));
         }
-        assertTrue(tests.size() >= 30, "the generator's cases: " + tests.size());
+        assertTrue(tests.size() >= 70, "the generator's cases: " + tests.size());
         return tests;
     }
 
@@ -75,6 +75,10 @@ class MethodsReferenceTest {
                 captumPicture ? 2 : 1);
         float[] expectedCam = Npy.read(dir.resolve(c.get("cam").asText())).data();
         compare("cam", expectedCam, map.cam().data(), maxAbs(expectedCam));
+        if (c.has("attribution")) {
+            float[] expected = Npy.read(dir.resolve(c.get("attribution").asText())).data();
+            compare("attribution", expected, map.attribution().data(), maxAbs(expected));
+        }
         if (c.has("completeness_gap")) {
             double scale = Math.abs(c.get("score_value").asDouble() - c.get("score_baseline").asDouble());
             assertEquals(c.get("completeness_gap").asDouble(), map.figures().get("completeness_gap"),
