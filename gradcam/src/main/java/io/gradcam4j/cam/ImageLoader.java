@@ -31,13 +31,21 @@ public final class ImageLoader {
     public enum Interpolation { NEAREST, BILINEAR }
 
     /**
+     * Pillow's decompression-bomb limit, {@code Image.MAX_IMAGE_PIXELS} (1024^3 / 4 / 3 pixels,
+     * about 89.5 MP): larger images are refused from their header, before any pixel is decoded.
+     */
+    public static final long DEFAULT_MAX_PIXELS = 1024L * 1024 * 1024 / 4 / 3;
+
+    /**
      * @param height target height
      * @param width target width
      * @param channels 3 (RGB) or 1 (grayscale)
      * @param interpolation Keras's default is nearest
      * @param keepAspectRatio crop the centred box of the target aspect ratio before resizing
+     * @param maxPixels the largest width x height decoded; a header that declares more is refused
      */
-    public record Options(int height, int width, int channels, Interpolation interpolation, boolean keepAspectRatio) {
+    public record Options(int height, int width, int channels, Interpolation interpolation, boolean keepAspectRatio,
+                          long maxPixels) {
         public Options {
             if (height < 1 || width < 1) {
                 throw new IllegalArgumentException("target size " + height + "x" + width + " must be positive");
@@ -45,6 +53,14 @@ public final class ImageLoader {
             if (channels != 1 && channels != 3) {
                 throw new IllegalArgumentException("images load as 1 (grayscale) or 3 (RGB) channels, not " + channels);
             }
+            if (maxPixels < 1) {
+                throw new IllegalArgumentException("the pixel limit must be at least 1, got " + maxPixels);
+            }
+        }
+
+        /** With Pillow's default pixel limit. */
+        public Options(int height, int width, int channels, Interpolation interpolation, boolean keepAspectRatio) {
+            this(height, width, channels, interpolation, keepAspectRatio, DEFAULT_MAX_PIXELS);
         }
     }
 
@@ -65,7 +81,7 @@ public final class ImageLoader {
     }
 
     public static LoadedImage load(Path file, Options options) throws IOException {
-        Decoded d = decode(file);
+        Decoded d = decode(file, options.maxPixels());
         Decoded converted = options.channels() == 3 ? toRgb(d) : toGray(d);
         double[] box = {0, 0, d.width(), d.height()};
         if (options.keepAspectRatio()) {
@@ -92,7 +108,7 @@ public final class ImageLoader {
         return new double[] {left, top, left + cropWidth, top + cropHeight};
     }
 
-    private static Decoded decode(Path file) throws IOException {
+    private static Decoded decode(Path file, long maxPixels) throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -109,6 +125,7 @@ public final class ImageLoader {
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             reader.setInput(in);
             try {
+                refuseBombs(file, reader, maxPixels);
                 Decoded d = decode(reader);
                 if (!warnings.isEmpty()) {
                     // ImageIO decodes a truncated JPEG with a warning and grey filler; Pillow refuses it.
@@ -121,6 +138,16 @@ public final class ImageLoader {
             } finally {
                 reader.dispose();
             }
+        }
+    }
+
+    /** Refuses, from the header alone, an image of more than {@code maxPixels} pixels (a decompression bomb). */
+    private static void refuseBombs(Path file, ImageReader reader, long maxPixels) throws IOException {
+        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+        if (pixels > maxPixels) {
+            throw new ImageTooLargeException(file + " declares " + reader.getWidth(0) + "x" + reader.getHeight(0)
+                    + " = " + pixels + " pixels, more than the limit of " + maxPixels
+                    + " (a decompression bomb?); raise it with --max-pixels if the image is genuine");
         }
     }
 

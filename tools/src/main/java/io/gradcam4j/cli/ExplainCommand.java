@@ -137,7 +137,7 @@ final class ExplainCommand implements Callable<Integer> {
                 }
                 model.weightsDigest().beginInBackground();   // the reports need it; meanwhile the images are written
                 for (Explanation e : byMethod.values()) {
-                    ObjectNode report = writeOne(model, item, e, cmap, loadMs);
+                    ObjectNode report = writeOne(model, item, e, cmap, loadMs, failures);
                     reports.add(report);
                     if (!json) {
                         printSummary(info, report);
@@ -203,8 +203,8 @@ final class ExplainCommand implements Callable<Integer> {
             try {
                 ImageLoader.LoadedImage img = ImageLoader.load(input, model.imageOptions());
                 items.add(new Item(input, ImageInputs.stem(input), img.original(), model.preprocess(img.pixels())));
-            } catch (Exception e) {
-                failures.put(input, message(e));
+            } catch (Exception | OutOfMemoryError | StackOverflowError e) {
+                failures.put(input, message(e));   // this input only: the next one goes on
             }
         }
         return items;
@@ -235,7 +235,7 @@ final class ExplainCommand implements Callable<Integer> {
                 }
             }
             return result;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             if (batch.size() == 1) {
                 failures.put(batch.get(0).source(), message(e));
                 return Map.of();
@@ -247,13 +247,20 @@ final class ExplainCommand implements Callable<Integer> {
         return result;
     }
 
-    private static String message(Exception e) {
+    /** What a failure says; memory and stack exhaustion say so, as they carry no useful message. */
+    private static String message(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (" + e.getMessage() + "); give the JVM more heap (-Xmx) or use a smaller --batch-size";
+        }
+        if (e instanceof StackOverflowError) {
+            return "stack overflow while explaining this input";
+        }
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     /** The files and the report of one image and one method. */
-    private ObjectNode writeOne(LoadedModel model, Item item, Explanation e, Colormap cmap, double loadMs)
-            throws IOException {
+    private ObjectNode writeOne(LoadedModel model, Item item, Explanation e, Colormap cmap, double loadMs,
+                                Map<Path, String> failures) throws IOException {
         String suffix = e.method().equals("gradcam") ? "" : "." + e.method();
         ObjectNode report = Reports.explanation(model, item.source().toString(), e);
         ArrayNode targets = report.putArray("targets");
@@ -285,6 +292,10 @@ final class ExplainCommand implements Callable<Integer> {
         passes.put("forward", e.passes().forward());
         passes.put("backward", e.passes().backward());
         report.set("model", Reports.model(model));   // keeps its place, first in the report
+        if (Reports.replaceNonFinite(report)) {
+            failures.put(item.source(), "non-finite-output: the " + e.method() + " report held NaN or infinite numbers, "
+                    + "written as null");
+        }
         Files.writeString(out.resolve(item.stem() + suffix + ".json"), Reports.JSON.writeValueAsString(report));
         return report;
     }

@@ -15,7 +15,7 @@ import io.gradcam4j.keras.applications.Preprocessing;
  * @param labels class names; {@code null} shows classes by index
  */
 record LoadedModel(KerasModel model, String source, FileDigest weightsDigest, Labels labels, Preprocessing preprocessing,
-                   ImageLoader.Interpolation interpolation, boolean keepAspectRatio) {
+                   ImageLoader.Interpolation interpolation, boolean keepAspectRatio, long maxPixels) {
 
     /** The SHA-256 of the weights file, as hex; waits for the hash if it is still being computed. */
     String sha256() {
@@ -31,7 +31,7 @@ record LoadedModel(KerasModel model, String source, FileDigest weightsDigest, La
         }
         int h = s[0] > 0 ? s[0] : KerasModel.DEFAULT_SPATIAL_SIZE;
         int w = s[1] > 0 ? s[1] : KerasModel.DEFAULT_SPATIAL_SIZE;
-        return new ImageLoader.Options(h, w, s[2], interpolation, keepAspectRatio);
+        return new ImageLoader.Options(h, w, s[2], interpolation, keepAspectRatio, maxPixels);
     }
 
     Tensor preprocess(Tensor pixels) {

@@ -70,7 +70,7 @@ final class ModelLoader {
         KerasModel model = KerasH5File.loadModel(file);
         Labels labels = o.labels != null ? Labels.read(o.labels) : null;
         return new LoadedModel(model, file.toString(), digest, labels, preprocessing(o, Preprocessing.NONE),
-                o.interpolationMode(), o.keepAspectRatio);
+                o.interpolationMode(), o.keepAspectRatio, o.maxPixels);
     }
 
     private static LoadedModel application(ModelOptions o, DownloadProgress progress) throws IOException {
@@ -85,7 +85,7 @@ final class ModelLoader {
         Labels labels = o.labels != null ? Labels.read(o.labels)
                 : o.model.endsWith("_no_top") ? null : Labels.imagenet();
         return new LoadedModel(model, o.model, digest, labels, preprocessing(o, app.preprocessing()),
-                o.interpolationMode(), o.keepAspectRatio);
+                o.interpolationMode(), o.keepAspectRatio, o.maxPixels);
     }
 
     /** The demo model bundled in the jar: trained by this project's engine on generated shapes. */
@@ -110,7 +110,7 @@ final class ModelLoader {
         Preprocessing pre = preprocessing(o, Preprocessing.valueOf(info.path("preprocessing").asText("none")
                 .toUpperCase(Locale.ROOT)));
         return new LoadedModel(model, "demo (" + info.path("model").asText() + ")", digest, labels, pre,
-                o.interpolationMode(), o.keepAspectRatio);
+                o.interpolationMode(), o.keepAspectRatio, o.maxPixels);
     }
 
     private static Preprocessing preprocessing(ModelOptions o, Preprocessing fallback) {

@@ -35,6 +35,10 @@ final class ModelOptions {
             description = "Crop the centred box of the input's aspect ratio before resizing (load_img keep_aspect_ratio).")
     boolean keepAspectRatio;
 
+    @Option(names = "--max-pixels", paramLabel = "N",
+            description = "Refuse images whose header declares more pixels (default: Pillow's 89,478,485).")
+    long maxPixels = io.gradcam4j.cam.ImageLoader.DEFAULT_MAX_PIXELS;
+
     @Option(names = "--cache", paramLabel = "DIR",
             description = "Folder for downloaded weights (default: $GRADCAM4J_CACHE or ~/.gradcam4j/models).")
     Path cache;

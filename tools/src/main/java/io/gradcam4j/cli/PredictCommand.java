@@ -61,6 +61,8 @@ final class PredictCommand implements Callable<Integer> {
                 Tensor out = logitsGraph.orElse(graph).predict(x);
                 float[] logits = logitsGraph.isPresent() ? out.data() : null;
                 float[] probabilities = graph.finalActivation().map(op -> op.apply(out)).orElse(out).data();
+                io.gradcam4j.cam.NonFiniteException.requireFinite(out.data(), 0, out.size(), "non-finite-output",
+                        "the model's output");
                 ObjectNode r = Reports.JSON.createObjectNode();
                 r.set("model", Reports.model(model));
                 r.put("image", input.toString());

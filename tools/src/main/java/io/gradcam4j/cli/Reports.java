@@ -148,6 +148,36 @@ final class Reports {
         return all;
     }
 
+    /**
+     * The report with every non-finite number replaced by null, and whether there was one: JSON
+     * has no NaN or infinity, and the commands then exit non-zero (the statuses and checks
+     * upstream should have caught it first).
+     */
+    static boolean replaceNonFinite(com.fasterxml.jackson.databind.JsonNode node) {
+        boolean found = false;
+        if (node instanceof ObjectNode o) {
+            for (var it = o.fields(); it.hasNext(); ) {
+                var e = it.next();
+                if (e.getValue().isNumber() && !Double.isFinite(e.getValue().asDouble())) {
+                    o.putNull(e.getKey());
+                    found = true;
+                } else {
+                    found |= replaceNonFinite(e.getValue());
+                }
+            }
+        } else if (node instanceof ArrayNode a) {
+            for (int i = 0; i < a.size(); i++) {
+                if (a.get(i).isNumber() && !Double.isFinite(a.get(i).asDouble())) {
+                    a.set(i, JSON.nullNode());
+                    found = true;
+                } else {
+                    found |= replaceNonFinite(a.get(i));
+                }
+            }
+        }
+        return found;
+    }
+
     static String scoreName(Explanation e) {
         if (e.logits() == null) {
             return "output";

@@ -1,5 +1,6 @@
 package io.gradcam4j.cam.methods;
 
+import io.gradcam4j.cam.NonFiniteException;
 import io.gradcam4j.cam.ScoreKind;
 import io.gradcam4j.engine.BackwardRules;
 import io.gradcam4j.engine.Mode;
@@ -51,6 +52,11 @@ public final class MethodContext {
         this.images = images;
         this.request = request;
         this.inputName = model.inputs().get(0).name();
+        int perImage = images.size() / images.dim(0);
+        for (int i = 0; i < images.dim(0); i++) {
+            NonFiniteException.requireFinite(images.data(), i * perImage, (i + 1) * perImage, "non-finite-input",
+                    "image " + i + " of the batch");
+        }
         long t0 = System.nanoTime();
         this.recording = logitsGraph.record(new Tensor[] {images}, Mode.INFERENCE, taps, false);
         this.output = recording.output();
@@ -58,6 +64,10 @@ public final class MethodContext {
         int n = images.dim(0);
         int classCount = output.size() / n;
         Tensor squashed = finalActivation.map(op -> op.apply(output)).orElse(output);
+        for (int i = 0; i < n; i++) {
+            NonFiniteException.requireFinite(output.data(), i * classCount, (i + 1) * classCount, "non-finite-output",
+                    "the model's output for image " + i + " (its weights or this input overflow)");
+        }
         this.probabilities = rows(squashed, n, classCount);
         this.logits = finalActivation.isPresent() ? rows(output, n, classCount) : null;
         this.classes = new ArrayList<>();

@@ -1,0 +1,13 @@
+package io.gradcam4j.cam;
+
+import java.io.IOException;
+
+/**
+ * An image whose header declares more pixels than the limit (Pillow's decompression-bomb rule):
+ * refused before decoding, so a small file cannot exhaust memory. A resource limit, not damage.
+ */
+public class ImageTooLargeException extends IOException {
+    public ImageTooLargeException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,124 @@
+package io.gradcam4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gradcam4j.engine.Npy;
+import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Inputs made to hurt: an image whose header declares 20000 x 20000 pixels (a 74-byte
+ * decompression bomb) run in a JVM of 256 MB beside a good image, and a batch with a NaN in one
+ * item. Each bad input is reported with what is wrong, the good ones are explained, the exit code
+ * is 1, and the JSON holds numbers only.
+ */
+class HostileInputTest {
+    private static final Path STAR = TestData.projectRoot().resolve("tools/src/main/resources/io/gradcam4j/demo/star.png");
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aDecompressionBombIsRefusedFromItsHeaderInASmallHeapAndTheNextImageIsExplained() throws Exception {
+        Path bomb = tmp.resolve("bomb.png");
+        Files.write(bomb, pngHeaderOnly(20000, 20000));
+        assertTrue(Files.size(bomb) < 100);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+                GradcamCommand.class.getName(), "explain", "--json", "--out", tmp.resolve("out").toString(),
+                bomb.toString(), STAR.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        p.getInputStream().transferTo(out);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the JVM did not finish");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        JsonNode j = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        assertEquals(1, p.exitValue(), j.toString());
+        assertEquals(1, j.get("results").size(), "the good image is explained");
+        assertEquals("ok", j.get("results").get(0).get("targets").get(0).get("status").asText());
+        JsonNode failure = j.get("failures").get(0);
+        assertTrue(failure.get("error").asText().contains("20000x20000")
+                && failure.get("error").asText().contains("--max-pixels"), failure.toString());
+        assertTrue(seconds < 60, "took " + seconds + " s");
+    }
+
+    @Test
+    void aLargerLimitIsAnOptionAndTheLimitIsCheckedBeforeDecoding() throws IOException {
+        Path bomb = tmp.resolve("bomb.png");
+        Files.write(bomb, pngHeaderOnly(20000, 20000));
+        CliRun r = CliRun.run("explain", "--json", "--max-pixels", "1000", "--out", tmp.toString(), STAR.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.out().contains("more than the limit of 1000"), r.out());
+    }
+
+    @Test
+    void aNaNInOneItemOfABatchFailsThatItemOnly() throws IOException {
+        float[] data = new float[3 * 32 * 32 * 3];
+        java.util.Arrays.fill(data, 100f);
+        data[32 * 32 * 3 + 17] = Float.NaN;   // item 1
+        Path batch = tmp.resolve("batch.npy");
+        Npy.write(Tensor.of(data, 3, 32, 32, 3), batch);
+        CliRun r = CliRun.run("explain", "--input", batch.toString(), "--json", "--out", tmp.resolve("o").toString());
+        assertEquals(1, r.code(), r.err());
+        JsonNode j = r.json();
+        assertEquals(2, j.get("results").size());
+        JsonNode failure = j.get("failures").get(0);
+        assertTrue(failure.get("image").asText().endsWith("batch.npy[1]"), failure.toString());
+        assertTrue(failure.get("error").asText().startsWith("non-finite-input"), failure.toString());
+        assertTrue(numbersOnly(j), "no NaN or infinity written as a string for a number");
+    }
+
+    /** Whether no value is one of the strings Jackson writes for a non-finite number. */
+    private static boolean numbersOnly(JsonNode n) {
+        if (n.isTextual()) {
+            return !java.util.Set.of("NaN", "Infinity", "-Infinity").contains(n.asText());
+        }
+        for (JsonNode child : n) {
+            if (!numbersOnly(child)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A PNG signature, an IHDR that declares {@code w x h} RGB pixels, a tiny IDAT and IEND. */
+    static byte[] pngHeaderOnly(int w, int h) throws IOException {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        chunk(png, "IHDR", ihdr.array());
+        Deflater d = new Deflater();
+        d.setInput(new byte[1000]);
+        d.finish();
+        byte[] z = new byte[100];
+        chunk(png, "IDAT", java.util.Arrays.copyOf(z, d.deflate(z)));
+        chunk(png, "IEND", new byte[0]);
+        return png.toByteArray();
+    }
+
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(t);
+        out.write(data);
+        CRC32 crc = new CRC32();
+        crc.update(t);
+        crc.update(data);
+        out.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+}
