@@ -57,15 +57,15 @@ public final class KerasLayers {
         builders.put("DepthwiseConv2D", this::depthwiseConv2d);
         builders.put("SeparableConv2D", this::separableConv2d);
         builders.put("BatchNormalization", this::batchNormalization);
-        builders.put("MaxPooling2D", (c, w) -> new MaxPool2D(c.pair("pool_size", 2), strides(c), padding(c)));
-        builders.put("AveragePooling2D", (c, w) -> new AvgPool2D(c.pair("pool_size", 2), strides(c), padding(c)));
+        builders.put("MaxPooling2D", (c, w) -> new MaxPool2D(c.positivePair("pool_size", 2), strides(c), padding(c)));
+        builders.put("AveragePooling2D", (c, w) -> new AvgPool2D(c.positivePair("pool_size", 2), strides(c), padding(c)));
         builders.put("GlobalAveragePooling2D", (c, w) -> globalPool(c, GlobalPool2D.Kind.AVERAGE));
         builders.put("GlobalMaxPooling2D", (c, w) -> globalPool(c, GlobalPool2D.Kind.MAX));
         builders.put("Dense", this::dense);
         builders.put("Flatten", (c, w) -> Reshape.flatten());
         builders.put("Reshape", (c, w) -> new Reshape(c.integers("target_shape")));
-        builders.put("Dropout", (c, w) -> new Dropout(c.number("rate", 0f), false));
-        builders.put("SpatialDropout2D", (c, w) -> new Dropout(c.number("rate", 0f), true));
+        builders.put("Dropout", (c, w) -> new Dropout(c.numberIn("rate", 0f, 0f, false, 1f), false));
+        builders.put("SpatialDropout2D", (c, w) -> new Dropout(c.numberIn("rate", 0f, 0f, false, 1f), true));
         builders.put("ZeroPadding2D", KerasLayers::zeroPadding);
         builders.put("Cropping2D", KerasLayers::cropping);
         builders.put("UpSampling2D", KerasLayers::upSampling);
@@ -196,7 +196,7 @@ public final class KerasLayers {
 
     private static int[] strides(LayerConfig c) {
         // Pooling layers default their strides to the pool size.
-        return c.has("strides") ? c.pair("strides", 1) : c.pair("pool_size", 2);
+        return c.has("strides") ? c.positivePair("strides", 1) : c.positivePair("pool_size", 2);
     }
 
     private static Padding padding(LayerConfig c) {
@@ -217,37 +217,37 @@ public final class KerasLayers {
 
     private Op conv2d(LayerConfig c, LayerWeights w) {
         c.requireChannelsLast();
-        int filters = c.integer("filters", -1);
-        int[] k = c.pair("kernel_size", 1);
+        int filters = c.positiveInteger("filters", -1);
+        int[] k = c.positivePair("kernel_size", 1);
         Param kernel = w.take("kernel", true, k[0], k[1], -1, filters);
-        Op conv = new Conv2D(kernel, c.pair("strides", 1), c.pair("dilation_rate", 1), padding(c));
+        Op conv = new Conv2D(kernel, c.positivePair("strides", 1), c.positivePair("dilation_rate", 1), padding(c));
         return Chain.of(conv, bias(c, w, filters), activation(c));
     }
 
     private Op depthwiseConv2d(LayerConfig c, LayerWeights w) {
         c.requireChannelsLast();
-        int[] k = c.pair("kernel_size", 1);
-        int mult = c.integer("depth_multiplier", 1);
+        int[] k = c.positivePair("kernel_size", 1);
+        int mult = c.positiveInteger("depth_multiplier", 1);
         Param kernel = w.take("depthwise_kernel", true, k[0], k[1], -1, mult);
         int channels = kernel.value().dim(2) * mult;
-        Op conv = new DepthwiseConv2D(kernel, c.pair("strides", 1), c.pair("dilation_rate", 1), padding(c));
+        Op conv = new DepthwiseConv2D(kernel, c.positivePair("strides", 1), c.positivePair("dilation_rate", 1), padding(c));
         return Chain.of(conv, bias(c, w, channels), activation(c));
     }
 
     /** SeparableConv2D = depthwise (with the layer's strides and dilation) then a 1x1 conv. */
     private Op separableConv2d(LayerConfig c, LayerWeights w) {
         c.requireChannelsLast();
-        int[] k = c.pair("kernel_size", 1);
+        int[] k = c.positivePair("kernel_size", 1);
         // TF.js leaves depth_multiplier out of SeparableConv2D configs: then the kernel says it.
-        int mult = c.integer("depth_multiplier", -1);
-        int filters = c.integer("filters", -1);
+        int mult = c.positiveInteger("depth_multiplier", -1);
+        int filters = c.positiveInteger("filters", -1);
         Param depthwise = w.take("depthwise_kernel", true, k[0], k[1], -1, mult);
         mult = depthwise.value().dim(3);
         int mid = depthwise.value().dim(2) * mult;
         Param pointwise = w.take("pointwise_kernel", true, 1, 1, mid, filters);
         int[] one = {1, 1};
         return Chain.of(
-                new DepthwiseConv2D(depthwise, c.pair("strides", 1), c.pair("dilation_rate", 1), padding(c)),
+                new DepthwiseConv2D(depthwise, c.positivePair("strides", 1), c.positivePair("dilation_rate", 1), padding(c)),
                 new Conv2D(pointwise, one, one, Padding.VALID),
                 bias(c, w, filters), activation(c));
     }
@@ -274,7 +274,7 @@ public final class KerasLayers {
         Param beta = c.bool("center", true) ? w.take("beta", true, -1) : null;
         Param mean = w.take("moving_mean", false, -1);
         Param variance = w.take("moving_variance", false, -1);
-        return new BatchNorm(gamma, beta, mean, variance, c.number("epsilon", 1e-3f), c.number("momentum", 0.99f));
+        return new BatchNorm(gamma, beta, mean, variance, c.numberIn("epsilon", 1e-3f, 0f, true, Float.POSITIVE_INFINITY), c.number("momentum", 0.99f));
     }
 
     private static int axisOf(LayerConfig c) {
@@ -294,7 +294,7 @@ public final class KerasLayers {
     }
 
     private Op dense(LayerConfig c, LayerWeights w) {
-        int units = c.integer("units", -1);
+        int units = c.positiveInteger("units", -1);
         Param kernel = w.take("kernel", true, -1, units);
         return Chain.of(new MatMul(kernel), bias(c, w, units), activation(c));
     }
@@ -317,7 +317,7 @@ public final class KerasLayers {
         if (!interpolation.equals("nearest")) {
             throw c.error("interpolation '" + interpolation + "' is not supported; only nearest");
         }
-        int[] size = c.pair("size", 2);
+        int[] size = c.positivePair("size", 2);
         return new UpSampling2D(size[0], size[1]);
     }
 

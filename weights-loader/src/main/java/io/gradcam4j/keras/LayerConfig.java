@@ -44,7 +44,34 @@ final class LayerConfig {
     }
 
     int integer(String key, int fallback) {
-        return has(key) ? config.get(key).asInt() : fallback;
+        if (!has(key)) {
+            return fallback;
+        }
+        JsonNode v = config.get(key);
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw error("'" + key + "' should be an integer but is " + v);
+        }
+        return v.asInt();
+    }
+
+    /** An integer that Keras requires to be at least 1 (filters, units, depth_multiplier...). */
+    int positiveInteger(String key, int fallback) {
+        int v = integer(key, fallback);
+        if (has(key) && v < 1) {
+            throw error("'" + key + "' must be a positive integer, got " + v);
+        }
+        return v;
+    }
+
+    /** A number in {@code [min, max]}, or in {@code (min, max]} when {@code minExclusive} (Keras's argument checks). */
+    float numberIn(String key, float fallback, float min, boolean minExclusive, float max) {
+        float v = number(key, fallback);
+        boolean aboveMin = minExclusive ? v > min : v >= min;
+        if (!aboveMin || v > max) {
+            throw error("'" + key + "' must be " + (minExclusive ? "> " : ">= ") + min
+                    + (max < Float.POSITIVE_INFINITY ? " and <= " + max : "") + ", got " + v);
+        }
+        return v;
     }
 
     float number(String key, float fallback) {
@@ -52,8 +79,8 @@ final class LayerConfig {
             return fallback;
         }
         JsonNode v = config.get(key);
-        if (!v.isNumber()) {
-            throw error("'" + key + "' should be a number but is " + v);
+        if (!v.isNumber() || !Double.isFinite(v.asDouble())) {
+            throw error("'" + key + "' should be a finite number but is " + v);
         }
         return (float) v.asDouble();
     }
@@ -64,14 +91,18 @@ final class LayerConfig {
             return new float[] {fallback};
         }
         JsonNode v = config.get(key);
-        if (v.isArray()) {
-            float[] out = new float[v.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = (float) v.get(i).asDouble();
-            }
-            return out;
+        JsonNode[] items = v.isArray() ? new JsonNode[v.size()] : new JsonNode[] {v};
+        for (int i = 0; v.isArray() && i < items.length; i++) {
+            items[i] = v.get(i);
         }
-        return new float[] {(float) v.asDouble()};
+        float[] out = new float[items.length];
+        for (int i = 0; i < out.length; i++) {
+            if (!items[i].isNumber() || !Double.isFinite(items[i].asDouble())) {
+                throw error("'" + key + "' should be a finite number or a list of them but is " + v);
+            }
+            out[i] = (float) items[i].asDouble();
+        }
+        return out;
     }
 
     /** {@code 3} or {@code [3, 2]} as a pair. */
@@ -87,6 +118,15 @@ final class LayerConfig {
             return new int[] {v.get(0).asInt(), v.get(1).asInt()};
         }
         throw error("'" + key + "' should be an integer or a pair of integers but is " + v);
+    }
+
+    /** A pair of integers that Keras requires to be positive (kernel, pool and upsampling sizes, strides, dilation). */
+    int[] positivePair(String key, int fallback) {
+        int[] p = pair(key, fallback);
+        if (p[0] < 1 || p[1] < 1) {
+            throw error("'" + key + "' must be positive, got " + config.get(key));
+        }
+        return p;
     }
 
     /**

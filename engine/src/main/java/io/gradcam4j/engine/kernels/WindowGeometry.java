@@ -16,6 +16,15 @@ public record WindowGeometry(
                                     int dilationH, int dilationW, Padding padding) {
         int h = nhwc[1];
         int w = nhwc[2];
+        long spanH = (long) (kh - 1) * dilationH + 1;
+        long spanW = (long) (kw - 1) * dilationW + 1;
+        // a zero-padded copy of the input may be made: refuse windows whose padding cannot fit one array
+        long padded = (long) nhwc[0] * (h + spanH) * (w + spanW) * nhwc[3];
+        if (padded > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("a window of " + spanH + "x" + spanW + " (kernel " + kh + "x" + kw
+                    + ", dilation " + dilationH + "x" + dilationW + ") over an input of " + h + "x" + w
+                    + " needs a padded input of " + padded + " values, more than one array holds");
+        }
         return new WindowGeometry(nhwc[0], h, w, nhwc[3], kh, kw, strideH, strideW, dilationH, dilationW,
                 padding.padBefore(h, kh, strideH, dilationH), padding.padBefore(w, kw, strideW, dilationW),
                 padding.outputSize(h, kh, strideH, dilationH), padding.outputSize(w, kw, strideW, dilationW));
