@@ -18,6 +18,7 @@ final class ClassSelection {
         for (String s : specs) {
             parts.addAll(Arrays.asList(s.split(",")));
         }
+        validate(specs, !specs.isEmpty());
         return probabilities -> {
             List<Integer> out = new ArrayList<>();
             for (String raw : parts) {
@@ -42,6 +43,34 @@ final class ClassSelection {
             }
             return out.stream().distinct().toList();
         };
+    }
+
+    /**
+     * Checked before any work: {@code top:K} with K >= 1, and at least one class named when
+     * {@code --class} was given ({@code given}: picocli drops the empty items of {@code --class ,,,}).
+     */
+    static void validate(List<String> specs, boolean given) {
+        List<String> parts = new ArrayList<>();
+        for (String s : specs) {
+            parts.addAll(Arrays.asList(s.split(",")));
+        }
+        boolean any = false;
+        for (String raw : parts) {
+            String p = raw.strip();
+            if (p.isEmpty()) {
+                continue;
+            }
+            any = true;
+            if (p.startsWith("top:")) {
+                String k = p.substring(4);
+                if (!k.matches("\\d+") || Integer.parseInt(k) < 1) {
+                    throw new IllegalArgumentException("--class " + p + ": top:K needs a whole number K >= 1 (e.g. top:3)");
+                }
+            }
+        }
+        if (given && !any) {
+            throw new IllegalArgumentException("--class was given but names no class; give indices, labels or top:K");
+        }
     }
 
     static int[] rank(float[] p) {

@@ -91,9 +91,13 @@ final class ExplainCommand implements Callable<Integer> {
     private record Item(Path source, String stem, BufferedImage original, Tensor x) {
     }
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         PrintStream info = json ? System.err : System.out;
+        ClassSelection.validate(classes, spec.commandLine().getParseResult().hasMatchedOption("--class"));
         if (!(alpha >= 0f && alpha <= 1f)) {
             throw new IllegalArgumentException("--alpha must be in [0, 1], got " + alpha);
         }

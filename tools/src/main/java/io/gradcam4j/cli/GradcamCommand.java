@@ -56,6 +56,17 @@ public final class GradcamCommand implements Runnable {
         } else {
             SUBCOMMANDS.values().forEach(cl::addSubcommand);
         }
+        CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((e, arguments) -> {
+            if (!java.util.Arrays.asList(arguments).contains("--json")) {
+                return usage.handleParseException(e, arguments);   // the message and the usage, on standard error
+            }
+            var node = Reports.JSON.createObjectNode();   // --json: a JSON object even for a mistyped option
+            node.put("error", e.getMessage());
+            node.put("kind", "usage");
+            System.out.println(Reports.JSON.writeValueAsString(node));
+            return 2;
+        });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean json = parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--json");
             String message = e.getMessage() != null ? e.getMessage() : e.toString();

@@ -17,6 +17,17 @@ import io.gradcam4j.keras.applications.Preprocessing;
 record LoadedModel(KerasModel model, String source, FileDigest weightsDigest, Labels labels, Preprocessing preprocessing,
                    ImageLoader.Interpolation interpolation, boolean keepAspectRatio, long maxPixels) {
 
+    LoadedModel {
+        if (labels != null) {
+            int[] out = model.outputShapes().get(model.graph().output().name());
+            int classes = out != null ? out[out.length - 1] : -1;
+            if (classes > 0 && labels.size() != classes) {
+                throw new IllegalArgumentException("the labels have " + labels.size() + " names but the model has "
+                        + classes + " classes: give one name per class, in the model's order");
+            }
+        }
+    }
+
     /** The SHA-256 of the weights file, as hex; waits for the hash if it is still being computed. */
     String sha256() {
         return weightsDigest.hex();

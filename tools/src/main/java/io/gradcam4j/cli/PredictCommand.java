@@ -53,9 +53,13 @@ final class PredictCommand implements Callable<Integer> {
         Optional<Graph> logitsGraph = graph.withoutFinalActivation();
         ArrayNode reports = Reports.JSON.createArrayNode();
         Map<Path, String> failures = new LinkedHashMap<>();
-        for (Path input : inputs) {
+        // a .npy of N items is N inputs, named x.npy[i] (one report each)
+        Tensor npy = npyInput != null ? ImageInputs.batched(Npy.read(npyInput)) : null;
+        int count = npy != null ? npy.dim(0) : inputs.size();
+        for (int i = 0; i < count; i++) {
+            Path input = npy == null ? inputs.get(i) : count == 1 ? npyInput : Path.of(npyInput + "[" + i + "]");
             try {
-                Tensor x = npyInput != null ? ImageInputs.batched(Npy.read(input))
+                Tensor x = npy != null ? npy.item(i)
                         : model.preprocess(ImageLoader.load(input, model.imageOptions()).pixels());
                 // one forward pass: to the logits, then the model's own final activation
                 Tensor out = logitsGraph.orElse(graph).predict(x);
@@ -73,7 +77,7 @@ final class PredictCommand implements Callable<Integer> {
                     r.get("predictions").forEach(p -> System.out.printf("  %6.2f%%  %s (%d)%n",
                             100 * p.get("probability").asDouble(), p.get("label").asText(), p.get("index").asInt()));
                 }
-            } catch (Exception e) {
+            } catch (Exception | OutOfMemoryError | StackOverflowError e) {
                 failures.put(input, e.getMessage() != null ? e.getMessage() : e.toString());
             }
         }
