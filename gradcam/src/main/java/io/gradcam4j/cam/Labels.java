@@ -62,19 +62,29 @@ public final class Labels {
     }
 
     private static Labels parseKerasIndex(String json, String source) throws IOException {
-        List<String> names = new ArrayList<>();
+        java.util.Map<Long, String> byIndex = new java.util.HashMap<>();
         Matcher m = KERAS_ENTRY.matcher(json);
         while (m.find()) {
-            int i = Integer.parseInt(m.group(1));
-            while (names.size() <= i) {
-                names.add(null);
-            }
-            names.set(i, m.group(3));
+            // indices are checked against the number of entries before any list is grown to them:
+            // {"2000000000": [...]} is one entry, not two billion
+            byIndex.put(parseIndex(m.group(1), source), m.group(3));
+        }
+        List<String> names = new ArrayList<>();
+        for (long i = 0; i < byIndex.size(); i++) {
+            names.add(byIndex.get(i));
         }
         if (names.isEmpty() || names.contains(null)) {
             throw new IOException(source + " is not a Keras class index ({\"0\": [\"id\", \"name\"], ...}) covering 0..n-1");
         }
         return new Labels(names);
+    }
+
+    private static long parseIndex(String digits, String source) throws IOException {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            throw new IOException(source + ": class index " + digits + " is too large");
+        }
     }
 
     public int size() {

@@ -44,4 +44,17 @@ class LabelsTest {
         Files.writeString(f, "{\"0\": [\"a\", \"x\"], \"2\": [\"b\", \"y\"]}");
         assertThrows(IOException.class, () -> Labels.read(f));
     }
+
+    @org.junit.jupiter.api.Test
+    void aHugeClassIndexIsRefusedWithoutGrowingAList(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws java.io.IOException {
+        java.nio.file.Path f = tmp.resolve("index.json");
+        java.nio.file.Files.writeString(f, "{\"2000000000\": [\"n\", \"x\"]}");
+        long t0 = System.nanoTime();
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> Labels.read(f));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("0..n-1"), e.getMessage());
+        org.junit.jupiter.api.Assertions.assertTrue((System.nanoTime() - t0) / 1e9 < 1);
+        java.nio.file.Files.writeString(f, "{\"99999999999999999999\": [\"n\", \"x\"]}");
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> Labels.read(f));
+    }
 }

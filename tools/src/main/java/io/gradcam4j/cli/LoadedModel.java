@@ -42,6 +42,10 @@ record LoadedModel(KerasModel model, String source, FileDigest weightsDigest, La
         }
         int h = s[0] > 0 ? s[0] : KerasModel.DEFAULT_SPATIAL_SIZE;
         int w = s[1] > 0 ? s[1] : KerasModel.DEFAULT_SPATIAL_SIZE;
+        if ((long) h * w > maxPixels) {
+            throw new IllegalArgumentException("the model's input is " + h + "x" + w + " = " + (long) h * w
+                    + " pixels, more than the limit of " + maxPixels + " (--max-pixels)");
+        }
         return new ImageLoader.Options(h, w, s[2], interpolation, keepAspectRatio, maxPixels);
     }
 

@@ -61,6 +61,7 @@ final class PredictCommand implements Callable<Integer> {
             try {
                 Tensor x = npy != null ? npy.item(i)
                         : model.preprocess(ImageLoader.load(input, model.imageOptions()).pixels());
+                graph.requireActivationsFit(Runtime.getRuntime().maxMemory(), x);
                 // one forward pass: to the logits, then the model's own final activation
                 Tensor out = logitsGraph.orElse(graph).predict(x);
                 float[] logits = logitsGraph.isPresent() ? out.data() : null;

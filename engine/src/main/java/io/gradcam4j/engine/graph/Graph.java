@@ -216,6 +216,32 @@ public final class Graph {
     }
 
     /**
+     * Refuses, before running, inputs for which one activation of this graph would not fit in
+     * {@code bytes} (the largest output, from {@link #outputShapes}, times three: a layer's input,
+     * its output and a padded or temporary copy are alive together). A model that declares a
+     * 100000-pixel Resizing or input must fail here with a message, not after minutes of paging.
+     */
+    public void requireActivationsFit(long bytes, Tensor... in) {
+        String largest = null;
+        long floats = 0;
+        for (Map.Entry<String, int[]> e : outputShapes(in).entrySet()) {
+            long n = 1;
+            for (int d : e.getValue()) {
+                n *= Math.max(d, 1);
+            }
+            if (n > floats) {
+                floats = n;
+                largest = e.getKey();
+            }
+        }
+        if (floats * 4 * 3 > bytes) {
+            throw new IllegalArgumentException("layer '" + largest + "' would output " + floats + " values ("
+                    + floats * 4 / (1 << 20) + " MB); with its input and a copy that is more than the "
+                    + bytes / (1 << 20) + " MB available (give the JVM more heap with -Xmx, or a smaller batch)");
+        }
+    }
+
+    /**
      * When the output ends in a softmax or sigmoid (a layer of its own, or a Dense/Conv
      * activation), the same graph with that last activation removed: its output is the logits.
      * Empty otherwise. The nodes and weights are shared, not copied (see {@link ModelHead}).

@@ -99,6 +99,7 @@ public final class MethodContext {
         if (tapInput) {
             taps.add(model.inputs().get(0).name());
         }
+        model.requireActivationsFit(Runtime.getRuntime().maxMemory(), images);
         return new MethodContext(model, images, request, taps);
     }
 
