@@ -113,7 +113,7 @@ public final class ImageLoader {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new ImageFormatException(file + ": cannot read the file (" + e.getMessage() + ")", e);
+            throw new IOException(io.gradcam4j.engine.IoErrors.describe(e), e);
         }
         try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
@@ -121,6 +121,15 @@ public final class ImageLoader {
                 throw new ImageFormatException(file + " is not an image gradcam4j can read (JPEG or PNG expected)");
             }
             ImageReader reader = readers.next();
+            String format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
+            if (!format.equals("jpeg") && !format.equals("png")) {
+                reader.dispose();
+                throw new ImageFormatException(file + " is a " + format.toUpperCase(java.util.Locale.ROOT)
+                        + " image; gradcam4j reads JPEG and PNG (convert it first)");
+            }
+            if (format.equals("png")) {
+                PngChunks.requireIntact(file, bytes);
+            }
             List<String> warnings = new ArrayList<>();
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             reader.setInput(in);
@@ -133,8 +142,9 @@ public final class ImageLoader {
                 }
                 return d;
             } catch (IIOException | RuntimeException e) {
-                throw new ImageFormatException(file + " cannot be decoded as " + reader.getFormatName() + ": "
-                        + e.getMessage(), e);
+                throw new ImageFormatException(file + " is damaged or truncated: it cannot be decoded as "
+                        + reader.getFormatName() + " (" + e.getMessage()
+                        + (e.getCause() != null && e.getCause() != e ? ": " + e.getCause() : "") + ")", e);
             } finally {
                 reader.dispose();
             }
@@ -156,6 +166,9 @@ public final class ImageLoader {
         try {
             img = reader.read(0);
         } catch (IIOException e) {
+            if (!reader.canReadRaster()) {
+                throw e;   // a PNG that fails to decode is damaged; only JPEG readers hand over raw samples
+            }
             // ImageIO cannot colour-convert CMYK/YCCK JPEGs, but it can hand over the raw samples.
             Raster raster = reader.readRaster(0, null);
             if (raster.getNumBands() != 4) {

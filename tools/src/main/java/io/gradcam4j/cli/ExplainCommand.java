@@ -259,6 +259,9 @@ final class ExplainCommand implements Callable<Integer> {
         if (e instanceof StackOverflowError) {
             return "stack overflow while explaining this input";
         }
+        if (e instanceof IOException ioe) {
+            return io.gradcam4j.engine.IoErrors.describe(ioe);
+        }
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 

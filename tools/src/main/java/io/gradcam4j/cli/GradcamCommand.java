@@ -69,7 +69,8 @@ public final class GradcamCommand implements Runnable {
         });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean json = parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--json");
-            String message = e.getMessage() != null ? e.getMessage() : e.toString();
+            String message = e instanceof java.io.IOException ioe ? io.gradcam4j.engine.IoErrors.describe(ioe)
+                    : e.getMessage() != null ? e.getMessage() : e.toString();
             if (json) {
                 var node = Reports.JSON.createObjectNode();
                 node.put("error", message);

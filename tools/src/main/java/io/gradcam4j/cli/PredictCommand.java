@@ -79,7 +79,8 @@ final class PredictCommand implements Callable<Integer> {
                             100 * p.get("probability").asDouble(), p.get("label").asText(), p.get("index").asInt()));
                 }
             } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-                failures.put(input, e.getMessage() != null ? e.getMessage() : e.toString());
+                failures.put(input, e instanceof java.io.IOException ioe ? io.gradcam4j.engine.IoErrors.describe(ioe)
+                        : e.getMessage() != null ? e.getMessage() : e.toString());
             }
         }
         if (json) {
