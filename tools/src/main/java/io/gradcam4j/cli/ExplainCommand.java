@@ -182,9 +182,7 @@ final class ExplainCommand implements Callable<Integer> {
         if (names.isEmpty()) {
             names.add(model.model().suggestedGradcamLayer());
         }
-        for (String n : names) {
-            model.model().graph().node(n);   // an unknown name fails here with the list of layers
-        }
+        io.gradcam4j.cam.methods.MethodContext.checkLayers(model.model().graph(), names);   // before any work
         return names.stream().distinct().toList();
     }
 

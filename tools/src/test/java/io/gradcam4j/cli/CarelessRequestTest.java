@@ -88,4 +88,16 @@ class CarelessRequestTest {
         }
         assertTrue(results.get(1).get("image").asText().endsWith("b.npy[1]"));
     }
+
+    @Test
+    void benchOptionsOutOfRangeSayTheRange() throws IOException {
+        assertTrue(refused("bench", "--json", "--threads", "40000").get("error").asText().contains("between 1 and 1024"));
+        assertTrue(refused("bench", "--json", "--repeat", "-1").get("error").asText().contains("--repeat"));
+    }
+
+    @Test
+    void theInputLayerIsNotALayerToExplain() throws IOException {
+        assertTrue(refused("explain", "--json", "--layer", "input_1", "--out", tmp.toString()).get("error").asText()
+                .contains("the model's input"));
+    }
 }

@@ -31,9 +31,13 @@ public final class Parallel {
      * Replaces the pool with one of {@code n} threads, for a whole program run (a benchmark's
      * {@code --threads}); work already running finishes on the old pool.
      */
+    /** More workers than this only contend for the same cores. */
+    public static final int MAX_THREADS = 1024;
+
     public static synchronized void useThreads(int n) {
-        if (n < 1) {
-            throw new IllegalArgumentException("the thread count must be at least 1, got " + n);
+        if (n < 1 || n > MAX_THREADS) {
+            // ForkJoinPool itself refuses more than 32767 with a bare IllegalArgumentException
+            throw new IllegalArgumentException("the thread count must be between 1 and " + MAX_THREADS + ", got " + n);
         }
         if (n != pool.getParallelism()) {
             ForkJoinPool old = pool;

@@ -91,16 +91,31 @@ public final class MethodContext {
         if (images.rank() != 4) {
             throw new IllegalArgumentException("images must be a batch (N, H, W, C), got " + images);
         }
-        Set<String> taps = new LinkedHashSet<>();
-        for (String layer : request.layers()) {
-            model.node(layer);   // an unknown name fails here, listing the valid ones
-            taps.add(layer);
-        }
+        checkLayers(model, request.layers());
+        Set<String> taps = new LinkedHashSet<>(request.layers());
         if (tapInput) {
             taps.add(model.inputs().get(0).name());
         }
         model.requireActivationsFit(Runtime.getRuntime().maxMemory(), images);
         return new MethodContext(model, images, request, taps);
+    }
+
+    /**
+     * Refuses names that are not layers a map can be made at: unknown names (listing the valid
+     * ones), the model's input, and the final softmax or sigmoid that explanations run around.
+     */
+    public static void checkLayers(Graph model, List<String> layers) {
+        Graph logits = model.withoutFinalActivation().orElse(model);
+        for (String layer : layers) {
+            if (model.node(layer).isInput()) {
+                throw new IllegalArgumentException("'" + layer + "' is the model's input, not a layer: a map at a layer "
+                        + "weighs that layer's activations (input-space methods such as saliency explain the input)");
+            }
+            if (logits.nodes().stream().noneMatch(n -> n.name().equals(layer))) {
+                throw new IllegalArgumentException("'" + layer + "' is the model's final softmax or sigmoid, which "
+                        + "explanations run around; choose a spatial layer before the head");
+            }
+        }
     }
 
     private static float[][] rows(Tensor t, int n, int width) {
