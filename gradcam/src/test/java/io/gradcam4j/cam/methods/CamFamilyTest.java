@@ -308,8 +308,15 @@ class CamFamilyTest {
             }
         }
         Tensor x = Tensor.of(values, 1, h, h, 2);
-        Graph graph = new NaiveNet(h, h, 2, 2).conv(r, "conv", 1, 2, NaiveNet.Act.RELU, false, 1f, 0f).dense(r, 1f).graph();
-        ClassMap m = Support.explain("eigencam", graph, x, "input", 0).maps().get(0);
+        // the layer passes the input through unchanged (the input itself is not a layer to explain)
+        Graph.Builder b = Graph.builder();
+        io.gradcam4j.engine.graph.Node passThrough = b.add("values", new io.gradcam4j.engine.ops.Identity("values"),
+                b.input("input"));
+        io.gradcam4j.engine.graph.Node gap = b.add("gap", new io.gradcam4j.engine.ops.GlobalPool2D(
+                io.gradcam4j.engine.ops.GlobalPool2D.Kind.AVERAGE, false), passThrough);
+        Graph graph = b.build(b.add("dense", new io.gradcam4j.engine.ops.MatMul(new io.gradcam4j.engine.Param("w",
+                io.gradcam4j.engine.GradientCheck.random(r, -1f, 1f, 2, 2), true)), gap));
+        ClassMap m = Support.explain("eigencam", graph, x, "values", 0).maps().get(0);
         double norm = Math.sqrt(10);
         double[] expected = new double[t.length];
         for (int p = 0; p < t.length; p++) {
