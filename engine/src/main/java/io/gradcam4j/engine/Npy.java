@@ -65,10 +65,15 @@ public final class Npy {
         int bytes = Integer.parseInt(d.group(3));
         long count = 1;
         for (int dim : shape) {
-            count *= dim;
+            if (dim < 1) {
+                throw new IOException(name + ": shape " + java.util.Arrays.toString(shape) + " has an empty dimension");
+            }
+            // a shape whose product overflows must not wrap around to a small (or zero) size
+            count = Math.multiplyHigh(count, dim) != 0 || count * dim > Integer.MAX_VALUE ? Long.MAX_VALUE : count * dim;
         }
-        if (count * bytes > Integer.MAX_VALUE - 8) {
-            throw new IOException(name + ": array too large (" + count + " values)");
+        if (count == Long.MAX_VALUE || count * bytes > Integer.MAX_VALUE - 8) {
+            throw new IOException(name + ": array too large (shape " + java.util.Arrays.toString(shape)
+                    + "): more than one Java array holds");
         }
         byte[] raw = in.readNBytes((int) (count * bytes));
         if (raw.length != count * bytes) {

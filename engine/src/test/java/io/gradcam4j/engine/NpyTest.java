@@ -171,4 +171,29 @@ class NpyTest {
         }
         return s.append(")").toString();
     }
+
+    /** A header alone, version 1.0, padded to 64 bytes, with the given shape text. */
+    private static byte[] headerOnly(String shape) {
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+        int unpadded = 6 + 2 + 2 + dict.length() + 1;
+        String header = dict + " ".repeat((64 - unpadded % 64) % 64) + "\n";
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + header.length()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'}).put((byte) 1).put((byte) 0).putShort((short) header.length());
+        b.put(header.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        return b.array();
+    }
+
+    @org.junit.jupiter.api.Test
+    void shapesThatOverflowOrAreEmptyAreRefusedNotReadAsNothing() {
+        for (String shape : new String[] {"(2147483647, 2147483647, 2147483647, 2147483647)", "(65536, 65536, 65536)",
+                "(4294967296, 2)"}) {
+            java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> Npy.read(new java.io.ByteArrayInputStream(headerOnly(shape)), "x.npy"));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("too large")
+                    || e.getMessage().contains("bad shape"), e.getMessage());
+        }
+        java.io.IOException empty = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> Npy.read(new java.io.ByteArrayInputStream(headerOnly("(0, 3)")), "x.npy"));
+        org.junit.jupiter.api.Assertions.assertTrue(empty.getMessage().contains("empty dimension"), empty.getMessage());
+    }
 }
