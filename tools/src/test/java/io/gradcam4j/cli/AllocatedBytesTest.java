@@ -49,7 +49,7 @@ class AllocatedBytesTest {
             }
         });
         worker.start();
-        OptionalLong bytes = AllocatedBytes.perRun(() -> {
+        OptionalLong bytes = AllocatedBytes.perRunOnce(() -> {
             release.countDown();
             try {
                 worker.join();     // gone when it ends
@@ -58,5 +58,30 @@ class AllocatedBytesTest {
             }
         }, 1);
         assertTrue(bytes.isEmpty(), "a thread that ended took its count with it; got " + bytes);
+    }
+
+    /** A thread that retires during one measurement (an idle pool worker) costs a second measurement, not the count. */
+    @Test
+    void aThreadThatEndsOnceIsMeasuredAgain() {
+        assumeTrue(AllocatedBytes.byThread().isPresent(), "this JVM does not count allocation per thread");
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Thread retiring = new Thread(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        retiring.start();
+        long bytes = AllocatedBytes.perRun(() -> {
+            sink = new float[1_000_000];   // 4 MB a run
+            release.countDown();
+            try {
+                retiring.join();           // ends during the first measurement only
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, 2).orElseThrow();
+        assertTrue(bytes >= 4_000_000 && bytes < 5_000_000, "4 MB a run, counted " + bytes);
     }
 }
