@@ -3,6 +3,8 @@ package io.gradcam4j.cli;
 import io.gradcam4j.cam.ClassMap;
 import io.gradcam4j.cam.Colormap;
 import io.gradcam4j.cam.Explanation;
+import io.gradcam4j.cam.methods.ExplainRequest;
+import io.gradcam4j.cam.methods.MethodOptions;
 import io.gradcam4j.cam.methods.Methods;
 import io.gradcam4j.cam.ImageLoader;
 import io.gradcam4j.cam.Overlay;
@@ -47,6 +49,17 @@ class ReadmeExampleTest {
                     new File(out.toFile(), "both." + map.classIndex() + ".png"));
         }
         // ---
+        List<Tensor> images = List.of(x, x);
+        // --- the README's batch example
+        ExplainRequest request = new ExplainRequest(List.of(model.suggestedGradcamLayer()),
+                probabilities -> List.of(),                                     // each image's predicted class
+                ScoreKind.LOGIT, MethodOptions.builder().steps(32).baseline(MethodOptions.Baseline.BLUR).build(),
+                Preprocessing.TF::apply, null);
+        List<Explanation> each = Methods.byName("integrated-gradients").explain(model.graph(), Tensor.stack(images), request);
+        // ---
+        assertEquals(2, each.size());
+        assertEquals(32, each.get(1).parameters().get("steps"));
+        assertEquals(1, each.get(0).maps().get(0).classIndex(), "the predicted class of both.png");
 
         assertEquals("sequential_1/model1/out_relu", e.layer());
         assertTrue(Files.size(out.resolve("both.0.png")) > 1000 && Files.size(out.resolve("both.1.png")) > 1000);
