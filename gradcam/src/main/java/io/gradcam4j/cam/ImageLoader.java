@@ -71,8 +71,37 @@ public final class ImageLoader {
     public record LoadedImage(BufferedImage original, Tensor pixels) {
     }
 
-    /** Decoded pixels, planar, in the Pillow mode they load as. */
-    private record Decoded(int width, int height, Mode mode, int[][] planes) {
+    /**
+     * Decoded pixels in the Pillow mode they load as: planar, or (8-bit RGB, the common case)
+     * packed 0xRRGGBB, 4 bytes a pixel instead of 12, the same array then serving as the original
+     * image for the overlays.
+     */
+    private record Decoded(int width, int height, Mode mode, int[][] planes, int[] packed) {
+
+        Decoded(int width, int height, Mode mode, int[][] planes) {
+            this(width, height, mode, planes, null);
+        }
+
+        static Decoded packedRgb(int width, int height, int[] argb) {
+            return new Decoded(width, height, Mode.RGB, null, argb);
+        }
+
+        int channels() {
+            return packed != null ? 3 : planes.length;
+        }
+
+        /** Channel {@code c}: the plane itself, or a fresh copy unpacked from the packed pixels. */
+        int[] plane(int c) {
+            if (packed == null) {
+                return planes[c];
+            }
+            int shift = 16 - 8 * c;
+            int[] p = new int[packed.length];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = (packed[i] >> shift) & 0xff;
+            }
+            return p;
+        }
     }
 
     private enum Mode { L, I, RGB }
@@ -87,8 +116,13 @@ public final class ImageLoader {
         if (options.keepAspectRatio()) {
             box = centredBox(d.width(), d.height(), options.width(), options.height());
         }
-        int[][] resized = PilResize.resize(converted.planes(), d.width(), d.height(), options.width(), options.height(),
-                box, options.interpolation() == Interpolation.BILINEAR, converted.mode() == Mode.I);
+        // one channel at a time: a large photo never has all its planes unpacked at once
+        int[][] resized = new int[converted.channels()][];
+        for (int ch = 0; ch < resized.length; ch++) {
+            resized[ch] = PilResize.resize(new int[][] {converted.plane(ch)}, d.width(), d.height(), options.width(),
+                    options.height(), box, options.interpolation() == Interpolation.BILINEAR,
+                    converted.mode() == Mode.I)[0];
+        }
         int c = resized.length;
         float[] data = new float[options.height() * options.width() * c];
         for (int p = 0; p < options.height() * options.width(); p++) {
@@ -191,17 +225,19 @@ public final class ImageLoader {
             }
             return new Decoded(w, h, Mode.L, new int[][] {gray});
         }
-        int[][] rgb = new int[3][w * h];
         boolean wide = !indexed && img.getColorModel().getComponentSize(0) > 8;
+        if (!wide) {
+            int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+            for (int i = 0; i < argb.length; i++) {
+                argb[i] &= 0xffffff;   // alpha dropped, as Pillow's RGB conversion does
+            }
+            return Decoded.packedRgb(w, h, argb);
+        }
+        int[][] rgb = new int[3][w * h];
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 for (int c = 0; c < 3; c++) {
-                    if (wide) {
-                        rgb[c][y * w + x] = raster.getSample(x, y, c) >> 8;   // Pillow keeps the high byte
-                    } else {
-                        int argb = img.getRGB(x, y);
-                        rgb[c][y * w + x] = (argb >> (16 - 8 * c)) & 0xff;
-                    }
+                    rgb[c][y * w + x] = raster.getSample(x, y, c) >> 8;   // Pillow keeps the high byte
                 }
             }
         }
@@ -233,7 +269,7 @@ public final class ImageLoader {
         if (d.mode() == Mode.RGB) {
             return d;
         }
-        int[] gray = d.planes()[0].clone();
+        int[] gray = d.plane(0).clone();
         if (d.mode() == Mode.I) {
             for (int i = 0; i < gray.length; i++) {
                 gray[i] = Math.max(0, Math.min(255, gray[i]));   // Pillow's I -> L clips
@@ -246,15 +282,25 @@ public final class ImageLoader {
         if (d.mode() != Mode.RGB) {
             return d;
         }
-        int[][] p = d.planes();
-        int[] l = new int[p[0].length];
+        int[] r = d.plane(0);
+        int[] g = d.plane(1);
+        int[] b = d.plane(2);
+        int[] l = new int[r.length];
         for (int i = 0; i < l.length; i++) {
-            l[i] = (p[0][i] * 19595 + p[1][i] * 38470 + p[2][i] * 7471 + 0x8000) >> 16;
+            l[i] = (r[i] * 19595 + g[i] * 38470 + b[i] * 7471 + 0x8000) >> 16;
         }
         return new Decoded(d.width(), d.height(), Mode.L, new int[][] {l});
     }
 
     private static BufferedImage toBufferedImage(Decoded rgb) {
+        if (rgb.packed() != null) {   // the packed pixels become the image, not copied
+            java.awt.image.DataBufferInt buffer = new java.awt.image.DataBufferInt(rgb.packed(), rgb.packed().length);
+            int[] masks = {0xff0000, 0xff00, 0xff};
+            java.awt.image.WritableRaster raster = Raster.createPackedRaster(buffer, rgb.width(), rgb.height(),
+                    rgb.width(), masks, null);
+            return new BufferedImage(new java.awt.image.DirectColorModel(24, masks[0], masks[1], masks[2]), raster,
+                    false, null);
+        }
         BufferedImage out = new BufferedImage(rgb.width(), rgb.height(), BufferedImage.TYPE_INT_RGB);
         int[][] p = rgb.planes();
         for (int y = 0; y < rgb.height(); y++) {
