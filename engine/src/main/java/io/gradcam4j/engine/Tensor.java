@@ -33,7 +33,8 @@ public final class Tensor {
         int[] s = shape.clone();
         long size = sizeOf(s);
         if (size > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(s) + " is too large for one array");
+            throw new io.gradcam4j.engine.errors.ResourceLimitException("shape " + Arrays.toString(s)
+                    + " is too large for one array");
         }
         return new Tensor(s, Workspace.zeros((int) size));
     }

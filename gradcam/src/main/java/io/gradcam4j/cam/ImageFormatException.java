@@ -1,9 +1,8 @@
 package io.gradcam4j.cam;
 
-import java.io.IOException;
 
-/** A file that is not a readable JPEG or PNG image. The message names the file. */
-public class ImageFormatException extends IOException {
+/** A file that is not a readable JPEG or PNG image: damaged, truncated, not an image. The message names the file. */
+public class ImageFormatException extends io.gradcam4j.engine.errors.DamagedInputException {
     public ImageFormatException(String message) {
         super(message);
     }

@@ -158,8 +158,8 @@ public final class ImageLoader {
             String format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
             if (!format.equals("jpeg") && !format.equals("png")) {
                 reader.dispose();
-                throw new ImageFormatException(file + " is a " + format.toUpperCase(java.util.Locale.ROOT)
-                        + " image; gradcam4j reads JPEG and PNG (convert it first)");
+                throw new io.gradcam4j.engine.errors.UnsupportedFeatureException(file + " is a "
+                        + format.toUpperCase(java.util.Locale.ROOT) + " image; gradcam4j reads JPEG and PNG (convert it first)");
             }
             if (format.equals("png")) {
                 PngChunks.requireIntact(file, bytes);
@@ -175,6 +175,8 @@ public final class ImageLoader {
                     throw new ImageFormatException(file + " is damaged: " + String.join("; ", warnings));
                 }
                 return d;
+            } catch (io.gradcam4j.engine.errors.Gradcam4jException e) {
+                throw e;   // already says what is wrong
             } catch (IIOException | RuntimeException e) {
                 throw new ImageFormatException(file + " is damaged or truncated: it cannot be decoded as "
                         + reader.getFormatName() + " (" + e.getMessage()

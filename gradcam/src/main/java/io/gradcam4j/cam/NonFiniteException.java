@@ -5,7 +5,7 @@ package io.gradcam4j.cam;
  * ({@code non-finite-input}, {@code non-finite-output}) at the start of the message, never passed
  * on as a number.
  */
-public class NonFiniteException extends IllegalArgumentException {
+public class NonFiniteException extends io.gradcam4j.engine.errors.DamagedInputException {
     private final String status;
 
     public NonFiniteException(String status, String message) {

@@ -33,7 +33,12 @@ class DamagedImageTest {
     }
 
     private String refusal(Path f) {
-        return assertThrows(IOException.class, () -> ImageLoader.load(f, OPTIONS)).getMessage();
+        return assertThrows(Exception.class, () -> ImageLoader.load(f, OPTIONS)).getMessage();
+    }
+
+    /** The kind of a refusal from the project's own exceptions (gradcam4j's error root). */
+    private io.gradcam4j.engine.errors.Gradcam4jException.Kind kind(Path f) {
+        return assertThrows(io.gradcam4j.engine.errors.Gradcam4jException.class, () -> ImageLoader.load(f, OPTIONS)).kind();
     }
 
     @Test
@@ -49,6 +54,7 @@ class DamagedImageTest {
         Files.write(f, png);
         String m = refusal(f);
         assertTrue(m.contains("damaged") && m.contains("CRC"), m);
+        assertTrue(kind(f) == io.gradcam4j.engine.errors.Gradcam4jException.Kind.DAMAGED_INPUT);
     }
 
     @Test
@@ -68,11 +74,13 @@ class DamagedImageTest {
             ImageIO.write(img, format, f.toFile());
             String m = refusal(f);
             assertTrue(m.contains(format.toUpperCase()) && m.contains("JPEG and PNG"), m);
+            assertTrue(kind(f) == io.gradcam4j.engine.errors.Gradcam4jException.Kind.UNSUPPORTED);
         }
     }
 
     @Test
     void missingFilesAndFoldersSayWhy() throws IOException {
+        assertThrows(IOException.class, () -> ImageLoader.load(tmp.resolve("nope.png"), OPTIONS));   // an I/O error
         String missing = refusal(tmp.resolve("nope.png"));
         assertTrue(missing.endsWith("nope.png: not found"), missing);
         Path folder = Files.createDirectory(tmp.resolve("folder.png"));

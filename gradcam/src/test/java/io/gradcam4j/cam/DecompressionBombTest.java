@@ -29,6 +29,7 @@ class DecompressionBombTest {
         Path f = tmp.resolve("bomb.png");
         Files.write(f, png(20000, 20000));
         ImageTooLargeException e = assertThrows(ImageTooLargeException.class, () -> ImageLoader.load(f, OPTIONS));
+        assertTrue(e.kind() == io.gradcam4j.engine.errors.Gradcam4jException.Kind.RESOURCE_LIMIT);
         assertTrue(e.getMessage().contains("20000x20000") && e.getMessage().contains("89478485"), e.getMessage());
     }
 
@@ -48,8 +49,8 @@ class DecompressionBombTest {
         ImageLoader.Options five = new ImageLoader.Options(8, 8, 3, ImageLoader.Interpolation.NEAREST, false, 5);
         assertThrows(ImageTooLargeException.class, () -> ImageLoader.load(f, five));
         // six pixels pass the limit; this header-only file then fails as damaged, not as too large
-        IOException damaged = assertThrows(IOException.class, () -> ImageLoader.load(f, six));
-        assertTrue(!(damaged instanceof ImageTooLargeException), damaged.toString());
+        ImageFormatException damaged = assertThrows(ImageFormatException.class, () -> ImageLoader.load(f, six));
+        assertTrue(damaged.kind() == io.gradcam4j.engine.errors.Gradcam4jException.Kind.DAMAGED_INPUT, damaged.toString());
     }
 
     /** PNG signature, IHDR for w x h 8-bit RGB, an empty IDAT and IEND. */

@@ -124,7 +124,7 @@ final class ExplainCommand implements Callable<Integer> {
         ExplainRequest request = new ExplainRequest(targetLayers, ClassSelection.parse(classes, model), kind, options,
                 model::preprocess, Progress.passes(System.err));
         ArrayNode reports = Reports.JSON.createArrayNode();
-        Map<Path, String> failures = new LinkedHashMap<>();
+        Map<Path, Failure> failures = new LinkedHashMap<>();
         int perBatch = options.batchSize() != null ? options.batchSize() : 16;
         boolean mathShown = !explainMath;
         Tensor npy = npyInput != null ? ImageInputs.batched(Npy.read(npyInput)) : null;
@@ -199,14 +199,14 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     /** The images decoded for the model; one that cannot be read is a failure and the rest go on. */
-    private static List<Item> loadImages(LoadedModel model, List<Path> paths, Map<Path, String> failures) {
+    private static List<Item> loadImages(LoadedModel model, List<Path> paths, Map<Path, Failure> failures) {
         List<Item> items = new ArrayList<>();
         for (Path input : paths) {
             try {
                 ImageLoader.LoadedImage img = ImageLoader.load(input, model.imageOptions());
                 items.add(new Item(input, ImageInputs.stem(input), img.original(), model.preprocess(img.pixels())));
             } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-                failures.put(input, message(e));   // this input only: the next one goes on
+                failures.put(input, Failure.of(e));   // this input only: the next one goes on
             }
         }
         return items;
@@ -214,7 +214,7 @@ final class ExplainCommand implements Callable<Integer> {
 
     /** Every method on the batch at once; when that fails, image by image, so that one bad input fails alone. */
     private Map<Item, Map<String, Explanation>> explainBatch(LoadedModel model, List<Item> batch, List<String> methods,
-                                                             ExplainRequest request, Map<Path, String> failures) {
+                                                             ExplainRequest request, Map<Path, Failure> failures) {
         Map<Item, Map<String, Explanation>> result = new LinkedHashMap<>();
         if (batch.isEmpty()) {
             return result;
@@ -239,7 +239,7 @@ final class ExplainCommand implements Callable<Integer> {
             return result;
         } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
             if (batch.size() == 1) {
-                failures.put(batch.get(0).source(), message(e));
+                failures.put(batch.get(0).source(), Failure.of(e));
                 return Map.of();
             }
         }
@@ -249,23 +249,9 @@ final class ExplainCommand implements Callable<Integer> {
         return result;
     }
 
-    /** What a failure says; memory and stack exhaustion say so, as they carry no useful message. */
-    private static String message(Throwable e) {
-        if (e instanceof OutOfMemoryError) {
-            return "out of memory (" + e.getMessage() + "); give the JVM more heap (-Xmx) or use a smaller --batch-size";
-        }
-        if (e instanceof StackOverflowError) {
-            return "stack overflow while explaining this input";
-        }
-        if (e instanceof IOException ioe) {
-            return io.gradcam4j.engine.IoErrors.describe(ioe);
-        }
-        return e.getMessage() != null ? e.getMessage() : e.toString();
-    }
-
     /** The files and the report of one image and one method. */
     private ObjectNode writeOne(LoadedModel model, Item item, Explanation e, Colormap cmap, double loadMs,
-                                Map<Path, String> failures) throws IOException {
+                                Map<Path, Failure> failures) throws IOException {
         String suffix = e.method().equals("gradcam") ? "" : "." + e.method();
         ObjectNode report = Reports.explanation(model, item.source().toString(), e);
         ArrayNode targets = report.putArray("targets");
@@ -298,8 +284,8 @@ final class ExplainCommand implements Callable<Integer> {
         passes.put("backward", e.passes().backward());
         report.set("model", Reports.model(model));   // keeps its place, first in the report
         if (Reports.replaceNonFinite(report)) {
-            failures.put(item.source(), "non-finite-output: the " + e.method() + " report held NaN or infinite numbers, "
-                    + "written as null");
+            failures.put(item.source(), new Failure("non-finite-output: the " + e.method() + " report held NaN or "
+                    + "infinite numbers, written as null", "damaged-input"));
         }
         Files.writeString(out.resolve(item.stem() + suffix + ".json"), Reports.JSON.writeValueAsString(report));
         return report;

@@ -69,17 +69,16 @@ public final class GradcamCommand implements Runnable {
         });
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean json = parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--json");
-            String message = e instanceof java.io.IOException ioe ? io.gradcam4j.engine.IoErrors.describe(ioe)
-                    : e.getMessage() != null ? e.getMessage() : e.toString();
+            Failure f = Failure.of(e);
             if (json) {
                 var node = Reports.JSON.createObjectNode();
-                node.put("error", message);
-                node.put("kind", e.getClass().getSimpleName());
+                node.put("error", f.message());
+                node.put("kind", f.kind());
                 System.out.println(Reports.JSON.writeValueAsString(node));
             } else {
-                System.err.println("error: " + message);
+                System.err.println("error: " + f.message());
             }
-            return e instanceof IllegalArgumentException ? 2 : 1;
+            return f.exitCode();
         });
         return cl;
     }

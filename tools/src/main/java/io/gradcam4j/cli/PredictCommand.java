@@ -52,7 +52,7 @@ final class PredictCommand implements Callable<Integer> {
         Graph graph = model.model().graph();
         Optional<Graph> logitsGraph = graph.withoutFinalActivation();
         ArrayNode reports = Reports.JSON.createArrayNode();
-        Map<Path, String> failures = new LinkedHashMap<>();
+        Map<Path, Failure> failures = new LinkedHashMap<>();
         // a .npy of N items is N inputs, named x.npy[i] (one report each)
         Tensor npy = npyInput != null ? ImageInputs.batched(Npy.read(npyInput)) : null;
         int count = npy != null ? npy.dim(0) : inputs.size();
@@ -79,8 +79,7 @@ final class PredictCommand implements Callable<Integer> {
                             100 * p.get("probability").asDouble(), p.get("label").asText(), p.get("index").asInt()));
                 }
             } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-                failures.put(input, e instanceof java.io.IOException ioe ? io.gradcam4j.engine.IoErrors.describe(ioe)
-                        : e.getMessage() != null ? e.getMessage() : e.toString());
+                failures.put(input, Failure.of(e));
             }
         }
         if (json) {

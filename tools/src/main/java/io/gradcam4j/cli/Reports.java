@@ -127,24 +127,27 @@ final class Reports {
     }
 
     /**
-     * What {@code --json} prints for a run: one image's report, or {@code {"error", "image"}} when
-     * it failed; for several images {@code {"results": [...], "failures": [{"image", "error"}]}}.
+     * What {@code --json} prints for a run: one image's report, or {@code {"error", "kind", "image"}}
+     * when it failed; for several images {@code {"results": [...], "failures": [{"image", "error",
+     * "kind"}]}} (the kinds of {@link Failure}).
      */
-    static com.fasterxml.jackson.databind.JsonNode batch(ArrayNode reports, java.util.Map<java.nio.file.Path, String> failures) {
+    static com.fasterxml.jackson.databind.JsonNode batch(ArrayNode reports, java.util.Map<java.nio.file.Path, Failure> failures) {
         if (reports.size() + failures.size() == 1) {
             if (reports.size() == 1) {
                 return reports.get(0);
             }
             var e = failures.entrySet().iterator().next();
             ObjectNode error = JSON.createObjectNode();
-            error.put("error", e.getValue());
+            error.put("error", e.getValue().message());
+            error.put("kind", e.getValue().kind());
             error.put("image", e.getKey().toString());
             return error;
         }
         ObjectNode all = JSON.createObjectNode();
         all.set("results", reports);
         ArrayNode failed = all.putArray("failures");
-        failures.forEach((image, message) -> failed.addObject().put("image", image.toString()).put("error", message));
+        failures.forEach((image, f) -> failed.addObject().put("image", image.toString()).put("error", f.message())
+                .put("kind", f.kind()));
         return all;
     }
 

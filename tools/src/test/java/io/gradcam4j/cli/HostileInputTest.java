@@ -82,6 +82,36 @@ class HostileInputTest {
         assertTrue(numbersOnly(j), "no NaN or infinity written as a string for a number");
     }
 
+    /**
+     * One error root: every failure's JSON says its kind, so a caller tells a user's mistake from
+     * a damaged file, an unsupported feature and a resource limit without reading the message.
+     */
+    @Test
+    void everyFailureSaysItsKind() throws IOException {
+        Path bomb = tmp.resolve("bomb.png");
+        Files.write(bomb, pngHeaderOnly(20000, 20000));
+        Path gif = tmp.resolve("image.gif");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "gif", gif.toFile());
+        Path truncated = tmp.resolve("truncated.png");
+        byte[] star = Files.readAllBytes(STAR);
+        Files.write(truncated, java.util.Arrays.copyOf(star, star.length / 2));
+        Path missing = tmp.resolve("missing.png");
+        CliRun r = CliRun.run("predict", "--json", bomb.toString(), gif.toString(), truncated.toString(), missing.toString(),
+                STAR.toString());
+        assertEquals(1, r.code(), r.err());
+        JsonNode j = r.json();
+        assertEquals(1, j.get("results").size());
+        java.util.Map<String, String> kinds = new java.util.HashMap<>();
+        j.get("failures").forEach(f -> kinds.put(Path.of(f.get("image").asText()).getFileName().toString(),
+                f.get("kind").asText()));
+        assertEquals(java.util.Map.of("bomb.png", "resource-limit", "image.gif", "unsupported",
+                "truncated.png", "damaged-input", "missing.png", "io"), kinds);
+        CliRun badClass = CliRun.run("explain", "--json", "--class", "top:x", "--out", tmp.toString());
+        assertEquals(2, badClass.code());
+        assertEquals("invalid-request", badClass.json().get("kind").asText());
+    }
+
     /** Whether no value is one of the strings Jackson writes for a non-finite number. */
     private static boolean numbersOnly(JsonNode n) {
         if (n.isTextual()) {

@@ -132,7 +132,7 @@ public final class KerasH5File {
             throw new CorruptModelFileException(name, null, "the file is empty (0 bytes), not an HDF5 file");
         }
         if (size > MAX_MAPPED) {
-            throw new KerasFormatException(name + ": weights-only files over 2 GiB are not supported");
+            throw new UnsupportedKerasFeatureException(name + ": weights-only files over 2 GiB are not supported");
         }
         ByteBuffer buffer;
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -279,8 +279,8 @@ public final class KerasH5File {
                 throw e;
             } catch (KerasFormatException e) {
                 String message = e.getMessage() == null ? "" : e.getMessage();
-                throw new KerasFormatException((message.contains(file) ? "" : file + ": ") + message
-                        + missingWeightsHint(message), e);
+                throw e.withMessage((message.contains(file) ? "" : file + ": ") + message
+                        + missingWeightsHint(message));
             } catch (RuntimeException e) {
                 // A config that parses but holds values the layer builders did not expect
                 // (a damaged number, a wrong type): still the file's fault, still typed.

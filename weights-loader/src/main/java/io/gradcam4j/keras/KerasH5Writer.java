@@ -57,7 +57,7 @@ public final class KerasH5Writer {
         List<String> names = new ArrayList<>();
         for (var layer : ModelConfigReader.layersOf(model.modelConfig())) {
             if (ModelConfigReader.isModel(layer)) {
-                throw new KerasFormatException("saving models that contain nested models is not supported ('"
+                throw new UnsupportedKerasFeatureException("saving models that contain nested models is not supported ('"
                         + ModelConfigReader.modelName(layer) + "')");
             }
             names.add(layer.path("config").path("name").asText());

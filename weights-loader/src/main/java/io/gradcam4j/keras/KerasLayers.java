@@ -173,14 +173,14 @@ public final class KerasLayers {
         if (cls.equals("Lambda")) {
             Op custom = lambdas.get(c.layerName());
             if (custom == null) {
-                throw c.error("a Lambda layer holds Python code, which gradcam4j never executes; supply a Java "
+                throw c.unsupported("a Lambda layer holds Python code, which gradcam4j never executes; supply a Java "
                         + "implementation with KerasLayers.withLambda(\"" + c.layerName() + "\", op)");
             }
             return custom;
         }
         var builder = builders.get(cls);
         if (builder == null) {
-            throw c.error("unsupported layer class; supported: " + String.join(", ", builders.keySet()));
+            throw c.unsupported("unsupported layer class; supported: " + String.join(", ", builders.keySet()));
         }
         LayerWeights w = new LayerWeights(c, LegacyWeights.convert(cls, c, weights, origin));
         boolean channelsFirst = c.string("data_format", "channels_last").equals("channels_first");
@@ -268,7 +268,7 @@ public final class KerasLayers {
     private Op batchNormOverLastAxis(LayerConfig c, LayerWeights w) {
         if (c.integer("mode", 0) != 0) {
             // Keras 1 modes 1 and 2 normalize with batch statistics even at inference.
-            throw c.error("Keras 1 BatchNormalization mode " + c.integer("mode", 0) + " is not supported (mode 0)");
+            throw c.unsupported("Keras 1 BatchNormalization mode " + c.integer("mode", 0) + " is not supported (mode 0)");
         }
         Param gamma = c.bool("scale", true) ? w.take("gamma", true, -1) : null;
         Param beta = c.bool("center", true) ? w.take("beta", true, -1) : null;
@@ -315,7 +315,7 @@ public final class KerasLayers {
         c.requireChannelsLast();
         String interpolation = c.string("interpolation", "nearest");
         if (!interpolation.equals("nearest")) {
-            throw c.error("interpolation '" + interpolation + "' is not supported; only nearest");
+            throw c.unsupported("interpolation '" + interpolation + "' is not supported; only nearest");
         }
         int[] size = c.positivePair("size", 2);
         return new UpSampling2D(size[0], size[1]);
@@ -352,7 +352,7 @@ public final class KerasLayers {
     private static Op softmaxLayer(LayerConfig c, LayerWeights w) {
         int[] axes = c.integers("axis");
         if (axes.length > 1 || (axes.length == 1 && axes[0] != -1)) {
-            throw c.error("softmax over axis " + java.util.Arrays.toString(axes) + " is not supported; only -1");
+            throw c.unsupported("softmax over axis " + java.util.Arrays.toString(axes) + " is not supported; only -1");
         }
         return new Softmax();
     }
@@ -365,7 +365,7 @@ public final class KerasLayers {
         Resize.Interpolation mode = switch (interpolation) {
             case "bilinear" -> Resize.Interpolation.BILINEAR;
             case "nearest" -> Resize.Interpolation.NEAREST;
-            default -> throw c.error("interpolation '" + interpolation + "' is not supported (bilinear, nearest)");
+            default -> throw c.unsupported("interpolation '" + interpolation + "' is not supported (bilinear, nearest)");
         };
         if (c.bool("crop_to_aspect_ratio", false)) {
             return Chain.of(CenterCrop.toAspectRatio(h, wd), new Resize(h, wd, mode));
@@ -423,7 +423,7 @@ public final class KerasLayers {
             case "sum": return new Add();
             case "mul": return new Multiply();
             case "concat": return new Concatenate(c.integer("concat_axis", -1));
-            default: throw c.error("Merge mode '" + mode + "' is not supported (sum, mul, concat)");
+            default: throw c.unsupported("Merge mode '" + mode + "' is not supported (sum, mul, concat)");
         }
     }
 }

@@ -35,6 +35,11 @@ final class LayerConfig {
         return new KerasFormatException("layer '" + layerName + "' (" + className + "): " + message);
     }
 
+    /** Valid Keras that gradcam4j does not run, naming the layer. */
+    UnsupportedKerasFeatureException unsupported(String message) {
+        return new UnsupportedKerasFeatureException("layer '" + layerName + "' (" + className + "): " + message);
+    }
+
     String string(String key, String fallback) {
         return has(key) ? config.get(key).asText() : fallback;
     }
@@ -198,7 +203,7 @@ final class LayerConfig {
     void requireChannelsLast() {
         String format = string("data_format", "channels_last");
         if (!format.equals("channels_last")) {
-            throw error("data_format '" + format + "' is not supported here");
+            throw unsupported("data_format '" + format + "' is not supported here");
         }
     }
 

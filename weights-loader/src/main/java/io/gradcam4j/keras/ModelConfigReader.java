@@ -232,8 +232,7 @@ public final class ModelConfigReader {
             if (prefix.isEmpty()) {
                 throw e;
             }
-            throw new KerasFormatException("in nested model '" + prefix.substring(0, prefix.length() - 1) + "': "
-                    + e.getMessage(), e);
+            throw e.withMessage("in nested model '" + prefix.substring(0, prefix.length() - 1) + "': " + e.getMessage());
         }
     }
 
@@ -274,7 +273,7 @@ public final class ModelConfigReader {
             throw new KerasFormatException("cannot read tensor reference " + t);
         }
         if (t.get(2).asInt() != 0) {
-            throw new KerasFormatException("layer '" + t.get(0).asText() + "' has several outputs; not supported");
+            throw new UnsupportedKerasFeatureException("layer '" + t.get(0).asText() + "' has several outputs; not supported");
         }
         return new TensorRef(t.get(0).asText(), t.get(1).asInt());
     }

@@ -49,6 +49,7 @@ class KerasCorpusTest {
         KerasFormatException e = assertThrows(KerasFormatException.class, () -> KerasH5File.load(file));
         assertTrue(e.getMessage().contains("Lambda") && e.getMessage().contains("lambda_1")
                 && e.getMessage().contains("carnd_behavioral_cloning.h5"), e.getMessage());
+        assertTrue(e.kind() == io.gradcam4j.engine.errors.Gradcam4jException.Kind.UNSUPPORTED, "kind " + e.kind());
     }
 
     /** The user supplies the Lambda's meaning in Java (here the usual x / 127.5 - 1); nothing Python runs. */

@@ -89,6 +89,7 @@ class KerasLayersTest {
         KerasFormatException e = assertThrows(KerasFormatException.class,
                 () -> new KerasLayers(KerasOrigin.KERAS_2).create("Lambda", cfg, List.of()));
         assertTrue(e.getMessage().contains("never executes") && e.getMessage().contains("normalize"), e.getMessage());
+        assertEquals(io.gradcam4j.engine.errors.Gradcam4jException.Kind.UNSUPPORTED, e.kind());
         Op identity = new io.gradcam4j.engine.ops.Identity("normalize");
         assertEquals(identity, new KerasLayers(KerasOrigin.KERAS_2).withLambda("normalize", identity)
                 .create("Lambda", cfg, List.of()));
@@ -99,6 +100,10 @@ class KerasLayersTest {
         KerasFormatException e = assertThrows(KerasFormatException.class,
                 () -> new KerasLayers(KerasOrigin.KERAS_2).create("LSTM", json("{'name':'rnn'}"), List.of()));
         assertTrue(e.getMessage().contains("'rnn' (LSTM)") && e.getMessage().contains("Conv2D"), e.getMessage());
+        assertEquals(io.gradcam4j.engine.errors.Gradcam4jException.Kind.UNSUPPORTED, e.kind());
+        KerasFormatException bad = assertThrows(KerasFormatException.class, () -> new KerasLayers(KerasOrigin.KERAS_2)
+                .create("MaxPooling2D", json("{'name':'pool','pool_size':0}"), List.of()));
+        assertEquals(io.gradcam4j.engine.errors.Gradcam4jException.Kind.DAMAGED_INPUT, bad.kind(), "a config Keras would reject");
     }
 
     @Test

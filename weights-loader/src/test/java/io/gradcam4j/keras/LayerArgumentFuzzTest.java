@@ -98,8 +98,8 @@ class LayerArgumentFuzzTest {
                                 break;
                             }
                         }
-                    } catch (IllegalArgumentException e) {
-                        refused++;   // the op's own shape checks, with a message
+                    } catch (IllegalArgumentException | io.gradcam4j.engine.errors.Gradcam4jException e) {
+                        refused++;   // the op's own shape checks and resource limits, with a message
                     } catch (RuntimeException e) {
                         problems.add(c.className() + " " + arg + "=" + bad + " ran into " + e);
                     }

@@ -235,7 +235,7 @@ public final class Graph {
             }
         }
         if (floats * 4 * 3 > bytes) {
-            throw new IllegalArgumentException("layer '" + largest + "' would output " + floats + " values ("
+            throw new io.gradcam4j.engine.errors.ResourceLimitException("layer '" + largest + "' would output " + floats + " values ("
                     + floats * 4 / (1 << 20) + " MB); with its input and a copy that is more than the "
                     + bytes / (1 << 20) + " MB available (give the JVM more heap with -Xmx, or a smaller batch)");
         }

@@ -21,7 +21,7 @@ public record WindowGeometry(
         // a zero-padded copy of the input may be made: refuse windows whose padding cannot fit one array
         long padded = (long) nhwc[0] * (h + spanH) * (w + spanW) * nhwc[3];
         if (padded > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("a window of " + spanH + "x" + spanW + " (kernel " + kh + "x" + kw
+            throw new io.gradcam4j.engine.errors.ResourceLimitException("a window of " + spanH + "x" + spanW + " (kernel " + kh + "x" + kw
                     + ", dilation " + dilationH + "x" + dilationW + ") over an input of " + h + "x" + w
                     + " needs a padded input of " + padded + " values, more than one array holds");
         }

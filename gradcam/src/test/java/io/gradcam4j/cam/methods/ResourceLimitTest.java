@@ -27,7 +27,8 @@ class ResourceLimitTest {
         Node out = b.add("pool", new GlobalPool2D(GlobalPool2D.Kind.AVERAGE, false), big);
         Graph g = b.build(out);
         long t0 = System.nanoTime();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Methods.byName("saliency")
+        io.gradcam4j.engine.errors.ResourceLimitException e = assertThrows(
+                io.gradcam4j.engine.errors.ResourceLimitException.class, () -> Methods.byName("saliency")
                 .explain(g, Tensor.zeros(1, 8, 8, 3), null, List.of(0), ScoreKind.LOGIT));
         assertTrue(e.getMessage().contains("huge_resize") && e.getMessage().contains("-Xmx"), e.getMessage());
         assertTrue((System.nanoTime() - t0) / 1e9 < 5, "refused from the shapes, not after trying");

@@ -1,0 +1,18 @@
+package io.gradcam4j.engine.errors;
+
+/** A file or an input is damaged or inconsistent: a corrupt model file, a truncated image, NaN in an input. */
+public class DamagedInputException extends Gradcam4jException {
+
+    public DamagedInputException(String message) {
+        super(message, null);
+    }
+
+    public DamagedInputException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.DAMAGED_INPUT;
+    }
+}

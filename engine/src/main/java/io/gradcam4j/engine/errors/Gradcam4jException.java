@@ -1,0 +1,34 @@
+package io.gradcam4j.engine.errors;
+
+import java.util.Locale;
+
+/**
+ * The root of gradcam4j's own exceptions (as jHDF's {@code HdfException} is of jHDF's), so that
+ * callers, the command line and the web page tell a user's mistake from a damaged file, an
+ * unsupported feature and a resource limit by type, not by a JDK exception class or a message.
+ */
+public abstract class Gradcam4jException extends RuntimeException {
+
+    /** What went wrong, as the JSON names it. */
+    public enum Kind {
+        /** The request itself is wrong: an option, a name, a class, a layer. */
+        INVALID_REQUEST,
+        /** A file or an input is damaged: a corrupt model, a truncated image, NaN in the input. */
+        DAMAGED_INPUT,
+        /** Valid, but beyond what gradcam4j does: a layer class, a Lambda, an image format. */
+        UNSUPPORTED,
+        /** It would need more memory or time than allowed: a decompression bomb, a huge activation. */
+        RESOURCE_LIMIT;
+
+        /** {@code invalid-request}, {@code damaged-input}, {@code unsupported}, {@code resource-limit}. */
+        public String json() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    protected Gradcam4jException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    public abstract Kind kind();
+}
