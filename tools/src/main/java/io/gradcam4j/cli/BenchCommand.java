@@ -64,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (repeat < 1 || warmup < 0) {
-            throw new IllegalArgumentException("--repeat must be at least 1 and --warmup at least 0, got " + repeat
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("--repeat must be at least 1 and --warmup at least 0, got " + repeat
                     + " and " + warmup);
         }
         if (threads != null) {

@@ -37,7 +37,7 @@ final class ClassSelection {
                 } else if (model.labels() != null) {
                     out.add(model.labels().indexOf(p));
                 } else {
-                    throw new IllegalArgumentException("'" + p + "' is not a class index and the model has no labels "
+                    throw new io.gradcam4j.engine.errors.InvalidRequestException("'" + p + "' is not a class index and the model has no labels "
                             + "(pass --labels FILE)");
                 }
             }
@@ -64,12 +64,12 @@ final class ClassSelection {
             if (p.startsWith("top:")) {
                 String k = p.substring(4);
                 if (!k.matches("\\d+") || Integer.parseInt(k) < 1) {
-                    throw new IllegalArgumentException("--class " + p + ": top:K needs a whole number K >= 1 (e.g. top:3)");
+                    throw new io.gradcam4j.engine.errors.InvalidRequestException("--class " + p + ": top:K needs a whole number K >= 1 (e.g. top:3)");
                 }
             }
         }
         if (given && !any) {
-            throw new IllegalArgumentException("--class was given but names no class; give indices, labels or top:K");
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("--class was given but names no class; give indices, labels or top:K");
         }
     }
 

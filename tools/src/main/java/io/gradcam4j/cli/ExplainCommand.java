@@ -99,7 +99,7 @@ final class ExplainCommand implements Callable<Integer> {
         PrintStream info = json ? System.err : System.out;
         ClassSelection.validate(classes, spec.commandLine().getParseResult().hasMatchedOption("--class"));
         if (!(alpha >= 0f && alpha <= 1f)) {
-            throw new IllegalArgumentException("--alpha must be in [0, 1], got " + alpha);
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("--alpha must be in [0, 1], got " + alpha);
         }
         ScoreKind kind = parseScore(score);
         Colormap cmap = Colormap.parse(colormap);
@@ -117,7 +117,7 @@ final class ExplainCommand implements Callable<Integer> {
             info.println("demo: explaining the bundled images " + inputs);
         }
         if (inputs.isEmpty()) {
-            throw new IllegalArgumentException("no images given (IMAGE... or --input X.npy)");
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("no images given (IMAGE... or --input X.npy)");
         }
         info.printf("model %s, layer %s, score %s, method %s%n", model.source(), String.join(",", targetLayers),
                 kind.name().toLowerCase(Locale.ROOT), String.join(",", methods));
@@ -313,7 +313,7 @@ final class ExplainCommand implements Callable<Integer> {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "logit" -> ScoreKind.LOGIT;
             case "probability" -> ScoreKind.PROBABILITY;
-            default -> throw new IllegalArgumentException("--score must be logit or probability, not " + s);
+            default -> throw new io.gradcam4j.engine.errors.InvalidRequestException("--score must be logit or probability, not " + s);
         };
     }
 }

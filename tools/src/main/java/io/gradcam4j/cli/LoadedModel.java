@@ -22,7 +22,7 @@ record LoadedModel(KerasModel model, String source, FileDigest weightsDigest, La
             int[] out = model.outputShapes().get(model.graph().output().name());
             int classes = out != null ? out[out.length - 1] : -1;
             if (classes > 0 && labels.size() != classes) {
-                throw new IllegalArgumentException("the labels have " + labels.size() + " names but the model has "
+                throw new io.gradcam4j.engine.errors.InvalidRequestException("the labels have " + labels.size() + " names but the model has "
                         + classes + " classes: give one name per class, in the model's order");
             }
         }
@@ -43,7 +43,7 @@ record LoadedModel(KerasModel model, String source, FileDigest weightsDigest, La
         int h = s[0] > 0 ? s[0] : KerasModel.DEFAULT_SPATIAL_SIZE;
         int w = s[1] > 0 ? s[1] : KerasModel.DEFAULT_SPATIAL_SIZE;
         if ((long) h * w > maxPixels) {
-            throw new IllegalArgumentException("the model's input is " + h + "x" + w + " = " + (long) h * w
+            throw new io.gradcam4j.engine.errors.ResourceLimitException("the model's input is " + h + "x" + w + " = " + (long) h * w
                     + " pixels, more than the limit of " + maxPixels + " (--max-pixels)");
         }
         return new ImageLoader.Options(h, w, s[2], interpolation, keepAspectRatio, maxPixels);

@@ -75,7 +75,7 @@ final class MethodArguments {
             }
         }
         if (names.isEmpty()) {
-            throw new IllegalArgumentException("--method names no method; methods: " + String.join(", ", Methods.names()));
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("--method names no method; methods: " + String.join(", ", Methods.names()));
         }
         return names.stream().distinct().toList();
     }
@@ -99,7 +99,7 @@ final class MethodArguments {
         try {
             return MethodOptions.Baseline.valueOf(baseline.strip().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--baseline must be black, zero or blur, not " + baseline);
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("--baseline must be black, zero or blur, not " + baseline);
         }
     }
 }
