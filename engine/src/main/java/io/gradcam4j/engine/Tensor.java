@@ -106,11 +106,13 @@ public final class Tensor {
         return r;
     }
 
-    /** Tensors of one shape stacked along a new first axis (batch-1 tensors: along their own first axis). */
+    /** Batches of one, of one shape, as one batch: (1, ...) x n becomes (n, ...). */
     public static Tensor stack(java.util.List<Tensor> items) {
         Tensor first = items.get(0);
-        boolean batchOfOne = first.rank() >= 1 && first.shape[0] == 1;
-        int[] s = batchOfOne ? first.shape.clone() : prepend(first.shape);
+        if (first.rank() < 1 || first.shape[0] != 1) {
+            throw new IllegalArgumentException("stack takes batches of one, got " + first);
+        }
+        int[] s = first.shape.clone();
         s[0] = items.size();
         Tensor r = zeros(s);
         int size = first.data.length;
@@ -122,12 +124,6 @@ public final class Tensor {
             System.arraycopy(t.data, 0, r.data, i * size, size);
         }
         return r;
-    }
-
-    private static int[] prepend(int[] shape) {
-        int[] s = new int[shape.length + 1];
-        System.arraycopy(shape, 0, s, 1, shape.length);
-        return s;
     }
 
     /** Item {@code i} of the first axis, as a copy that keeps a first axis of 1. */

@@ -217,14 +217,20 @@ public final class Graph {
 
     /**
      * Refuses, before running, inputs for which one activation of this graph would not fit in
-     * {@code bytes} (the largest output, from {@link #outputShapes}, times three: a layer's input,
-     * its output and a padded or temporary copy are alive together). A model that declares a
+     * {@code bytes} (the largest output, from the ops' shape inference, times three: a layer's
+     * input, its output and a padded or temporary copy are alive together). A model that declares a
      * 100000-pixel Resizing or input must fail here with a message, not after minutes of paging.
+     * When an op cannot tell its shape (a registered Lambda) nothing is checked: finding out would
+     * mean running the model once more before every explanation.
      */
     public void requireActivationsFit(long bytes, Tensor... in) {
+        Map<String, int[]> shapes = ShapeInference.staticShapes(this, in);
+        if (shapes == null) {
+            return;
+        }
         String largest = null;
         long floats = 0;
-        for (Map.Entry<String, int[]> e : outputShapes(in).entrySet()) {
+        for (Map.Entry<String, int[]> e : shapes.entrySet()) {
             long n = 1;
             for (int d : e.getValue()) {
                 n *= Math.max(d, 1);

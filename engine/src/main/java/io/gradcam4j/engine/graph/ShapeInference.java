@@ -38,7 +38,7 @@ final class ShapeInference {
      * The shapes from the ops alone, or {@code null} when one of them cannot tell or objects (a
      * malformed model: the inference pass then reports it with the layer's name).
      */
-    private static Map<String, int[]> staticShapes(Graph graph, Tensor[] in) {
+    static Map<String, int[]> staticShapes(Graph graph, Tensor[] in) {
         if (in.length != graph.inputs().size()) {
             return null;
         }

@@ -47,8 +47,4 @@ public record ExplainRequest(List<String> layers, Function<float[], List<Integer
     public static ExplainRequest of(List<String> layers, List<Integer> classes, ScoreKind kind) {
         return new ExplainRequest(layers, p -> classes, kind, MethodOptions.defaults(), null, null);
     }
-
-    public ExplainRequest withOptions(MethodOptions o) {
-        return new ExplainRequest(layers, classes, scoreKind, o, preprocessing, progress);
-    }
 }

@@ -13,6 +13,6 @@ public final class GradCamElementwise extends BaseCam {
 
     @Override
     protected LayerMap map(LayerInput in) {
-        return new LayerMap(HiResCam.elementwise(in, true), null);
+        return new LayerMap(HiResCam.sumOverChannels(in, (g, a) -> Math.max(g * a, 0)), null);
     }
 }

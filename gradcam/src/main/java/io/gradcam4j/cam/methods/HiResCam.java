@@ -14,11 +14,11 @@ public final class HiResCam extends BaseCam {
 
     @Override
     protected LayerMap map(LayerInput in) {
-        return new LayerMap(elementwise(in, false), null);
+        return new LayerMap(sumOverChannels(in, (g, a) -> g * a), null);
     }
 
-    /** {@code sum_k G_k * A_k}, each product clipped at zero first when {@code reluEach}. */
-    static double[] elementwise(LayerInput in, boolean reluEach) {
+    /** {@code sum_k term(G_ijk, A_ijk)} at every pixel: the maps of the element-wise CAMs. */
+    static double[] sumOverChannels(LayerInput in, java.util.function.DoubleBinaryOperator term) {
         float[] g = in.gradient();
         float[] a = in.activations();
         int k = in.channels();
@@ -26,8 +26,7 @@ public final class HiResCam extends BaseCam {
         for (int p = 0; p < m.length; p++) {
             double s = 0;
             for (int c = 0; c < k; c++) {
-                double v = (double) g[p * k + c] * a[p * k + c];
-                s += reluEach ? Math.max(v, 0) : v;
+                s += term.applyAsDouble(g[p * k + c], a[p * k + c]);
             }
             m[p] = s;
         }

@@ -13,17 +13,6 @@ public final class LayerCam extends BaseCam {
 
     @Override
     protected LayerMap map(LayerInput in) {
-        float[] g = in.gradient();
-        float[] a = in.activations();
-        int k = in.channels();
-        double[] m = new double[in.pixels()];
-        for (int p = 0; p < m.length; p++) {
-            double s = 0;
-            for (int c = 0; c < k; c++) {
-                s += Math.max(g[p * k + c], 0f) * (double) a[p * k + c];
-            }
-            m[p] = s;
-        }
-        return new LayerMap(m, null);
+        return new LayerMap(HiResCam.sumOverChannels(in, (g, a) -> Math.max(g, 0) * a), null);
     }
 }

@@ -381,18 +381,4 @@ public final class MethodContext {
     long backwardPasses(int image) {
         return backwardPasses[image];
     }
-
-    /** Items {@code [from, to)} of the first axis. */
-    static Tensor slice(Tensor t, int from, int to) {
-        int n = t.dim(0);
-        if (from == 0 && to == n) {
-            return t;
-        }
-        int size = t.size() / n;
-        int[] s = t.shape();
-        s[0] = to - from;
-        float[] d = new float[(to - from) * size];
-        System.arraycopy(t.data(), from * size, d, 0, d.length);
-        return Tensor.of(d, s);
-    }
 }
