@@ -81,7 +81,11 @@ public final class FusedLinear implements Op {
                         + "this layer's biases are folded into one");
             }
             Tensor dz = dy;
-            if (activation != null) {
+            if (activation instanceof Relu r && r.isPlain()) {
+                // relu's derivative is known from its output (z > 0 exactly where y > 0): no second pass
+                dz = Tensor.zerosLike(dy);
+                r.chainRuleFromOutput(y.data(), dy.data(), dz.data());
+            } else if (activation != null) {
                 // The pre-activation is computed again rather than kept: inference never pays for it.
                 Tensor z = f.op().forward(x, shiftOnly(f.shift())).output();
                 dz = Tensor.zerosLike(dy);

@@ -56,6 +56,23 @@ public final class Relu extends ElementwiseOp {
         return threshold == 0f && negativeSlope == 0f;
     }
 
+    /** Whether this is max(x, 0) itself: its derivative can be read from its output. */
+    public boolean isPlain() {
+        return isClamp() && maxValue == Float.POSITIVE_INFINITY;
+    }
+
+    /**
+     * The chain rule of plain relu from the output alone (the input was positive exactly where the
+     * output is), under the backward pass's {@link ReluRule}: a folded convolution then needs no
+     * second forward pass to find its pre-activation.
+     */
+    void chainRuleFromOutput(float[] ys, float[] dy, float[] dx) {
+        ReluRule rule = BackwardRules.current().relu();
+        for (int i = 0; i < ys.length; i++) {
+            dx[i] = rule.apply(dy[i], ys[i] > 0f ? 1f : 0f);
+        }
+    }
+
     /** The upper end of the clamp, +infinity for plain relu. */
     public float maxValue() {
         return maxValue;
