@@ -87,7 +87,10 @@ final class ExplainCommand implements Callable<Integer> {
     /** Methods that refused this model or layer when several were asked for, with the reason. */
     private final Map<String, String> skipped = new LinkedHashMap<>();
 
-    /** One input to explain: a decoded image (with its picture) or an item of the .npy batch. */
+    /**
+     * One input to explain: a decoded image (with its picture) or an item of the .npy batch;
+     * {@code stem} names its outputs and may hold folders ({@code square/000}).
+     */
     private record Item(Path source, String stem, BufferedImage original, Tensor x) {
     }
 
@@ -111,13 +114,13 @@ final class ExplainCommand implements Callable<Integer> {
         List<String> targetLayers = targetLayers(model);
         Files.createDirectories(out);
 
-        List<Path> inputs = npyInput != null ? List.of(npyInput) : ImageInputs.expand(images);
-        if (inputs.isEmpty() && modelOptions.model == null) {
-            inputs = DemoImages.extract(out.resolve("demo-images"));
-            info.println("demo: explaining the bundled images " + inputs);
-        }
-        if (inputs.isEmpty()) {
-            throw new io.gradcam4j.engine.errors.InvalidRequestException("no images given (IMAGE... or --input X.npy)");
+        List<ImageInputs.ImageInput> inputs = npyInput != null ? List.of() : ImageInputs.expand(images);
+        if (npyInput == null && images.isEmpty()) {
+            if (modelOptions.model != null) {
+                throw new io.gradcam4j.engine.errors.InvalidRequestException("no images given (IMAGE... or --input X.npy)");
+            }
+            inputs = ImageInputs.expand(DemoImages.extract(out.resolve("demo-images")));
+            info.println("demo: explaining the bundled images in " + out.resolve("demo-images"));
         }
         info.printf("model %s, layer %s, score %s, method %s%n", model.source(), String.join(",", targetLayers),
                 kind.name().toLowerCase(Locale.ROOT), String.join(",", methods));
@@ -162,7 +165,7 @@ final class ExplainCommand implements Callable<Integer> {
             System.out.println(Reports.JSON.writeValueAsString(Reports.batch(reports, failures)));
         }
         if (!failures.isEmpty()) {
-            System.err.println(failures.size() + " of " + inputs.size() + " inputs failed:");
+            System.err.println(failures.size() + " of " + count + " inputs failed:");
             failures.forEach((p, m) -> System.err.println("  " + p + ": " + m));
             return 1;
         }
@@ -199,14 +202,15 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     /** The images decoded for the model; one that cannot be read is a failure and the rest go on. */
-    private static List<Item> loadImages(LoadedModel model, List<Path> paths, Map<Path, Failure> failures) {
+    private static List<Item> loadImages(LoadedModel model, List<ImageInputs.ImageInput> inputs,
+                                         Map<Path, Failure> failures) {
         List<Item> items = new ArrayList<>();
-        for (Path input : paths) {
+        for (ImageInputs.ImageInput input : inputs) {
             try {
-                ImageLoader.LoadedImage img = ImageLoader.load(input, model.imageOptions());
-                items.add(new Item(input, ImageInputs.stem(input), img.original(), model.preprocess(img.pixels())));
+                ImageLoader.LoadedImage img = ImageLoader.load(input.path(), model.imageOptions());
+                items.add(new Item(input.path(), input.name(), img.original(), model.preprocess(img.pixels())));
             } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-                failures.put(input, Failure.of(e));   // this input only: the next one goes on
+                failures.put(input.path(), Failure.of(e));   // this input only: the next one goes on
             }
         }
         return items;
@@ -253,6 +257,7 @@ final class ExplainCommand implements Callable<Integer> {
     private ObjectNode writeOne(LoadedModel model, Item item, Explanation e, Colormap cmap, double loadMs,
                                 Map<Path, Failure> failures) throws IOException {
         String suffix = e.method().equals("gradcam") ? "" : "." + e.method();
+        Files.createDirectories(out.resolve(item.stem()).getParent());
         ObjectNode report = Reports.explanation(model, item.source().toString(), e);
         ArrayNode targets = report.putArray("targets");
         for (ClassMap map : e.maps()) {

@@ -42,12 +42,13 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LoadedModel model = ModelLoader.load(modelOptions, Progress.download(System.err));
         model.weightsDigest().beginInBackground();   // its reports need it; hashed beside the predictions
-        List<Path> inputs = npyInput != null ? List.of(npyInput) : ImageInputs.expand(images);
-        if (inputs.isEmpty() && modelOptions.model == null) {
+        List<Path> inputs = npyInput != null ? List.of(npyInput)
+                : ImageInputs.expand(images).stream().map(ImageInputs.ImageInput::path).toList();
+        if (npyInput == null && images.isEmpty()) {
+            if (modelOptions.model != null) {
+                throw new io.gradcam4j.engine.errors.InvalidRequestException("no images given (IMAGE... or --input X.npy)");
+            }
             inputs = DemoImages.extract(java.nio.file.Files.createTempDirectory("gradcam4j-demo"));
-        }
-        if (inputs.isEmpty()) {
-            throw new IllegalArgumentException("no images given (IMAGE... or --input X.npy)");
         }
         Graph graph = model.model().graph();
         Optional<Graph> logitsGraph = graph.withoutFinalActivation();
