@@ -591,7 +591,7 @@ function fullgrad(ctx, cls) {
 }
 
 // =============================================================================================
-// Random draws (shared per model; the Java side reads them with --noise / --masks)
+// Random draws (shared per model; the Java side reads them with --noise / --rise-masks)
 // =============================================================================================
 function normalDraws(seedStr, n) {
   const r = C.mulberry32(C.fnv1a(seedStr));

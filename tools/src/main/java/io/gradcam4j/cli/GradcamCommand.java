@@ -18,7 +18,7 @@ import java.util.Map;
 public final class GradcamCommand implements Runnable {
     /** The subcommands by name, in the order the usage lists them. */
     private static final Map<String, Class<?>> SUBCOMMANDS = subcommands(ExplainCommand.class,
-            PredictCommand.class, LayersCommand.class, BenchCommand.class, SelfCheckCommand.class);
+            PredictCommand.class, AuditCommand.class, LayersCommand.class, BenchCommand.class, SelfCheckCommand.class);
 
     @Spec
     CommandSpec spec;

@@ -72,7 +72,7 @@ public final class MethodContext {
         this.logits = finalActivation.isPresent() ? rows(output, n, classCount) : null;
         this.classes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            classes.add(chosenClasses(request.classes().apply(probabilities[i].clone()), probabilities[i]));
+            classes.add(chosenClasses(request.classes().classes(i, probabilities[i].clone()), probabilities[i]));
         }
         this.forwardPasses = new long[n];
         this.backwardPasses = new long[n];
