@@ -173,7 +173,7 @@ final class AuditCommand implements Callable<Integer> {
         Files.writeString(out.resolve("audit.json"), Reports.JSON.writeValueAsString(report));
         Files.writeString(out.resolve("audit.csv"), AuditJson.csv(audited));
         AuditReportPage.write(out.resolve("report.html"), report, summary, labels(model, classCount),
-                gallery, (name) -> galleryPicture(model, name));
+                gallery, image -> galleryPicture(model, regions, image));
         printHeadline(info, summary, failures);
         if (json) {
             System.out.println(Reports.JSON.writeValueAsString(report.get("summary")));
@@ -338,15 +338,41 @@ final class AuditCommand implements Callable<Integer> {
         return p;
     }
 
-    /** A gallery picture: the image with its measured map over it, drawn again from the map file. */
-    private java.awt.image.BufferedImage galleryPicture(LoadedModel model, JsonNode image) throws IOException {
+    /**
+     * A gallery picture: the image with its measured map over it, drawn again from the map file,
+     * and the object's outline in white.
+     */
+    private java.awt.image.BufferedImage galleryPicture(LoadedModel model, ObjectRegions regions, JsonNode image)
+            throws IOException {
         Path file = images.resolve(image.get("image").asText());
         ImageLoader.LoadedImage img = ImageLoader.load(file, model.imageOptions());
         Tensor normalized = Npy.read(out.resolve(image.get("map").asText()));
         ClassMap map = new ClassMap(image.get("explained_index").asInt(), 0f, normalized, 1f, normalized,
                 io.gradcam4j.cam.CamStatus.fromJson(image.get("status").asText()), image.path("signed").asBoolean(),
                 null, null, List.of(), Map.of());
-        return io.gradcam4j.cam.Overlay.overlay(img.original(), map, io.gradcam4j.cam.Colormap.JET, 0.4f);
+        java.awt.image.BufferedImage picture = io.gradcam4j.cam.Overlay.overlay(img.original(), map,
+                io.gradcam4j.cam.Colormap.JET, 0.4f);
+        ObjectRegions.Region region = regions.find(image.get("image").asText(), picture.getWidth(),
+                picture.getHeight());
+        if (region.mask() != null) {
+            outline(picture, region.mask());
+        }
+        return picture;
+    }
+
+    /** Paints white the object's pixels that touch a pixel outside it (a line about one pixel wide; thicker on big images). */
+    private static void outline(java.awt.image.BufferedImage picture, io.gradcam4j.cam.metrics.ObjectMask mask) {
+        int w = mask.width();
+        int h = mask.height();
+        int r = Math.max(1, Math.max(w, h) / 160);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (mask.contains(x, y) && (x < r || y < r || x >= w - r || y >= h - r || !mask.contains(x - r, y)
+                        || !mask.contains(x + r, y) || !mask.contains(x, y - r) || !mask.contains(x, y + r))) {
+                    picture.setRGB(x, y, 0xffffff);
+                }
+            }
+        }
     }
 
     private static void printHeadline(PrintStream info, AuditSummary s, Map<String, Failure> failures) {
