@@ -126,20 +126,13 @@ final class EvaluateCommand implements Callable<Integer> {
         ClassSelection.validate(classes, spec.commandLine().getParseResult().hasMatchedOption("--class"));
         ScoreKind kind = ExplainCommand.parseScore(score);
         List<String> methods = methodArguments.methodNames();
-        List<FaithfulnessMetric> chosen = chosenMetrics(metricOptions());
+        List<FaithfulnessMetric> chosen = chosenMetrics(metricOptions());   // refused before the model loads
         MethodOptions methodOptions = methodArguments.options();
         LoadedModel model = ModelLoader.load(modelOptions, Progress.download(System.err));
         model.weightsDigest().beginInBackground();
         List<String> targetLayers = targetLayers(model);
         Files.createDirectories(out);
-        List<Path> inputs = ImageInputs.expand(images);
-        if (inputs.isEmpty() && modelOptions.model == null) {
-            inputs = DemoImages.extract(out.resolve("demo-images"));
-            info.println("demo: evaluating on the bundled images " + inputs);
-        }
-        if (inputs.isEmpty()) {
-            throw new InvalidRequestException("no images given");
-        }
+        List<Path> inputs = inputs(info);
         ExplainRequest request = new ExplainRequest(targetLayers, ClassSelection.parse(classes, model), kind,
                 methodOptions, model::preprocess, Progress.passes(System.err));
         int batchSize = methodOptions.batchSize() != null ? methodOptions.batchSize() : 16;
@@ -162,6 +155,24 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         skipped.forEach((method, why) -> System.err.println("method " + method + " was not applied: " + why));
+        return finish(reports, failures, inputs.size());
+    }
+
+    /** The images named, folders expanded; none with the demo model: its bundled images. */
+    private List<Path> inputs(PrintStream info) throws java.io.IOException {
+        List<Path> inputs = ImageInputs.expand(images);
+        if (inputs.isEmpty() && modelOptions.model == null) {
+            inputs = DemoImages.extract(out.resolve("demo-images"));
+            info.println("demo: evaluating on the bundled images " + inputs);
+        }
+        if (inputs.isEmpty()) {
+            throw new InvalidRequestException("no images given");
+        }
+        return inputs;
+    }
+
+    /** Writes evaluation.json (and prints it under --json), lists the failures; the exit code. */
+    private int finish(ArrayNode reports, Map<Path, Failure> failures, int images) throws java.io.IOException {
         var document = Reports.batch(reports, failures);
         if (Reports.replaceNonFinite(document)) {
             System.err.println("the report held non-finite numbers, written as null");
@@ -170,12 +181,12 @@ final class EvaluateCommand implements Callable<Integer> {
         if (json) {
             System.out.println(Reports.JSON.writeValueAsString(document));
         }
-        if (!failures.isEmpty()) {
-            System.err.println(failures.size() + " of " + inputs.size() + " images failed:");
-            failures.forEach((p, f) -> System.err.println("  " + p + ": " + f));
-            return 1;
+        if (failures.isEmpty()) {
+            return 0;
         }
-        return 0;
+        System.err.println(failures.size() + " of " + images + " images failed:");
+        failures.forEach((p, f) -> System.err.println("  " + p + ": " + f));
+        return 1;
     }
 
     private MetricOptions metricOptions() {
@@ -272,7 +283,7 @@ final class EvaluateCommand implements Callable<Integer> {
         r.put("label", model.label(map.classIndex()));
         r.put("map_status", map.status().json());
         r.put("metric_score", metricScore(model));
-        r.put("probability", e.probabilities()[map.classIndex()]);
+        r.put("model_output", e.probabilities()[map.classIndex()]);   // what the metrics read on the image itself
         return r;
     }
 
@@ -326,9 +337,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     /** The text form of one report: a line per metric, then the sanity table. */
     private static void print(PrintStream info, ObjectNode r) {
-        info.printf("%s  %s%s, class %s (%d), probability %.4f%n", r.get("image").asText(), r.get("method").asText(),
+        info.printf("%s  %s%s, class %s (%d), %s %.4f%n", r.get("image").asText(), r.get("method").asText(),
                 r.get("layer").isNull() ? "" : " at " + r.get("layer").asText(), r.get("label").asText(),
-                r.get("class").asInt(), r.get("probability").asDouble());
+                r.get("class").asInt(), r.get("metric_score").asText(), r.get("model_output").asDouble());
         r.get("metrics").fields().forEachRemaining(m -> info.printf("  %-13s %s%n", m.getKey(), metricLine(m.getValue())));
         if (r.has("sanity")) {
             var s = r.get("sanity");

@@ -61,7 +61,7 @@ class EvaluateCommandTest {
             assertEquals(8, m.get("deletion").get("parameters").get("steps").asInt());
             double auc = m.get("insertion").get("figures").get("auc").asDouble();
             assertTrue(auc >= 0 && auc <= 1, "an area under probabilities: " + auc);
-            assertEquals(result.get("probability").asDouble(), m.get("deletion").get("curve").get(0).asDouble(), 1e-6,
+            assertEquals(result.get("model_output").asDouble(), m.get("deletion").get("curve").get(0).asDouble(), 1e-6,
                     "deletion starts from the image itself");
             assertEquals(2, m.get("average-drop").get("forward_passes").asInt());
             assertTrue(m.get("average-drop").get("figures").has("drop") && m.get("average-drop").get("figures").has("increase"));
