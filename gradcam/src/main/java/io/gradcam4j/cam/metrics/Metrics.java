@@ -21,7 +21,7 @@ public final class Metrics {
         return NAMES;
     }
 
-    /** The metric called {@code name} with these options; an unknown name lists the valid ones. */
+    /** The metric called {@code name} with these options ({@code null}: the defaults); an unknown name lists the valid ones. */
     public static FaithfulnessMetric byName(String name, MetricOptions options) {
         MetricOptions o = options != null ? options : MetricOptions.defaults();
         return switch (name.strip().toLowerCase(Locale.ROOT)) {
