@@ -13,7 +13,11 @@ import io.gradcam4j.cam.methods.ExplainRequest;
 import io.gradcam4j.cam.methods.ExplanationMethod;
 import io.gradcam4j.cam.methods.MethodOptions;
 import io.gradcam4j.cam.methods.Methods;
+import io.gradcam4j.cam.metrics.FaithfulnessMetric;
 import io.gradcam4j.cam.metrics.Localisation;
+import io.gradcam4j.cam.metrics.MetricInput;
+import io.gradcam4j.cam.metrics.MetricResult;
+import io.gradcam4j.cam.metrics.UndefinedMetricException;
 import io.gradcam4j.engine.Npy;
 import io.gradcam4j.engine.Tensor;
 import io.gradcam4j.engine.errors.InvalidRequestException;
@@ -50,6 +54,9 @@ final class AuditCommand implements Callable<Integer> {
 
     @Mixin
     MethodArguments methodArguments;
+
+    @Mixin
+    MetricArguments metricArguments;
 
     @Option(names = "--images", paramLabel = "DIR", required = true,
             description = "The images: class subfolders (their names give the true class, as Keras's "
@@ -111,6 +118,7 @@ final class AuditCommand implements Callable<Integer> {
             throw new InvalidRequestException("--gallery must be in 0..1000, got " + gallery);
         }
         MethodOptions options = methodArguments.options();
+        List<FaithfulnessMetric> metrics = metricArguments.chosen(List.of());   // none unless asked: each costs passes
         ObjectRegions regions = masks != null ? ObjectRegions.masks(masks, modelOptions.maxPixels)
                 : boxes != null ? ObjectRegions.boxes(boxes) : ObjectRegions.none();
         LoadedModel model = ModelLoader.load(modelOptions, Progress.download(System.err));
@@ -123,7 +131,7 @@ final class AuditCommand implements Callable<Integer> {
                 + "names no class of the model; its images are audited without a true class"));
         Files.createDirectories(out);
 
-        ObjectNode settings = settings(model, method, explainer, options, targetLayers, kind, explainTrue);
+        ObjectNode settings = settings(model, method, explainer, options, targetLayers, kind, explainTrue, metrics);
         Map<String, Failure> failures = new LinkedHashMap<>();
         List<JsonNode> audited = new ArrayList<>();
         try (AuditJournal journal = AuditJournal.open(out, settings, resume)) {
@@ -152,7 +160,7 @@ final class AuditCommand implements Callable<Integer> {
                         options, model::preprocess, ExplainRequest.Progress.NONE);
                 for (Map.Entry<Item, Explanation> done : explain(model, explainer, items, request, journal, failures)
                         .entrySet()) {
-                    ObjectNode line = auditOne(model, done.getKey(), done.getValue(), regions);
+                    ObjectNode line = auditOne(model, done.getKey(), done.getValue(), regions, metrics, perBatch);
                     journal.write(line);
                     audited.add(line);
                 }
@@ -283,7 +291,8 @@ final class AuditCommand implements Callable<Integer> {
     }
 
     /** One image's record: its answer, its map (kept under maps/) measured against its object. */
-    private ObjectNode auditOne(LoadedModel model, Item item, Explanation e, ObjectRegions regions) throws IOException {
+    private ObjectNode auditOne(LoadedModel model, Item item, Explanation e, ObjectRegions regions,
+                                List<FaithfulnessMetric> metrics, int perBatch) throws IOException {
         ClassMap map = e.maps().get(0);
         float[] p = e.probabilities();
         int predicted = 0;
@@ -295,17 +304,34 @@ final class AuditCommand implements Callable<Integer> {
         Path mapFile = out.resolve(AuditJson.mapFile(item.entry().name()));
         Files.createDirectories(mapFile.getParent());
         Npy.write(map.normalized(), mapFile);
+        Map<String, Double> figures = new LinkedHashMap<>();
+        Map<String, String> undefined = new LinkedHashMap<>();
+        long forward = e.passes().forward();
+        for (FaithfulnessMetric metric : metrics) {
+            try {
+                MetricResult r = metric.measure(new MetricInput(model.model().graph(), item.x(), map.classIndex(), map,
+                        perBatch));
+                r.figures().forEach((k, v) -> figures.put(metric.name() + "." + k, v));
+                forward += r.forwardPasses();
+            } catch (UndefinedMetricException none) {
+                undefined.put(metric.name(), none.status() + ": " + none.getMessage());   // no figure, never NaN
+            }
+        }
         ImageAudit a = new ImageAudit(item.entry().name(), item.entry().trueIndex(), predicted, p[predicted],
-                map.classIndex(), map.status(), loc, region.note(), Map.of(), e.passes().forward(),
-                e.passes().backward());
+                map.classIndex(), map.status(), loc, region.note(), figures, forward, e.passes().backward());
         ObjectNode line = AuditJson.image(a, model::label);
         line.put("signed", map.signed());
+        if (!undefined.isEmpty()) {
+            ObjectNode u = line.putObject("metrics_undefined");
+            undefined.forEach(u::put);
+        }
         return line;
     }
 
     /** The settings that make two runs the same audit (a resumed run must match them). */
     private ObjectNode settings(LoadedModel model, String method, ExplanationMethod explainer, MethodOptions options,
-                                List<String> targetLayers, ScoreKind kind, boolean explainTrue) {
+                                List<String> targetLayers, ScoreKind kind, boolean explainTrue,
+                                List<FaithfulnessMetric> metrics) {
         ObjectNode s = Reports.JSON.createObjectNode();
         s.put("model", model.source());
         s.put("model_sha256", model.sha256());
@@ -322,6 +348,8 @@ final class AuditCommand implements Callable<Integer> {
         s.put("preprocessing", model.preprocessing().name().toLowerCase(Locale.ROOT));
         s.put("interpolation", model.interpolation().name().toLowerCase(Locale.ROOT));
         s.put("iou_threshold", Localisation.IOU_THRESHOLD);
+        ObjectNode m = s.putObject("metrics");
+        metrics.forEach(metric -> m.set(metric.name(), Reports.JSON.valueToTree(metric.parameters())));
         return s;
     }
 

@@ -13,7 +13,6 @@ import io.gradcam4j.cam.methods.MethodOptions;
 import io.gradcam4j.cam.methods.Methods;
 import io.gradcam4j.cam.metrics.FaithfulnessMetric;
 import io.gradcam4j.cam.metrics.MetricInput;
-import io.gradcam4j.cam.metrics.MetricOptions;
 import io.gradcam4j.cam.metrics.MetricResult;
 import io.gradcam4j.cam.metrics.Metrics;
 import io.gradcam4j.cam.metrics.ModelRandomisation;
@@ -71,38 +70,12 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "model's output: the probability when it ends in softmax or sigmoid.")
     String score;
 
-    @Option(names = "--metrics", paramLabel = "NAME[,NAME...]|all", split = ",", defaultValue = "all",
-            description = "deletion, insertion, average-drop, road-morf, road-lerf, remove-most, remove-least, or all "
-                    + "(default: ${DEFAULT-VALUE}).")
-    List<String> metrics = new ArrayList<>();
+    @Mixin
+    MetricArguments metricArguments;
 
     @Option(names = "--sanity", description = "Also run the cascading model-parameter randomisation test "
             + "(Adebayo et al. 2018) for each method: one explanation per layer with weights.")
     boolean sanity;
-
-    @Option(names = "--metric-fill", paramLabel = "constant|mean|blur", defaultValue = "constant",
-            description = "What removed pixels become in deletion, insertion and the removals (default: ${DEFAULT-VALUE}).")
-    String metricFill;
-
-    @Option(names = "--metric-fill-value", paramLabel = "V", defaultValue = "0",
-            description = "The constant fill, a value of the model input (default: ${DEFAULT-VALUE}).")
-    float metricFillValue;
-
-    @Option(names = "--curve-steps", paramLabel = "N", defaultValue = "20",
-            description = "Deletion and insertion: intervals of the curve (default: ${DEFAULT-VALUE}).")
-    int curveSteps;
-
-    @Option(names = "--percentiles", paramLabel = "P[,P...]", split = ",",
-            description = "ROAD and removals: percentiles of the map, the share of pixels kept (default 10,20,...,90).")
-    List<Double> percentiles = new ArrayList<>();
-
-    @Option(names = "--road-noise", paramLabel = "F", defaultValue = "0.01",
-            description = "ROAD: noise added to imputed values, in model-input units (default: ${DEFAULT-VALUE}).")
-    double roadNoise;
-
-    @Option(names = "--metric-seed", paramLabel = "S", defaultValue = "0",
-            description = "Seed of ROAD's noise and of the sanity check's random weights (default: ${DEFAULT-VALUE}).")
-    long metricSeed;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "gradcam-out",
             description = "Folder for evaluation.json (default: ${DEFAULT-VALUE}).")
@@ -126,7 +99,7 @@ final class EvaluateCommand implements Callable<Integer> {
         ClassSelection.validate(classes, spec.commandLine().getParseResult().hasMatchedOption("--class"));
         ScoreKind kind = ExplainCommand.parseScore(score);
         List<String> methods = methodArguments.methodNames();
-        List<FaithfulnessMetric> chosen = chosenMetrics(metricOptions());   // refused before the model loads
+        List<FaithfulnessMetric> chosen = metricArguments.chosen(List.of("all"));   // refused before the model loads
         MethodOptions methodOptions = methodArguments.options();
         LoadedModel model = ModelLoader.load(modelOptions, Progress.download(System.err));
         model.weightsDigest().beginInBackground();
@@ -160,15 +133,15 @@ final class EvaluateCommand implements Callable<Integer> {
 
     /** The images named, folders expanded; none with the demo model: its bundled images. */
     private List<Path> inputs(PrintStream info) throws java.io.IOException {
-        List<Path> inputs = ImageInputs.expand(images);
-        if (inputs.isEmpty() && modelOptions.model == null) {
-            inputs = DemoImages.extract(out.resolve("demo-images"));
-            info.println("demo: evaluating on the bundled images " + inputs);
+        if (images.isEmpty()) {
+            if (modelOptions.model != null) {
+                throw new InvalidRequestException("no images given");
+            }
+            List<Path> demo = DemoImages.extract(out.resolve("demo-images"));
+            info.println("demo: evaluating on the bundled images " + demo);
+            return demo;
         }
-        if (inputs.isEmpty()) {
-            throw new InvalidRequestException("no images given");
-        }
-        return inputs;
+        return ImageInputs.expand(images).stream().map(ImageInputs.ImageInput::path).toList();
     }
 
     /** Writes evaluation.json (and prints it under --json), lists the failures; the exit code. */
@@ -187,32 +160,6 @@ final class EvaluateCommand implements Callable<Integer> {
         System.err.println(failures.size() + " of " + images + " images failed:");
         failures.forEach((p, f) -> System.err.println("  " + p + ": " + f));
         return 1;
-    }
-
-    private MetricOptions metricOptions() {
-        MetricOptions.Builder b = MetricOptions.builder().fill(MetricOptions.Fill.parse(metricFill))
-                .fillValue(metricFillValue).steps(curveSteps).roadNoise(roadNoise).seed(metricSeed);
-        if (!percentiles.isEmpty()) {
-            b.percentiles(percentiles.stream().mapToDouble(Double::doubleValue).toArray());
-        }
-        return b.build();
-    }
-
-    /** {@code --metrics}, {@code all} expanded; an unknown name fails listing the valid ones, before any work. */
-    private List<FaithfulnessMetric> chosenMetrics(MetricOptions options) {
-        List<String> names = new ArrayList<>();
-        for (String m : metrics) {
-            String n = m.strip().toLowerCase(Locale.ROOT);
-            if (n.equals("all")) {
-                names.addAll(Metrics.names());
-            } else if (!n.isEmpty()) {
-                names.add(n);
-            }
-        }
-        if (names.isEmpty()) {
-            throw new InvalidRequestException("--metrics names no metric; metrics: " + String.join(", ", Metrics.names()));
-        }
-        return names.stream().distinct().map(n -> Metrics.byName(n, options)).toList();
     }
 
     /** {@code --layer}: names, or auto (the model's suggested layer), checked against the model. */
@@ -314,9 +261,9 @@ final class EvaluateCommand implements Callable<Integer> {
                                    ExplainRequest request) {
         ObjectNode n = Reports.JSON.createObjectNode();
         n.put("test", "cascading model-parameter randomisation (Adebayo et al. 2018), top layer first");
-        n.put("seed", metricSeed);
+        n.put("seed", metricArguments.seed);
         try {
-            RandomisationReport report = ModelRandomisation.run(graph, x, classIndex, method, request, metricSeed);
+            RandomisationReport report = ModelRandomisation.run(graph, x, classIndex, method, request, metricArguments.seed);
             n.put("status", "ok");
             n.put("passed", report.passed());
             n.put("threshold", report.threshold());

@@ -231,6 +231,32 @@ class AuditCommandTest {
         assertNotNull(report.get("summary").get("pointing_game"));
     }
 
+    @Test
+    void faithfulnessFiguresPerImageAndTheirMeans() throws IOException {
+        Path out = tmp.resolve("audit");
+        CliRun r = audit(out, "--metrics", "deletion,average-drop");
+        assertEquals(0, r.code(), r.err());
+        JsonNode report = CliRun.MAPPER.readTree(out.resolve("audit.json").toFile());
+        double deletion = 0;
+        for (JsonNode i : report.get("images")) {
+            JsonNode m = i.get("metrics");
+            assertEquals(3, m.size(), m.toString());
+            double auc = m.get("deletion.auc").asDouble();
+            assertTrue(auc >= 0 && auc <= 1, "an area under a probability curve: " + auc);
+            deletion += auc;
+            double drop = m.get("average-drop.drop").asDouble();
+            assertTrue(drop >= 0 && drop <= 1, "drop " + drop);
+            // one forward pass for the explanation, 21 curve points (20 steps) and 2 for average drop
+            assertEquals(1 + 21 + 2, i.get("passes").get("forward").asInt());
+        }
+        assertEquals(deletion / 10, report.get("summary").get("metric_means").get("deletion.auc").asDouble(), 1e-12);
+        assertTrue(report.get("provenance").get("metrics").has("deletion"));
+        assertTrue(Files.readAllLines(out.resolve("audit.csv")).get(0).endsWith(",average-drop.drop,average-drop.increase,deletion.auc"));
+        CliRun bogus = audit(tmp.resolve("other"), "--metrics", "deletion,bogus");
+        assertEquals(2, bogus.code());
+        assertTrue(bogus.json().get("error").asText().contains("insertion"), "lists the valid names");
+    }
+
     private static boolean[] readMask(Path file) throws IOException {
         BufferedImage m = ImageIO.read(file.toFile());
         boolean[] in = new boolean[m.getWidth() * m.getHeight()];
