@@ -80,6 +80,14 @@ final class Keras3Weights implements LayerWeightSource {
         List<String> vars = place(layerName);
         vars.add("vars");
         String path = "/" + String.join("/", vars);
+        try {
+            return weightsOf(layerName, layer, vars, path);
+        } catch (CorruptModelFileException e) {
+            throw storedOutsideTheFile(e, path);
+        }
+    }
+
+    private List<Tensor> weightsOf(String layerName, JsonNode layer, List<String> vars, String path) {
         Group group = find(vars);
         String cls = layer.path("class_name").asText();
         if (group == null) {
@@ -161,14 +169,10 @@ final class Keras3Weights implements LayerWeightSource {
             throw new UnsupportedKerasFeatureException(reader.file() + ": " + object + " holds bfloat16 values, "
                     + "which are not supported (float16, float32 and float64 are)");
         }
-        try {
-            if (reader.at(object, dataset::getDataType) instanceof FixedPoint) {
-                return integerScalar(dataset, object);
-            }
-            return reader.toTensor(dataset, path);
-        } catch (CorruptModelFileException e) {
-            throw storedOutsideTheFile(e, object);
+        if (reader.at(object, dataset::getDataType) instanceof FixedPoint) {
+            return integerScalar(dataset, object);
         }
+        return reader.toTensor(dataset, path);
     }
 
     /**
@@ -195,14 +199,16 @@ final class Keras3Weights implements LayerWeightSource {
 
     /**
      * Data stored outside the file (HDF5 external storage, virtual datasets) reads other files:
-     * Keras refuses it ({@code safe_get_h5_dataset}), and so do we, as unsupported rather than damaged.
+     * Keras refuses it ({@code safe_get_h5_dataset}), and so do we, as unsupported rather than
+     * damaged. jHDF meets it while reading a dataset's header, when the {@code vars} group lists its
+     * datasets or one is read.
      */
-    private RuntimeException storedOutsideTheFile(CorruptModelFileException e, String object) {
+    private RuntimeException storedOutsideTheFile(CorruptModelFileException e, String vars) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = String.valueOf(t.getMessage());
             if (t instanceof UnsupportedHdfException && (m.contains("External Data Files") || m.contains("Virtual"))) {
-                return new UnsupportedKerasFeatureException(reader.file() + ": " + object + " keeps its data outside "
-                        + "the file (" + (m.contains("Virtual") ? "a virtual dataset" : "external storage")
+                return new UnsupportedKerasFeatureException(reader.file() + ": a dataset of " + vars + " keeps its "
+                        + "data outside the file (" + (m.contains("Virtual") ? "a virtual dataset" : "external storage")
                         + "); refused, as Keras refuses it", e);
             }
         }

@@ -132,12 +132,9 @@ final class KerasArchive {
                     + members.keySet() + ")");
         }
         String object = "zip member " + name;
-        if (m.size > maxSize) {
-            throw new ResourceLimitException(file + ": " + object + " declares " + m.size + " bytes, more than the "
-                    + maxSize + " allowed for it");
-        }
         ByteBuffer stored = storedBytes(m, object);
-        ByteBuffer content = m.method == STORED ? storedContent(m, stored, object) : inflate(m, stored, object);
+        ByteBuffer content = m.method == STORED ? storedContent(m, stored, maxSize, object)
+                : inflate(m, stored, maxSize, object);
         CRC32 crc = new CRC32();
         crc.update(content.duplicate());
         if (crc.getValue() != m.crc) {
@@ -256,16 +253,24 @@ final class KerasArchive {
         return bytes.duplicate().position((int) data).limit((int) (data + m.compressedSize)).slice();
     }
 
-    private ByteBuffer storedContent(Member m, ByteBuffer stored, String object) {
+    private ByteBuffer storedContent(Member m, ByteBuffer stored, long maxSize, String object) {
         if (m.size != m.compressedSize) {
             throw new CorruptModelFileException(file, object, "is stored uncompressed but declares " + m.size
                     + " bytes in " + m.compressedSize + ": its sizes are damaged");
         }
+        checkLimit(m, maxSize, object);
         return stored;
     }
 
+    private void checkLimit(Member m, long maxSize, String object) {
+        if (m.size > maxSize) {
+            throw new ResourceLimitException(file + ": " + object + " declares " + m.size + " bytes, more than the "
+                    + maxSize + " allowed for it");
+        }
+    }
+
     /** Inflates into exactly the declared size, after checking that size; more or less output is damage. */
-    private ByteBuffer inflate(Member m, ByteBuffer stored, String object) {
+    private ByteBuffer inflate(Member m, ByteBuffer stored, long maxSize, String object) {
         if (m.size > BOMB_FLOOR && m.size > MAX_EXPANSION * m.compressedSize) {
             throw new ResourceLimitException(file + ": " + object + " declares " + m.size + " bytes from only "
                     + m.compressedSize + " compressed: refused as a potential decompression bomb (more than "
@@ -275,6 +280,7 @@ final class KerasArchive {
             throw new CorruptModelFileException(file, object, "declares " + m.size + " bytes from " + m.compressedSize
                     + " compressed, more than deflate can produce: its sizes are damaged");
         }
+        checkLimit(m, maxSize, object);
         if (m.size > Integer.MAX_VALUE - 8 || m.size > inflateBudget) {
             throw new ResourceLimitException(file + ": " + object + " would inflate to " + m.size + " bytes, more than "
                     + "the " + Math.min(inflateBudget, Integer.MAX_VALUE - 8L) + " bytes this JVM can still hold for "
