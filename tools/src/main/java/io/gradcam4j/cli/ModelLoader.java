@@ -6,6 +6,7 @@ import io.gradcam4j.cam.Labels;
 import io.gradcam4j.engine.kernels.KernelWarmUp;
 import io.gradcam4j.keras.KerasH5File;
 import io.gradcam4j.keras.KerasModel;
+import io.gradcam4j.keras.KerasModelFile;
 import io.gradcam4j.keras.WeightsOnlyFile;
 import io.gradcam4j.keras.applications.Application;
 import io.gradcam4j.keras.applications.Applications;
@@ -67,7 +68,7 @@ final class ModelLoader {
             throw new IOException("model file " + file + " does not exist");
         }
         FileDigest digest = FileDigest.of(file);
-        KerasModel model = KerasH5File.loadModel(file);
+        KerasModel model = KerasModelFile.loadModel(file);     // .h5 or .keras, told by the first bytes
         Labels labels = o.labels != null ? Labels.read(o.labels) : null;
         return new LoadedModel(model, file.toString(), digest, labels, preprocessing(o, Preprocessing.NONE),
                 o.interpolationMode(), o.keepAspectRatio, o.maxPixels);
