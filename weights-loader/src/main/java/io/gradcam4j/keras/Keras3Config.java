@@ -57,7 +57,7 @@ final class Keras3Config {
         String cls = model.path("class_name").asText();
         if (!ModelConfigReader.isModel(model) || !isBuiltIn(model)) {
             throw new UnsupportedKerasFeatureException(file + ": config.json: " + where + " is of class '" + cls
-                    + "'" + origin(model) + ", not a Keras Sequential or Functional model: a subclassed model's "
+                    + "'" + origin(model) + ", not Keras's own Sequential or Functional: a subclassed model's "
                     + "architecture is Python code, which gradcam4j cannot rebuild");
         }
         Set<String> names = new HashSet<>();
@@ -92,7 +92,8 @@ final class Keras3Config {
                     + "activation '" + activation.path("config").asText(activation.path("class_name").asText()) + "'"
                     + origin(activation) + ", which is Python code gradcam4j never runs");
         }
-        String policy = dtypePolicy(config.path("dtype"));
+        // an InputLayer's dtype is the input's (uint8 images are common), not a policy for variables
+        String policy = cls.equals("InputLayer") ? null : dtypePolicy(config.path("dtype"));
         if (policy != null && !FLOAT_POLICIES.contains(policy)) {
             throw new UnsupportedKerasFeatureException(file + ": layer '" + name + "' (" + cls + ") uses the dtype "
                     + "policy '" + policy + "' (" + config.path("dtype").path("class_name").asText("a string") + "): "
@@ -131,10 +132,11 @@ final class Keras3Config {
         return name.isTextual() ? name.asText() : null;
     }
 
+    /** Where Keras would look the class up: its registered name and module, as the config gives them. */
     private static String origin(JsonNode object) {
-        String module = object.path("module").asText("");
-        String registered = object.path("registered_name").asText("");
-        return (registered.isEmpty() || registered.equals("null") ? "" : " (registered as '" + registered + "')")
-                + (module.isEmpty() || module.equals("null") ? "" : " from module '" + module + "'");
+        JsonNode module = object.path("module");
+        JsonNode registered = object.path("registered_name");
+        return (registered.isTextual() ? " (registered as '" + registered.asText() + "')" : "")
+                + (module.isMissingNode() ? "" : " from module " + module);
     }
 }

@@ -183,7 +183,7 @@ class KerasArchiveTest {
         byte[] archive = Keras3Fixture.archive(config, w, Map.of(), Layout.NESTED, false);
         UnsupportedKerasFeatureException e = assertThrows(UnsupportedKerasFeatureException.class,
                 () -> KerasModelFile.loadModel(archive, "custom.keras"));
-        assertMessage(e, "custom.keras", "layer 'bn'", "custom class 'Scale'", "Custom>Scale", "my_layers");
+        assertMessage(e, "custom.keras", "layer 'bn'", "custom class 'Scale'", "Custom>Scale", "module \"my_layers\"");
         assertEquals(Gradcam4jException.Kind.UNSUPPORTED, e.kind());
 
         Path file = dir.resolve("custom.keras");
@@ -198,7 +198,8 @@ class KerasArchiveTest {
         String activation = Keras3Fixture.SEQUENTIAL.replace("\"activation\": \"relu\", \"use_bias\": true, "
                 + "\"kernel_initializer\"", "\"activation\": {\"module\": null, \"class_name\": \"function\", "
                 + "\"config\": \"mish_ish\", \"registered_name\": \"mish_ish\"}, \"use_bias\": true, \"kernel_initializer\"");
-        assertMessage(refused(activation), "custom activation 'mish_ish'", "layer 'conv_a'");
+        assertMessage(refused(activation), "custom activation 'mish_ish'", "layer 'conv_a'", "registered as 'mish_ish'",
+                "from module null");
 
         String quantized = Keras3Fixture.SEQUENTIAL.replace("\"name\": \"conv_a\", \"trainable\": true, \"dtype\": {"
                 + "\"module\": \"keras\", \"class_name\": \"DTypePolicy\",\n    \"config\": {\"name\": \"float32\"}",
@@ -209,6 +210,16 @@ class KerasArchiveTest {
         String subclassed = Keras3Fixture.SEQUENTIAL.replaceFirst("\"module\": \"keras\", \"class_name\": "
                 + "\"Sequential\"", "\"module\": null, \"class_name\": \"MyNet\", \"registered_name\": \"MyNet\"");
         assertMessage(refused(subclassed), "class 'MyNet'", "subclassed model");
+    }
+
+    /** An InputLayer's dtype is the input's: models taking uint8 images are Keras's own, not quantized. */
+    @Test
+    void anInputOfIntegersIsNotADtypePolicy() {
+        String uint8 = Keras3Fixture.SEQUENTIAL.replace("\"batch_shape\": [null, 6, 6, 2], \"dtype\": \"float32\"",
+                "\"batch_shape\": [null, 6, 6, 2], \"dtype\": \"uint8\"");
+        assertTrue(!uint8.equals(Keras3Fixture.SEQUENTIAL));
+        assertPlaced(KerasModelFile.loadModel(Keras3Fixture.archive(uint8, WEIGHTS, Map.of(), Layout.NESTED, false),
+                "uint8.keras"));
     }
 
     private static UnsupportedKerasFeatureException refused(String config) {
