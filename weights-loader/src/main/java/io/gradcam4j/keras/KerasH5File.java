@@ -78,7 +78,8 @@ public final class KerasH5File {
     }
 
     /**
-     * Opens {@code file} and builds its model, with the Keras facts about it.
+     * Opens {@code file} and builds its model, with the Keras facts about it. A Keras v3 archive
+     * ({@code .keras}, a zip: the first bytes decide, not the name) is opened by {@link KerasModelFile}.
      *
      * @throws IOException when the file cannot be read (missing, no permission)
      * @throws KerasFormatException when its contents are not a Keras model we can build;
