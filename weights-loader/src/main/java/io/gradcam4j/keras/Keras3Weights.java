@@ -8,6 +8,7 @@ import io.jhdf.api.Node;
 import io.jhdf.exceptions.UnsupportedHdfException;
 import io.jhdf.object.datatype.FixedPoint;
 
+import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -190,8 +191,9 @@ final class Keras3Weights implements LayerWeightSource {
                     + "weights are floating point (only a one-value integer counter is accepted)");
         }
         Object data = reader.at(object, dataset::getDataFlat);
-        if (!(data.getClass().isArray() && java.lang.reflect.Array.getLength(data) == 1
-                && java.lang.reflect.Array.get(data, 0) instanceof Number n)) {
+        Object value = data != null && data.getClass().isArray() && Array.getLength(data) == 1 ? Array.get(data, 0)
+                : data;
+        if (!(value instanceof Number n)) {
             throw new CorruptModelFileException(reader.file(), object, "holds no readable integer");
         }
         return Tensor.scalar(n.floatValue());

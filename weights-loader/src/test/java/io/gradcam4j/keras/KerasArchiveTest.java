@@ -112,6 +112,34 @@ class KerasArchiveTest {
         return y;
     }
 
+    /** Keras 3 saves Normalization's count as an int64 scalar: read as a number, not refused as a weight. */
+    @Test
+    void normalizationKeepsItsIntegerCounter() throws IOException {
+        String config = """
+                {"module": "keras", "class_name": "Sequential", "config": {"name": "n", "layers": [
+                 {"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 1, 2, 3], "name": "in"}},
+                 {"module": "keras.layers", "class_name": "Normalization", "config": {"name": "norm", "axis": -1}}]}}""";
+        float[] mean = {1f, -2f, 0.5f};
+        float[] variance = {4f, 0.25f, 1f};
+        Path h5 = dir.resolve("norm.weights.h5");
+        try (io.jhdf.WritableHdfFile hdf = io.jhdf.HdfFile.write(h5)) {
+            io.jhdf.api.WritableGroup vars = hdf.putGroup("layers").putGroup("normalization").putGroup("vars");
+            vars.putAttribute("name", "norm");
+            vars.putDataset("0", mean);
+            vars.putDataset("1", variance);
+            vars.putDataset("2", 1000L);
+        }
+        Map<String, byte[]> members = new LinkedHashMap<>();
+        members.put("config.json", config.getBytes(StandardCharsets.UTF_8));
+        members.put("model.weights.h5", Files.readAllBytes(h5));
+        KerasModel model = KerasModelFile.loadModel(Keras3Fixture.zip(members, false), "norm.keras");
+        float[] x = {3f, -1f, 2.5f, -1f, -2.5f, 0.5f};
+        float[] y = model.graph().predict(Tensor.of(x, 1, 1, 2, 3)).data();
+        for (int i = 0; i < x.length; i++) {
+            assertEquals((x[i] - mean[i % 3]) / Math.sqrt(variance[i % 3]), y[i], 1e-6, "value " + i);
+        }
+    }
+
     @Test
     void theFirstBytesDecideTheFormatNotTheName() throws IOException {
         Path zipNamedH5 = dir.resolve("model.h5");
