@@ -1,6 +1,7 @@
 package io.gradcam4j.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gradcam4j.engine.errors.InvalidRequestException;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -29,7 +30,8 @@ import java.util.Set;
  *       float32.</li>
  * </ul>
  * A config whose layer names repeat within one model is damaged: Keras requires them unique, and
- * the weights are found by position among them.
+ * the weights are found by position among them. A Java op supplied for a layer name the model
+ * does not have is an invalid request.
  */
 final class Keras3Config {
     /** Dtype policies whose variables are IEEE floats that the HDF5 reader converts to float32. */
@@ -38,6 +40,8 @@ final class Keras3Config {
 
     private final String file;
     private final Set<String> supplied;
+    /** Every layer name met, nested models' included: supplied ops are matched by name. */
+    private final Set<String> layerNames = new java.util.TreeSet<>();
 
     private Keras3Config(String file, Set<String> supplied) {
         this.file = file;
@@ -50,7 +54,20 @@ final class Keras3Config {
      * @param file     the archive's name, for messages
      */
     static void check(JsonNode config, Set<String> supplied, String file) {
-        new Keras3Config(file, supplied).checkModel(config, "the model");
+        Keras3Config check = new Keras3Config(file, supplied);
+        check.checkModel(config, "the model");
+        check.requireSuppliedLayersExist();
+    }
+
+    /** A Java op supplied for a layer the model does not have is a mistake in the request (a misspelt name). */
+    private void requireSuppliedLayersExist() {
+        Set<String> unknown = new java.util.TreeSet<>(supplied);
+        unknown.removeAll(layerNames);
+        if (!unknown.isEmpty()) {
+            throw new InvalidRequestException(file + ": Java ops were supplied for layers the model does not have: "
+                    + unknown + " (its layers: " + (layerNames.size() <= 30 ? layerNames
+                    : String.join(", ", layerNames.stream().limit(30).toList()) + ", ...") + ")");
+        }
     }
 
     private void checkModel(JsonNode model, String where) {
@@ -63,6 +80,7 @@ final class Keras3Config {
         Set<String> names = new HashSet<>();
         for (JsonNode layer : ModelConfigReader.layersOf(model)) {
             String name = layer.path("config").path("name").asText(layer.path("name").asText());
+            layerNames.add(name);
             if (!names.add(name)) {
                 throw new KerasFormatException(file + ": config.json: " + where + " has two layers named '" + name
                         + "' (Keras requires layer names to be unique)");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gradcam4j.engine.Op;
 import io.gradcam4j.engine.errors.Gradcam4jException;
+import io.gradcam4j.engine.errors.InvalidRequestException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -66,8 +67,18 @@ final class KerasV3File {
      * architecture {@code config} ({@code model.to_json()}, an archive's config.json).
      */
     static KerasModel loadWeights(ByteBuffer weights, String file, JsonNode config, Map<String, Op> supplied) {
+        if (config == null || !ModelConfigReader.isModel(config)) {
+            throw new InvalidRequestException("the architecture given for " + file + " is not a Keras model config "
+                    + "({\"class_name\": \"Sequential\" or \"Functional\", \"config\": {...}}, as model.to_json() "
+                    + "or an archive's config.json): " + abbreviated(config));
+        }
         Keras3Config.check(config, supplied.keySet(), file);
         return build(weights, file, config, ASSUMED_ORIGIN, supplied);
+    }
+
+    private static String abbreviated(JsonNode node) {
+        String text = String.valueOf(node);
+        return text.length() > 120 ? text.substring(0, 120) + "..." : text;
     }
 
     /** Which member holds the weights: Keras 3 writes model.weights.h5, or (optionally) .npz or shards. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gradcam4j.engine.Op;
 import io.gradcam4j.engine.Tensor;
 import io.gradcam4j.engine.errors.Gradcam4jException;
+import io.gradcam4j.engine.errors.InvalidRequestException;
 import io.gradcam4j.engine.errors.ResourceLimitException;
 import io.gradcam4j.engine.ops.Rescaling;
 import io.gradcam4j.keras.Keras3Fixture.Layout;
@@ -176,6 +177,16 @@ class KerasArchiveTest {
         Path weights = dir.resolve("tiny.weights.h5");
         Files.write(weights, Keras3Fixture.weightsFile(WEIGHTS, Map.of(), Layout.NESTED));
         assertPlaced(KerasModelFile.loadWeights(weights, new ObjectMapper().readTree(Keras3Fixture.SEQUENTIAL)));
+
+        // what the caller asks for is wrong: not an architecture, an op for a layer the model lacks
+        InvalidRequestException notAModel = assertThrows(InvalidRequestException.class,
+                () -> KerasModelFile.loadWeights(weights, new ObjectMapper().readTree("{\"layers\": []}")));
+        assertMessage(notAModel, "tiny.weights.h5", "not a Keras model config");
+        InvalidRequestException misspelt = assertThrows(InvalidRequestException.class, () -> KerasModelFile.loadWeights(
+                weights, new ObjectMapper().readTree(Keras3Fixture.SEQUENTIAL), Map.of("conv_c", new Rescaling(
+                        new float[] {1f}, new float[] {0f}))));
+        assertMessage(misspelt, "tiny.weights.h5", "[conv_c]", "conv_a", "dense_in");
+        assertEquals(Gradcam4jException.Kind.INVALID_REQUEST, misspelt.kind());
     }
 
     // ---- refused: the archive's config and weights disagree, or hold Python code
