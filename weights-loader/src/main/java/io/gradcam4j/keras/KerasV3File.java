@@ -72,6 +72,11 @@ final class KerasV3File {
                     + "({\"class_name\": \"Sequential\" or \"Functional\", \"config\": {...}}, as model.to_json() "
                     + "or an archive's config.json): " + abbreviated(config));
         }
+        if (weights.capacity() > 0 && weights.get(0) == '{') {
+            throw new UnsupportedKerasFeatureException(file + ": this is JSON, such as the index of sharded weights "
+                    + "(model.save_weights(\"m.weights.json\", max_shard_size=...)); sharded weights are not supported, "
+                    + "save them unsharded (m.weights.h5)");
+        }
         Keras3Config.check(config, supplied.keySet(), file);
         return build(weights, file, config, ASSUMED_ORIGIN, supplied);
     }

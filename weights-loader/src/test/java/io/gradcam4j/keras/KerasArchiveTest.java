@@ -187,6 +187,11 @@ class KerasArchiveTest {
                         new float[] {1f}, new float[] {0f}))));
         assertMessage(misspelt, "tiny.weights.h5", "[conv_c]", "conv_a", "dense_in");
         assertEquals(Gradcam4jException.Kind.INVALID_REQUEST, misspelt.kind());
+
+        Path sharded = dir.resolve("tiny.weights.json");
+        Files.writeString(sharded, "{\"metadata\": {\"total_size\": 4}, \"weight_map\": {}}");
+        assertMessage(assertThrows(UnsupportedKerasFeatureException.class, () -> KerasModelFile.loadWeights(sharded,
+                new ObjectMapper().readTree(Keras3Fixture.SEQUENTIAL))), "tiny.weights.json", "sharded weights");
     }
 
     // ---- refused: the archive's config and weights disagree, or hold Python code
