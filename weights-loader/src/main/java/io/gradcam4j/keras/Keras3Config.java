@@ -5,6 +5,7 @@ import io.gradcam4j.engine.errors.InvalidRequestException;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Checks the {@code config.json} of a Keras v3 archive before {@link ModelConfigReader} builds it.
@@ -41,7 +42,7 @@ final class Keras3Config {
     private final String file;
     private final Set<String> supplied;
     /** Every layer name met, nested models' included: supplied ops are matched by name. */
-    private final Set<String> layerNames = new java.util.TreeSet<>();
+    private final Set<String> layerNames = new TreeSet<>();
 
     private Keras3Config(String file, Set<String> supplied) {
         this.file = file;
@@ -61,7 +62,7 @@ final class Keras3Config {
 
     /** A Java op supplied for a layer the model does not have is a mistake in the request (a misspelt name). */
     private void requireSuppliedLayersExist() {
-        Set<String> unknown = new java.util.TreeSet<>(supplied);
+        Set<String> unknown = new TreeSet<>(supplied);
         unknown.removeAll(layerNames);
         if (!unknown.isEmpty()) {
             throw new InvalidRequestException(file + ": Java ops were supplied for layers the model does not have: "

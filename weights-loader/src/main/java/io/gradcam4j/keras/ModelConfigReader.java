@@ -251,6 +251,9 @@ public final class ModelConfigReader {
             }
         } else {
             collectKeras3Tensors(call.path("args"), refs);
+            if (refs.isEmpty()) {           // a layer called as layer(inputs=x)
+                collectKeras3Tensors(call.path("kwargs").path("inputs"), refs);
+            }
         }
         if (refs.isEmpty()) {
             throw new KerasFormatException("layer '" + name + "' call " + node + " has no input tensors");

@@ -96,6 +96,25 @@ class KerasArchiveTest {
         assertArrayEquals(expected, got, 1e-5f);
     }
 
+    /** Keras 3 serializes a call written {@code layer(inputs=x)} with the tensor among the kwargs. */
+    @Test
+    void aLayerCalledWithItsInputAsAKeywordReadsItFromKwargs() {
+        Map<String, Tensor[]> w = Keras3Fixture.functionalWeights(11);
+        String keywords = Keras3Fixture.FUNCTIONAL.replace("""
+                "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 3],
+                    "dtype": "float32", "keras_history": ["sum", 0, 0]}}], "kwargs": {}}]}],""",
+                """
+                "inbound_nodes": [{"args": [], "kwargs": {"inputs": {"class_name": "__keras_tensor__", "config": {
+                    "shape": [null, 3], "dtype": "float32", "keras_history": ["sum", 0, 0]}}}}]}],""");
+        assertTrue(!keywords.equals(Keras3Fixture.FUNCTIONAL), "the test's edit of the config did not apply");
+        float[] x = {0.5f, -1f, 2f, 0.25f};
+        float[] positional = KerasModelFile.loadModel(Keras3Fixture.archive(Keras3Fixture.FUNCTIONAL, w,
+                Keras3Fixture.FUNCTIONAL_PLACES, Layout.NESTED, false), "a.keras").graph().predict(Tensor.of(x, 1, 4)).data();
+        float[] keyword = KerasModelFile.loadModel(Keras3Fixture.archive(keywords, w, Keras3Fixture.FUNCTIONAL_PLACES,
+                Layout.NESTED, false), "k.keras").graph().predict(Tensor.of(x, 1, 4)).data();
+        assertArrayEquals(positional, keyword);
+    }
+
     /** y = x W + b (relu optional) by loops, independent of the engine. */
     private static float[] dense(float[] x, int batch, Tensor kernel, Tensor bias, boolean relu) {
         int in = kernel.dim(0);
