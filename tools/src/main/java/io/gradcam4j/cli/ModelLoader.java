@@ -49,7 +49,7 @@ final class ModelLoader {
             return demo(o);
         }
         Path file = Path.of(o.model);
-        if (Files.exists(file) || o.model.toLowerCase(Locale.ROOT).endsWith(".h5")) {
+        if (Files.exists(file) || o.model.toLowerCase(Locale.ROOT).matches(".*\\.(h5|hdf5|keras)")) {
             refuseWeightsOption(o, "a model file, which holds its own weights");
             return fromFile(file, o);
         }

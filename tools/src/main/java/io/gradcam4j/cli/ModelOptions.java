@@ -8,8 +8,8 @@ import java.nio.file.Path;
 /** The options every command that loads a model shares. */
 final class ModelOptions {
 
-    @Option(names = "--model", paramLabel = "FILE.h5|NAME",
-            description = "A Keras .h5 file, or vgg16, vgg19, xception, mobilenet[_<alpha>_<size>][_no_top] "
+    @Option(names = "--model", paramLabel = "FILE.keras|FILE.h5|NAME",
+            description = "A Keras .keras or .h5 file, or vgg16, vgg19, xception, mobilenet[_<alpha>_<size>][_no_top] "
                     + "(official weights, downloaded once into the cache). Default: the bundled demo model.")
     String model;
 
