@@ -3,6 +3,7 @@ package io.gradcam4j.keras;
 import io.gradcam4j.engine.Npy;
 import io.gradcam4j.engine.Tensor;
 import io.gradcam4j.engine.TestData;
+import io.gradcam4j.engine.errors.InvalidRequestException;
 import io.gradcam4j.keras.applications.Applications;
 import io.gradcam4j.keras.reference.Comparison;
 import org.junit.jupiter.api.Test;
@@ -43,11 +44,23 @@ class WeightsOnlyFileTest {
         }
     }
 
+    /** A no-top file for the model with its top: its 54 layers are the first of 55, named as such. */
+    @Test
+    void aFileWithoutItsTopIsNamedAsSuchWithTheWayToLoadIt() {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> WeightsOnlyFile.load(
+                TestData.testdata("applications", "mobilenet_0.25_224_no_top_seeded.h5"),
+                Applications.byName("mobilenet_0.25_224")));
+        assertTrue(e.getMessage().contains("holds weights for 54 layers but mobilenet_0.25_224 has 55"), e.getMessage());
+        assertTrue(e.getMessage().contains("without [conv_preds]"), e.getMessage());
+        assertTrue(e.getMessage().contains("include_top=False"), e.getMessage());
+        assertTrue(e.getMessage().contains("--no-top"), e.getMessage());
+    }
+
     @Test
     void aFileForAnotherModelIsAClearError() {
         KerasFormatException e = assertThrows(KerasFormatException.class, () -> WeightsOnlyFile.load(
                 TestData.testdata("applications", "mobilenet_0.25_224_no_top_seeded.h5"),
-                Applications.byName("mobilenet_0.25_224")));
-        assertTrue(e.getMessage().contains("with or without its top"), e.getMessage());
+                Applications.byName("vgg16")));
+        assertTrue(e.getMessage().contains("the file of another model"), e.getMessage());
     }
 }
