@@ -207,18 +207,18 @@ final class AuditCommand implements Callable<Integer> {
 
     private List<String> targetLayers(LoadedModel model) {
         List<String> names = layers.stream().map(String::strip).filter(s -> !s.isEmpty())
-                .map(s -> s.equalsIgnoreCase("auto") ? model.model().suggestedGradcamLayer() : s).distinct().toList();
-        List<String> chosen = names.isEmpty() ? List.of(model.model().suggestedGradcamLayer()) : names;
-        io.gradcam4j.cam.methods.MethodContext.checkLayers(model.model().graph(), chosen);
+                .map(s -> s.equalsIgnoreCase("auto") ? model.suggestedGradcamLayer() : s).distinct().toList();
+        List<String> chosen = names.isEmpty() ? List.of(model.suggestedGradcamLayer()) : names;
+        io.gradcam4j.cam.methods.MethodContext.checkLayers(model.graph(), chosen);
         return chosen;
     }
 
     private static int classCount(LoadedModel model) {
-        int[] shape = model.model().outputShapes().get(model.model().graph().output().name());
-        if (shape == null || shape.length == 0 || shape[shape.length - 1] < 1) {
+        int classes = model.view().classCount();
+        if (classes < 1) {
             throw new InvalidRequestException("audit needs a classifier with a known number of classes");
         }
-        return shape[shape.length - 1];
+        return classes;
     }
 
     private static List<String> labels(LoadedModel model, int classes) {
@@ -269,7 +269,7 @@ final class AuditCommand implements Callable<Integer> {
             return result;
         }
         try {
-            List<Explanation> es = explainer.explain(model.model().graph(),
+            List<Explanation> es = explainer.explain(model.graph(),
                     Tensor.stack(items.stream().map(Item::x).toList()), request);
             for (int i = 0; i < items.size(); i++) {
                 result.put(items.get(i), es.get(i));
@@ -309,7 +309,7 @@ final class AuditCommand implements Callable<Integer> {
         long forward = e.passes().forward();
         for (FaithfulnessMetric metric : metrics) {
             try {
-                MetricResult r = metric.measure(new MetricInput(model.model().graph(), item.x(), map.classIndex(), map,
+                MetricResult r = metric.measure(new MetricInput(model.graph(), item.x(), map.classIndex(), map,
                         perBatch));
                 r.figures().forEach((k, v) -> figures.put(metric.name() + "." + k, v));
                 forward += r.forwardPasses();

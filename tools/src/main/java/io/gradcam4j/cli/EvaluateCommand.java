@@ -168,25 +168,25 @@ final class EvaluateCommand implements Callable<Integer> {
         for (String l : layers) {
             String n = l.strip();
             if (!n.isEmpty()) {
-                names.add(n.equalsIgnoreCase("auto") ? model.model().suggestedGradcamLayer() : n);
+                names.add(n.equalsIgnoreCase("auto") ? model.suggestedGradcamLayer() : n);
             }
         }
         if (names.isEmpty()) {
-            names.add(model.model().suggestedGradcamLayer());
+            names.add(model.suggestedGradcamLayer());
         }
-        MethodContext.checkLayers(model.model().graph(), names);
+        MethodContext.checkLayers(model.graph(), names);
         return names.stream().distinct().toList();
     }
 
     /** Which number the metrics read: the model's output, a probability when it ends in softmax or sigmoid. */
     private static String metricScore(LoadedModel model) {
-        return model.model().graph().finalActivation().isPresent() ? "probability" : "output";
+        return model.graph().finalActivation().isPresent() ? "probability" : "output";
     }
 
     /** One report per method and explained class of one image. */
     private List<ObjectNode> evaluateImage(LoadedModel model, Path input, Tensor x, List<String> methods,
                                            List<FaithfulnessMetric> chosen, ExplainRequest request, int batchSize) {
-        Graph graph = model.model().graph();
+        Graph graph = model.graph();
         List<ObjectNode> reports = new ArrayList<>();
         for (String name : methods) {
             ExplanationMethod method = Methods.byName(name);

@@ -86,7 +86,8 @@ public final class MethodContext {
     static MethodContext start(Graph model, Tensor images, ExplainRequest request, boolean tapInput) {
         if (model.inputs().size() != 1) {
             throw new IllegalArgumentException("explanations need a model with one input; this one has "
-                    + model.inputs().size());
+                    + model.inputs().size() + ": hold the others at fixed values (Graph.withFixedInputs; on the "
+                    + "command line --input NAME=X.npy)");
         }
         if (images.rank() != 4) {
             throw new IllegalArgumentException("images must be a batch (N, H, W, C), got " + images);

@@ -57,7 +57,7 @@ final class ClassScores {
             if (from == 0) {
                 model.requireActivationsFit(Runtime.getRuntime().maxMemory(), batch);
             }
-            Tensor out = model.predict(batch);
+            Tensor out = classScores(batch);
             forwardPasses += to - from;
             int classes = out.size() / (to - from);
             if (classIndex >= classes) {
@@ -71,6 +71,20 @@ final class ClassScores {
             }
         }
         return scores;
+    }
+
+    /**
+     * The model's output per class: its logits put through its own final softmax or sigmoid (so
+     * that a one-unit sigmoid reads as two classes, 1 - p and p, as the explanations number
+     * them), or its raw output when it has none.
+     */
+    private Tensor classScores(Tensor batch) {
+        java.util.Optional<Graph> logits = model.withoutFinalActivation();
+        if (logits.isEmpty()) {
+            return model.predict(batch);
+        }
+        Tensor z = logits.get().predict(batch);
+        return model.finalActivation().orElseThrow().apply(z);
     }
 
     /** Images run so far. */
