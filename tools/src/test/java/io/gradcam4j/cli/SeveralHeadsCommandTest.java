@@ -237,6 +237,26 @@ class SeveralHeadsCommandTest {
         assertTrue(e2.contains("no input named 'extra'") && e2.contains("image (None, 4, 4, 1), meta (None, 2)"), e2);
     }
 
+    /** --image-input names where the image goes; the image input is then the one without a value. */
+    @Test
+    void theImageInputCanBeNamed() throws IOException {
+        CliRun named = run("predict", "--model", model.toString(), "--image-input", "image", "--input", image.toString(),
+                "--input", "meta=" + meta, "--output", "box", "--json");
+        assertEquals(0, named.code(), named.err());
+        assertEquals(box(1), named.json().get("probabilities").get(1).asDouble(), 1e-6);
+
+        CliRun unknown = run("predict", "--model", model.toString(), "--image-input", "photo", "--input",
+                image.toString(), "--input", "meta=" + meta, "--json");
+        assertEquals(2, unknown.code());
+        String error = unknown.json().get("error").asText();
+        assertTrue(error.contains("--image-input photo") && error.contains("image (None, 4, 4, 1), meta (None, 2)"), error);
+
+        CliRun both = run("predict", "--model", model.toString(), "--image-input", "meta", "--input", image.toString(),
+                "--input", "meta=" + meta, "--json");
+        assertEquals(2, both.code());
+        assertTrue(both.json().get("error").asText().contains("both --image-input and given by --input"), both.out());
+    }
+
     @Test
     void layersListsTheHeadsWithoutNeedingTheOtherInputs() {
         CliRun r = run("layers", "--model", model.toString());
