@@ -97,6 +97,10 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the summary as JSON on standard output.")
     boolean json;
 
+    /** When this run's first batch started, and how many images it went through. */
+    private long started;
+    private int doneNow;
+
     /** One decoded image of the batch. */
     private record Item(AuditDataset.Entry entry, int width, int height, Tensor x) {
     }
@@ -152,6 +156,7 @@ final class AuditCommand implements Callable<Integer> {
                     targetLayers.isEmpty() ? "" : " at " + String.join(",", targetLayers),
                     kind.name().toLowerCase(Locale.ROOT), explainTrue ? "true" : "predicted");
             int perBatch = options.batchSize() != null ? options.batchSize() : 16;
+            started = System.nanoTime();
             Progress bar = Progress.bar(System.err, data.entries().size(), audited.size());
             for (int from = 0; from < todo.size(); from += perBatch) {
                 List<AuditDataset.Entry> batch = todo.subList(from, Math.min(todo.size(), from + perBatch));
@@ -165,8 +170,10 @@ final class AuditCommand implements Callable<Integer> {
                     audited.add(line);
                 }
                 bar.step(batch.size());
+                doneNow += batch.size();
             }
         }
+        double seconds = (System.nanoTime() - started) / 1e9;
         List<ImageAudit> records = audited.stream().map(AuditJson::fromJson).toList();
         AuditSummary summary = AuditSummary.of(records, failures.size(), labels(model, classCount));
         ObjectNode report = Reports.JSON.createObjectNode();
@@ -176,6 +183,8 @@ final class AuditCommand implements Callable<Integer> {
         audited.forEach(imageArray::add);
         ArrayNode failed = report.putArray("failures");
         failures.forEach((image, f) -> failed.addObject().put("image", image).put("error", f.message()).put("kind", f.kind()));
+        report.putObject("timing").put("images_this_run", doneNow).put("seconds", seconds)
+                .put("images_per_second", doneNow / Math.max(seconds, 1e-9));
         ObjectNode unknown = report.putObject("unknown_class_folders");
         data.unknownFolders().forEach(unknown::put);
         Files.writeString(out.resolve("audit.json"), Reports.JSON.writeValueAsString(report));
@@ -183,6 +192,8 @@ final class AuditCommand implements Callable<Integer> {
         AuditReportPage.write(out.resolve("report.html"), report, summary, labels(model, classCount),
                 gallery, image -> galleryPicture(model, regions, image));
         printHeadline(info, summary, failures);
+        info.printf(Locale.ROOT, "  %d images in %.1f s this run (%.1f images/s); %s%n", doneNow, seconds,
+                doneNow / Math.max(seconds, 1e-9), out.resolve("report.html"));
         if (json) {
             System.out.println(Reports.JSON.writeValueAsString(report.get("summary")));
         }

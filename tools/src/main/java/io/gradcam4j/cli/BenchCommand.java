@@ -181,7 +181,7 @@ final class BenchCommand implements Callable<Integer> {
             long warm = System.nanoTime();
             try {
                 last = method.explain(m.graph(), x, request).get(0);
-            } catch (IllegalArgumentException refused) {
+            } catch (IllegalArgumentException | io.gradcam4j.engine.errors.InvalidRequestException refused) {
                 System.err.println(name + ": not timed, " + refused.getMessage());
                 continue;
             }

@@ -193,7 +193,7 @@ final class EvaluateCommand implements Callable<Integer> {
             Explanation e;
             try {
                 e = method.explain(graph, x, request).get(0);
-            } catch (IllegalArgumentException refused) {
+            } catch (IllegalArgumentException | io.gradcam4j.engine.errors.InvalidRequestException refused) {
                 if (methods.size() == 1) {
                     throw refused;
                 }

@@ -248,7 +248,7 @@ final class ExplainCommand implements Callable<Integer> {
                 List<Explanation> es;
                 try {
                     es = Methods.byName(method).explain(explained, x, request);
-                } catch (IllegalArgumentException refused) {
+                } catch (IllegalArgumentException | io.gradcam4j.engine.errors.InvalidRequestException refused) {
                     if (methods.size() == 1) {
                         throw refused;
                     }

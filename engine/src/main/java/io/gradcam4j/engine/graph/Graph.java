@@ -223,7 +223,7 @@ public final class Graph {
     public Node node(String name) {
         Node n = byName.get(name);
         if (n == null) {
-            throw new IllegalArgumentException("no layer named '" + name + "'; layers: "
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("no layer named '" + name + "'; layers: "
                     + String.join(", ", byName.keySet()));
         }
         return n;

@@ -135,7 +135,10 @@ final class GraphExecutor {
         try {
             return n.op().forward(args, mode);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("layer '" + n.name() + "' (" + n.op().describe() + "): " + e.getMessage(), e);
+            // An op refuses its input (a shape that does not fit): the caller's input or model
+            // does not fit this layer. Typed, with the layer, so that callers need not parse it.
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("layer '" + n.name() + "' ("
+                    + n.op().describe() + "): " + e.getMessage(), e);
         }
     }
 

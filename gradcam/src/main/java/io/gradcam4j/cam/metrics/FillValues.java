@@ -1,5 +1,6 @@
 package io.gradcam4j.cam.metrics;
 
+import io.gradcam4j.cam.GaussianBlur;
 import io.gradcam4j.engine.Tensor;
 
 import java.util.Arrays;

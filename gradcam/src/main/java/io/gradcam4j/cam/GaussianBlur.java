@@ -1,20 +1,20 @@
-package io.gradcam4j.cam.metrics;
+package io.gradcam4j.cam;
 
 import io.gradcam4j.engine.Tensor;
 
 /**
- * The blurred image that {@link MetricOptions.Fill#BLUR} puts in place of removed pixels: each
- * channel convolved with a separable Gaussian of sigma {@code max(H, W) / 10} pixels, kernel
- * radius {@code ceil(3 sigma)}, weights normalised to sum 1, borders replicated. The same blur as
- * Integrated Gradients' {@code blur} baseline (docs/METHODS.md), so that one word means one image.
+ * The one blurred image behind the word "blur": Integrated Gradients' {@code blur} baseline and
+ * the faithfulness metrics' blur fill (docs/METHODS.md). Each channel convolved with a separable
+ * Gaussian of sigma {@code max(H, W) / 10} pixels, kernel radius {@code ceil(3 sigma)}, weights
+ * normalised to sum 1, borders replicated.
  */
-final class GaussianBlur {
+public final class GaussianBlur {
 
     private GaussianBlur() {
     }
 
     /** The blur of an image (1, H, W, C), as H x W x C values. */
-    static float[] of(Tensor image) {
+    public static float[] of(Tensor image) {
         int h = image.dim(1);
         int w = image.dim(2);
         int c = image.dim(3);
@@ -51,7 +51,7 @@ final class GaussianBlur {
     }
 
     /** exp(-i^2 / 2 sigma^2) for |i| <= ceil(3 sigma), divided by its sum. */
-    static double[] kernel(double sigma) {
+    public static double[] kernel(double sigma) {
         int radius = (int) Math.ceil(3 * sigma);
         double[] k = new double[2 * radius + 1];
         double sum = 0;
