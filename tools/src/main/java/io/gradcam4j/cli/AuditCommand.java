@@ -70,9 +70,8 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--boxes", paramLabel = "FILE.csv", description = "Object boxes: file,x0,y0,x1,y1 per line (pixels).")
     Path boxes;
 
-    @Option(names = {"--layer", "--target-layer"}, paramLabel = "NAME[,NAME...]|auto", split = ",",
-            description = "Layers of the CAM methods. Default auto: the last layer with a spatial output.")
-    List<String> layers = new ArrayList<>();
+    @Mixin
+    LayerArguments layerArguments;
 
     @Option(names = "--classes", paramLabel = "predicted|true", defaultValue = "predicted",
             description = "Which class's map is measured: the predicted one (default; where the model looked to "
@@ -128,7 +127,7 @@ final class AuditCommand implements Callable<Integer> {
         LoadedModel model = ModelLoader.load(modelOptions, Progress.download(System.err));
         model.weightsDigest().beginInBackground();
         ExplanationMethod explainer = Methods.byName(method);
-        List<String> targetLayers = explainer.usesLayer() ? targetLayers(model) : List.of();
+        List<String> targetLayers = explainer.usesLayer() ? layerArguments.chosen(model, model.graph()) : List.of();
         int classCount = classCount(model);
         AuditDataset data = AuditDataset.scan(images, classCount, model::label);
         data.unknownFolders().forEach((folder, n) -> System.err.println("folder " + folder + " (" + n + " images) "
@@ -214,14 +213,6 @@ final class AuditCommand implements Callable<Integer> {
             case "true" -> true;
             default -> throw new InvalidRequestException("--classes must be predicted or true, not " + classes);
         };
-    }
-
-    private List<String> targetLayers(LoadedModel model) {
-        List<String> names = layers.stream().map(String::strip).filter(s -> !s.isEmpty())
-                .map(s -> s.equalsIgnoreCase("auto") ? model.suggestedGradcamLayer() : s).distinct().toList();
-        List<String> chosen = names.isEmpty() ? List.of(model.suggestedGradcamLayer()) : names;
-        io.gradcam4j.cam.methods.MethodContext.checkLayers(model.graph(), chosen);
-        return chosen;
     }
 
     private static int classCount(LoadedModel model) {

@@ -57,9 +57,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     MethodArguments methodArguments;
 
-    @Option(names = {"--layer", "--target-layer"}, paramLabel = "NAME[,NAME...]|auto", split = ",",
-            description = "Layers of the CAM methods, as explain takes them. Default auto.")
-    List<String> layers = new ArrayList<>();
+    @Mixin
+    LayerArguments layerArguments;
 
     @Option(names = "--class", paramLabel = "N|LABEL|top:K", split = ",",
             description = "Classes to explain and evaluate. Default: the predicted class.")
@@ -103,7 +102,7 @@ final class EvaluateCommand implements Callable<Integer> {
         MethodOptions methodOptions = methodArguments.options();
         LoadedModel model = ModelLoader.load(modelOptions, Progress.download(System.err));
         model.weightsDigest().beginInBackground();
-        List<String> targetLayers = targetLayers(model);
+        List<String> targetLayers = layerArguments.chosen(model, model.graph());
         Files.createDirectories(out);
         List<Path> inputs = inputs(info);
         ExplainRequest request = new ExplainRequest(targetLayers, ClassSelection.parse(classes, model), kind,
@@ -160,22 +159,6 @@ final class EvaluateCommand implements Callable<Integer> {
         System.err.println(failures.size() + " of " + images + " images failed:");
         failures.forEach((p, f) -> System.err.println("  " + p + ": " + f));
         return 1;
-    }
-
-    /** {@code --layer}: names, or auto (the model's suggested layer), checked against the model. */
-    private List<String> targetLayers(LoadedModel model) {
-        List<String> names = new ArrayList<>();
-        for (String l : layers) {
-            String n = l.strip();
-            if (!n.isEmpty()) {
-                names.add(n.equalsIgnoreCase("auto") ? model.suggestedGradcamLayer() : n);
-            }
-        }
-        if (names.isEmpty()) {
-            names.add(model.suggestedGradcamLayer());
-        }
-        MethodContext.checkLayers(model.graph(), names);
-        return names.stream().distinct().toList();
     }
 
     /** Which number the metrics read: the model's output, a probability when it ends in softmax or sigmoid. */

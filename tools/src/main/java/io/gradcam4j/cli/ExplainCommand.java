@@ -50,9 +50,8 @@ final class ExplainCommand implements Callable<Integer> {
     @Mixin
     MethodArguments methodArguments;
 
-    @Option(names = {"--layer", "--target-layer"}, paramLabel = "NAME[,NAME...]|auto", split = ",",
-            description = "Layers of the CAM methods (nested: outer/inner; several are fused). Default auto: the last layer with a spatial output.")
-    List<String> layers = new ArrayList<>();
+    @Mixin
+    LayerArguments layerArguments;
 
     @Option(names = "--class", paramLabel = "N|LABEL|top:K", split = ",",
             description = "Classes to explain (repeatable, comma-separated). Default: the predicted class.")
@@ -123,7 +122,7 @@ final class ExplainCommand implements Callable<Integer> {
         LoadedModel model = ModelLoader.load(modelOptions, npyInputs.named(), Progress.download(System.err));
         double loadMs = (System.nanoTime() - t0) / 1e6;
         Graph explained = scoreChoice.explained(model);
-        List<String> targetLayers = targetLayers(model, explained);
+        List<String> targetLayers = layerArguments.chosen(model, explained);
         Files.createDirectories(out);
 
         List<ImageInputs.ImageInput> inputs = npyInput != null ? List.of() : ImageInputs.expand(images);
@@ -189,23 +188,6 @@ final class ExplainCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
-    }
-
-    /** {@code --layer}: names, or auto (the model's suggested layer); each checked against the explained graph. */
-    private List<String> targetLayers(LoadedModel model, Graph explained) {
-        List<String> names = new ArrayList<>();
-        for (String l : layers) {
-            String n = l.strip();
-            if (n.isEmpty()) {
-                continue;
-            }
-            names.add(n.equalsIgnoreCase("auto") ? model.suggestedGradcamLayer() : n);
-        }
-        if (names.isEmpty()) {
-            names.add(model.suggestedGradcamLayer());
-        }
-        io.gradcam4j.cam.methods.MethodContext.checkLayers(explained, names);   // before any work
-        return names.stream().distinct().toList();
     }
 
     /** Items {@code [from, to)} of the {@code --input} array, named stem_i when there are several. */
