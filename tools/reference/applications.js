@@ -72,8 +72,9 @@ class Builder {
         break;
       }
       case 'BatchNormalization':
-        out = s; c.axis = 3; c.momentum = 0.99; c.epsilon = 1e-3; c.center = true; c.scale = true;
-        for (const r of ['gamma', 'beta', 'moving_mean', 'moving_variance']) w.push([r, [s[2]]]);
+        // Keras's defaults unless the architecture passes epsilon / momentum / scale
+        out = s; c.axis = 3; c.momentum = c.momentum ?? 0.99; c.epsilon = c.epsilon ?? 1e-3; c.center = true; c.scale = c.scale ?? true;
+        for (const r of ['gamma', 'beta', 'moving_mean', 'moving_variance']) if (r !== 'gamma' || c.scale) w.push([r, [s[2]]]);
         break;
       case 'MaxPooling2D': out = [conv(s[0], c.pool_size[0], c.strides[0], c.padding), conv(s[1], c.pool_size[1], c.strides[1], c.padding), s[2]]; c.data_format = 'channels_last'; break;
       case 'ZeroPadding2D': out = [s[0] + c.padding[0][0] + c.padding[0][1], s[1] + c.padding[1][0] + c.padding[1][1], s[2]]; c.data_format = 'channels_last'; break;
@@ -187,6 +188,55 @@ function mobilenet(alpha, rows, includeTop) {
   return b.finish(x);
 }
 
+// keras/src/applications/resnet.py (ResNet, residual_block_v1/v2, stack_residual_blocks_v1/v2),
+// written here from the Python source, independently of the Java builder
+function resnet(name, blocks, preact, rows) {
+  const b = new Builder(name, [rows, rows, 3]);
+  const eps = 1.001e-5;
+  const bn = (n, x) => b.add('BatchNormalization', n, { epsilon: eps }, x);
+  const relu = (n, x) => b.add('Activation', n, { activation: 'relu' }, x);
+  const pad = (n, p, x) => b.add('ZeroPadding2D', n, { padding: [[p, p], [p, p]] }, x);
+  let nPool = 0;
+  const blockV1 = (x, f, stride, convShortcut, n) => {
+    let sc = x;
+    if (convShortcut) sc = bn(`${n}_0_bn`, b.add('Conv2D', `${n}_0_conv`, conv(4 * f, 1, { strides: [stride, stride] }), x));
+    x = relu(`${n}_1_relu`, bn(`${n}_1_bn`, b.add('Conv2D', `${n}_1_conv`, conv(f, 1, { strides: [stride, stride] }), x)));
+    x = relu(`${n}_2_relu`, bn(`${n}_2_bn`, b.add('Conv2D', `${n}_2_conv`, conv(f, 3, { padding: 'same' }), x)));
+    x = bn(`${n}_3_bn`, b.add('Conv2D', `${n}_3_conv`, conv(4 * f, 1), x));
+    return relu(`${n}_out`, b.add('Add', `${n}_add`, {}, [sc, x]));
+  };
+  const blockV2 = (x, f, stride, convShortcut, n) => {
+    const pre = relu(`${n}_preact_relu`, bn(`${n}_preact_bn`, x));
+    let sc;
+    if (convShortcut) sc = b.add('Conv2D', `${n}_0_conv`, conv(4 * f, 1, { strides: [stride, stride] }), pre);
+    else sc = stride > 1 ? b.add('MaxPooling2D', nPool++ === 0 ? 'max_pooling2d' : `max_pooling2d_${nPool - 1}`, { pool_size: [1, 1], strides: [stride, stride], padding: 'valid' }, x) : x;
+    x = relu(`${n}_1_relu`, bn(`${n}_1_bn`, b.add('Conv2D', `${n}_1_conv`, conv(f, 1, { use_bias: false }), pre)));
+    x = pad(`${n}_2_pad`, 1, x);
+    x = relu(`${n}_2_relu`, bn(`${n}_2_bn`, b.add('Conv2D', `${n}_2_conv`, conv(f, 3, { strides: [stride, stride], use_bias: false }), x)));
+    x = b.add('Conv2D', `${n}_3_conv`, conv(4 * f, 1), x);
+    return b.add('Add', `${n}_out`, {}, [sc, x]);
+  };
+  let x = pad('conv1_pad', 3, 'input_1');
+  x = b.add('Conv2D', 'conv1_conv', conv(64, 7, { strides: [2, 2] }), x);
+  if (!preact) x = relu('conv1_relu', bn('conv1_bn', x));
+  x = b.add('MaxPooling2D', 'pool1_pool', { pool_size: [3, 3], strides: [2, 2], padding: 'valid' }, pad('pool1_pad', 1, x));
+  [64, 128, 256, 512].forEach((f, i) => {
+    const n = `conv${i + 2}`;
+    if (!preact) {
+      x = blockV1(x, f, i === 0 ? 1 : 2, true, `${n}_block1`);
+      for (let k = 2; k <= blocks[i]; k++) x = blockV1(x, f, 1, false, `${n}_block${k}`);
+    } else {
+      x = blockV2(x, f, 1, true, `${n}_block1`);
+      for (let k = 2; k < blocks[i]; k++) x = blockV2(x, f, 1, false, `${n}_block${k}`);
+      x = blockV2(x, f, i === 3 ? 1 : 2, false, `${n}_block${blocks[i]}`);
+    }
+  });
+  if (preact) x = relu('post_relu', bn('post_bn', x));
+  x = b.add('GlobalAveragePooling2D', 'avg_pool', {}, x);
+  x = b.add('Dense', 'predictions', { units: 1000, activation: 'softmax', use_bias: true }, x);
+  return b.finish(x);
+}
+
 const CASES = [
   { name: 'vgg16', build: () => vgg('vgg16', [2, 2, 3, 3, 3]), tap: 'block5_conv3' },
   { name: 'vgg19', build: () => vgg('vgg19', [2, 2, 4, 4, 4]), tap: 'block5_conv4' },
@@ -195,6 +245,10 @@ const CASES = [
   { name: 'mobilenet_0.25_224', build: () => mobilenet(0.25, 224, true), tap: 'conv_pw_13_relu' },
   { name: 'mobilenet_1.00_224', build: () => mobilenet(1.0, 224, true), tap: 'conv_pw_13_relu' },
   { name: 'mobilenet_0.25_224_no_top', build: () => mobilenet(0.25, 224, false), tap: 'conv_pw_13_relu', h5: 'mobilenet_0.25_224_no_top_seeded.h5' },
+  // small inputs (Keras's min_size allows them with weights=None): the fixtures stay small
+  { name: 'resnet50_64', application: 'resnet50', build: () => resnet('resnet50', [3, 4, 6, 3], false, 64), tap: 'conv5_block3_out' },
+  { name: 'resnet101_32', application: 'resnet101', build: () => resnet('resnet101', [3, 4, 23, 3], false, 32), tap: 'conv4_block23_out' },
+  { name: 'resnet50v2_64', application: 'resnet50v2', build: () => resnet('resnet50v2', [3, 4, 6, 3], true, 64), tap: 'post_relu' },
 ];
 
 function makeWeights(b) {
@@ -239,8 +293,11 @@ async function runCase(cs) {
 
   const caseJson = {
     name: cs.name,
+    application: cs.application || cs.name,
     keras_model_name: model.name,
-    architecture: cs.name.startsWith('mobilenet') ? 'keras.applications MobileNet v1 (tf.keras 2.4 layer names)' : `keras.applications ${cs.name} (tf.keras 2.4 layer names)`,
+    architecture: cs.name.startsWith('mobilenet') ? 'keras.applications MobileNet v1 (tf.keras 2.4 layer names)'
+      : cs.application ? `keras.applications ${cs.application} (Keras 3 source, keras/src/applications), at ${inShape[1]}x${inShape[2]}`
+        : `keras.applications ${cs.name} (tf.keras 2.4 layer names)`,
     input_shape: inShape,
     weights: 'seeded (tools/reference/README.md, "Seeded weights"): seed = fnv1a("<layer>/<weight>"), mulberry32',
     weight_count: count,
@@ -279,6 +336,15 @@ async function runCase(cs) {
       caseJson.top_logit_float64 = r.logit;
       if (!(d <= 1e-4)) fail(cs.name, 'tap_grad_logit vs float64 head backprop: rel ' + d);
       if (!(Math.abs(r.logit - logit) <= 1e-4 * Math.max(1, Math.abs(r.logit)))) fail(cs.name, `logit ${logit} vs float64 ${r.logit}`);
+    } else if (gapDenseHead(model, cs.tap)) {
+      // the head is linear (tap -> GlobalAveragePooling2D -> Dense): d logit / d tap = K[:, c] / (H*W)
+      // exactly, computed in float64; central differences of a logit in the thousands are float32 noise
+      const r = gapDenseHeadGrad64(tapT, arrays, gapDenseHead(model, cs.tap), top);
+      const d = C.maxAbsDiff(gd, r.grad) / C.maxAbs(r.grad);
+      caseJson.tap_grad_logit_float64_max_rel_diff = Number(d.toPrecision(3));
+      caseJson.top_logit_float64 = r.logit;
+      if (!(d <= 1e-5)) fail(cs.name, 'tap_grad_logit vs float64 GAP-Dense head: rel ' + d);
+      if (!(Math.abs(r.logit - logit) <= 1e-5 * Math.max(1, Math.abs(r.logit)))) fail(cs.name, `logit ${logit} vs float64 ${r.logit}`);
     } else if (!(fdWorst <= 2e-2)) fail(cs.name, 'FD: ' + JSON.stringify(fd));
     // logits through the softmax reproduce the output
     const lg = C.runModel(model, [() => xT], { weights, override: new Map([[cs.tap, tapT]]) }, '', true);
@@ -317,7 +383,8 @@ async function runCase(cs) {
   const tl = Date.now();
   caseJson.deviations_worked_around = cs.name.startsWith('mobilenet')
     ? ['ReLU(max_value=6) as tf.relu6 (tf.js ReLU layer ignores negative_slope/threshold; not used here)', 'BatchNormalization inference with plain ops, eps 1e-3']
-    : cs.name === 'xception' ? ['BatchNormalization inference with plain ops, eps 1e-3', 'SeparableConv2D = depthwiseConv2d + 1x1 conv2d'] : [];
+    : cs.name === 'xception' ? ['BatchNormalization inference with plain ops, eps 1e-3', 'SeparableConv2D = depthwiseConv2d + 1x1 conv2d']
+      : cs.application ? ['BatchNormalization inference with plain ops, with the epsilon of the architecture'] : [];
   const timing = { weights_s: (tw - t0) / 1000, forward_s: (tf1 - tw) / 1000, grad_and_fd_s: (tg - tf1) / 1000, tfjs_layers_check_s: (tl - tg) / 1000 };
   C.writeJson(path.join(dir, 'case.json'), caseJson);
 
@@ -420,6 +487,30 @@ function vggHeadGrad64(tapT, arrays, c) {
   const g1 = new Float64Array(4096); for (let i = 0; i < 4096; i++) { if (!(z1[i] > 0)) continue; let s = 0; const o = i * 4096; for (let j = 0; j < 4096; j++) s += K2[o + j] * g2[j]; g1[i] = s; }
   const grad = new Float64Array(t.length);
   for (let i = 0; i < p.length; i++) { let s = 0; const o = i * 4096; for (let j = 0; j < 4096; j++) s += K1[o + j] * g1[j]; grad[arg[i]] += s; }
+  return { grad, logit };
+}
+
+// The Dense layer when the tap feeds only a GlobalAveragePooling2D that feeds only the final Dense
+function gapDenseHead(model, tap) {
+  const readers = (n) => model.nodes.filter((m) => m.inbound.includes(n));
+  const pool = readers(tap);
+  if (pool.length !== 1 || pool[0].class_name !== 'GlobalAveragePooling2D') return null;
+  const dense = readers(pool[0].name);
+  if (dense.length !== 1 || dense[0].class_name !== 'Dense' || model.outputs[0] !== dense[0].name) return null;
+  return dense[0].name;
+}
+function gapDenseHeadGrad64(tapT, arrays, dense, c) {
+  const [, H, W, Cc] = tapT.shape;
+  const t = tapT.dataSync();
+  const K = arrays.get(dense).find((e) => e[0] === 'kernel')[2];
+  const units = K.length / Cc;
+  let logit = arrays.get(dense).find((e) => e[0] === 'bias')[2][c];
+  const grad = new Float64Array(t.length);
+  for (let i = 0; i < t.length; i++) {
+    const k = i % Cc;
+    logit += t[i] * K[k * units + c] / (H * W);
+    grad[i] = K[k * units + c] / (H * W);
+  }
   return { grad, logit };
 }
 

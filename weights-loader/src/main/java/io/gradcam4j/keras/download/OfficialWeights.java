@@ -8,12 +8,14 @@ import java.util.Map;
 
 /**
  * The keras.applications ImageNet weights gradcam4j knows, with the URLs and hashes Keras itself
- * uses. Read from keras-team/keras at commit 3422977a5e38 (Aug 2026):
+ * uses. Read from keras-team/keras at commit 3422977a5e38 (Aug 2026), keras/src/applications/:
  * <ul>
- *   <li>keras/src/applications/vgg16.py, vgg19.py, xception.py: {@code WEIGHTS_PATH},
- *       {@code WEIGHTS_PATH_NO_TOP} and the {@code file_hash} passed to {@code get_file}
- *       with {@code cache_subdir="models"};</li>
- *   <li>keras/src/applications/mobilenet.py: {@code BASE_WEIGHT_PATH} and the file names
+ *   <li>vgg16.py, vgg19.py, xception.py: {@code WEIGHTS_PATH}, {@code WEIGHTS_PATH_NO_TOP} and the
+ *       {@code file_hash} passed to {@code get_file} with {@code cache_subdir="models"};</li>
+ *   <li>resnet.py ({@code WEIGHTS_HASHES}, also for resnet_v2.py): {@code BASE_WEIGHTS_PATH}
+ *       {@code resnet/} and the file names {@code <name>_weights_tf_dim_ordering_tf_kernels.h5} /
+ *       {@code ..._notop.h5}, top hash first;</li>
+ *   <li>mobilenet.py: {@code BASE_WEIGHT_PATH} and the file names
  *       {@code mobilenet_%s_%d_tf.h5} / {@code mobilenet_%s_%d_tf_no_top.h5}, where %s is
  *       {@code 1_0}, {@code 7_5}, {@code 5_0} or {@code 2_5} for alpha 1.0/0.75/0.50/0.25 and
  *       %d the input size. Keras passes <b>no</b> hash for MobileNet (neither here nor in
@@ -22,22 +24,32 @@ import java.util.Map;
  * </ul>
  * The md5 hashes are identical in Keras 2.1.6 (then served from github.com/fchollet/
  * deep-learning-models/releases), v2.15.0, v3.0.0 and HEAD: the files never changed, only the host.
+ * Paths are relative to {@link #KERAS_BASE_URL}, the storage host, because Keras keeps its files
+ * in two folders there ({@code tensorflow/keras-applications/} and, for EfficientNet,
+ * {@code keras-applications/}).
  */
 public enum OfficialWeights {
     VGG16("vgg16",
-            "vgg16/vgg16_weights_tf_dim_ordering_tf_kernels.h5", "64373286793e3c8b2b4e3219cbf3544b",
-            "vgg16/vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5", "6d6bbae143d832006294945121d1f1fc"),
+            applications("vgg16/vgg16_weights_tf_dim_ordering_tf_kernels.h5"), "64373286793e3c8b2b4e3219cbf3544b",
+            applications("vgg16/vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"), "6d6bbae143d832006294945121d1f1fc"),
     VGG19("vgg19",
-            "vgg19/vgg19_weights_tf_dim_ordering_tf_kernels.h5", "cbe5617147190e668d6c5d5026f83318",
-            "vgg19/vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5", "253f8cb515780f3b799900260a226db6"),
+            applications("vgg19/vgg19_weights_tf_dim_ordering_tf_kernels.h5"), "cbe5617147190e668d6c5d5026f83318",
+            applications("vgg19/vgg19_weights_tf_dim_ordering_tf_kernels_notop.h5"), "253f8cb515780f3b799900260a226db6"),
     XCEPTION("xception",
-            "xception/xception_weights_tf_dim_ordering_tf_kernels.h5", "0a58e3b7378bc2990ea3b43d5981f1f6",
-            "xception/xception_weights_tf_dim_ordering_tf_kernels_notop.h5", "b0042744bf5b25fce3cb969f33bebb97"),
+            applications("xception/xception_weights_tf_dim_ordering_tf_kernels.h5"), "0a58e3b7378bc2990ea3b43d5981f1f6",
+            applications("xception/xception_weights_tf_dim_ordering_tf_kernels_notop.h5"),
+            "b0042744bf5b25fce3cb969f33bebb97"),
+    RESNET50(resnet("resnet50"), "2cb95161c43110f7111970584f804107", "4d473c1dd8becc155b73f8504c6f6626"),
+    RESNET101(resnet("resnet101"), "f1aeb4b969a6efcfb50fad2f0c20cfc5", "88cf7a10940856eca736dc7b7e228a21"),
+    RESNET152(resnet("resnet152"), "100835be76be38e30d865e96f2aaae62", "ee4c566cf9a93f14d82f913c2dc6dd0c"),
+    RESNET50V2(resnet("resnet50v2"), "3ef43a0b657b3be2300d5770ece849e0", "fac2f116257151a9d068a22e544a4917"),
+    RESNET101V2(resnet("resnet101v2"), "6343647c601c52e1368623803854d971", "c0ed64b8031c3730f411d2eb4eea35b5"),
+    RESNET152V2(resnet("resnet152v2"), "a49b44d1979771252814e80f8ec446f9", "ed17cf2e0169df9d443503ef94b23b33"),
     /** MobileNet v1; {@link #withTop} gives alpha 1.0 at 224, {@link #mobilenet} any other. */
     MOBILENET("mobilenet", null, null, null, null);
 
-    /** Where Keras downloads keras.applications weights from (every module above). */
-    public static final URI KERAS_BASE_URL = URI.create("https://storage.googleapis.com/tensorflow/keras-applications/");
+    /** The host Keras downloads keras.applications weights from; every path above is below it. */
+    public static final URI KERAS_BASE_URL = URI.create("https://storage.googleapis.com/");
     /** Keras's {@code cache_subdir} for every keras.applications weights file. */
     public static final String CACHE_SUBDIR = "models";
     /** The MobileNet width multipliers with published weights, as gradcam4j names them. */
@@ -63,6 +75,26 @@ public enum OfficialWeights {
         this.noTopHash = noTopHash;
     }
 
+    /** Files named {@code <base>_weights_tf_dim_ordering_tf_kernels[_notop].h5}, as most Keras applications'. */
+    OfficialWeights(KerasFiles files, String topHash, String noTopHash) {
+        this(files.baseName(), files.topPath(), topHash, files.noTopPath(), noTopHash);
+    }
+
+    /** Where {@code tensorflow/keras-applications/<path>} is kept: Keras's usual folder. */
+    private static String applications(String path) {
+        return "tensorflow/keras-applications/" + path;
+    }
+
+    /** resnet.py's files (ResNet and ResNetV2 alike), in the folder {@code resnet/}. */
+    private static KerasFiles resnet(String name) {
+        String stem = applications("resnet/" + name + "_weights_tf_dim_ordering_tf_kernels");
+        return new KerasFiles(name, stem + ".h5", stem + "_notop.h5");
+    }
+
+    /** A model's two files, with and without the top. */
+    private record KerasFiles(String baseName, String topPath, String noTopPath) {
+    }
+
     /** The weights with or without the ImageNet classifier ("include_top" in Keras). */
     public WeightsFile withTop(boolean top) {
         if (this == MOBILENET) {
@@ -84,15 +116,17 @@ public enum OfficialWeights {
         String alphaText = KERAS_ALPHA_TEXT.get(alphaName);
         String fileName = String.format(Locale.ROOT, "mobilenet_%s_%d_tf%s.h5", alphaText, size, top ? "" : NO_TOP);
         String name = "mobilenet_" + alphaName + "_" + size + (top ? "" : NO_TOP);
-        return new WeightsFile(name, fileName, "mobilenet/" + fileName, null, CACHE_SUBDIR);
+        return new WeightsFile(name, fileName, applications("mobilenet/" + fileName), null, CACHE_SUBDIR);
     }
 
-    /** Every weights file in the registry (6 for VGG/Xception, 32 for MobileNet). */
+    /** Every weights file in the registry: each fixed model with and without its top, every MobileNet. */
     public static List<WeightsFile> all() {
         List<WeightsFile> files = new ArrayList<>();
-        for (OfficialWeights w : List.of(VGG16, VGG19, XCEPTION)) {
-            files.add(w.withTop(true));
-            files.add(w.withTop(false));
+        for (OfficialWeights w : values()) {
+            if (w != MOBILENET) {
+                files.add(w.withTop(true));
+                files.add(w.withTop(false));
+            }
         }
         for (String alpha : MOBILENET_ALPHAS) {
             for (int size : MOBILENET_SIZES) {
@@ -110,6 +144,11 @@ public enum OfficialWeights {
 
     public String baseName() {
         return baseName;
+    }
+
+    /** The model whose weights file names are {@code baseName}, {@code baseName_no_top}. */
+    static java.util.Optional<OfficialWeights> byBaseName(String baseName) {
+        return java.util.Arrays.stream(values()).filter(w -> w.baseName.equals(baseName)).findFirst();
     }
 
     private static String alphaName(double alpha) {

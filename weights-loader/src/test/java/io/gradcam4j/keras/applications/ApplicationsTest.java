@@ -28,6 +28,13 @@ class ApplicationsTest {
         assertEquals(22_910_480L, parameterCount(Applications.byName("xception")));
         assertEquals(4_253_864L, parameterCount(Applications.byName("mobilenet")));
         assertEquals(20_024_384L, parameterCount(Applications.byName("vgg19_no_top")));
+        assertEquals(25_636_712L, parameterCount(Applications.byName("resnet50")));
+        assertEquals(44_707_176L, parameterCount(Applications.byName("resnet101")));
+        assertEquals(60_419_944L, parameterCount(Applications.byName("resnet152")));
+        assertEquals(25_613_800L, parameterCount(Applications.byName("resnet50v2")));
+        assertEquals(44_675_560L, parameterCount(Applications.byName("resnet101v2")));
+        assertEquals(60_380_648L, parameterCount(Applications.byName("resnet152v2")));
+        assertEquals(23_587_712L, parameterCount(Applications.byName("resnet50_no_top")));
     }
 
     @Test

@@ -15,9 +15,9 @@ class OfficialWeightsTest {
     private static final String KERAS_HOST_PREFIX = "https://storage.googleapis.com/tensorflow/keras-applications/";
 
     @Test
-    void registryHoldsVggXceptionAndEveryMobileNet() {
+    void registryHoldsEveryModelWithAndWithoutTopAndEveryMobileNet() {
         List<WeightsFile> all = OfficialWeights.all();
-        assertEquals(6 + 4 * 4 * 2, all.size());
+        assertEquals(2 * (OfficialWeights.values().length - 1) + 4 * 4 * 2, all.size());
         assertEquals(all.size(), all.stream().map(WeightsFile::name).distinct().count());
         assertEquals(all.size(), all.stream().map(WeightsFile::fileName).distinct().count());
     }
@@ -62,6 +62,12 @@ class OfficialWeightsTest {
         WeightsFile xception = OfficialWeights.XCEPTION.withTop(true);
         assertEquals(KERAS_HOST_PREFIX + "xception/xception_weights_tf_dim_ordering_tf_kernels.h5", xception.url().toString());
         assertEquals("0a58e3b7378bc2990ea3b43d5981f1f6", xception.fileHash());
+        WeightsFile resnet = OfficialWeights.RESNET50V2.withTop(false);
+        assertEquals(KERAS_HOST_PREFIX + "resnet/resnet50v2_weights_tf_dim_ordering_tf_kernels_notop.h5",
+                resnet.url().toString());
+        assertEquals("fac2f116257151a9d068a22e544a4917", resnet.fileHash());
+        assertEquals("resnet50v2_no_top", resnet.name());
+        assertEquals("2cb95161c43110f7111970584f804107", OfficialWeights.RESNET50.withTop(true).fileHash());
     }
 
     @Test
@@ -91,11 +97,12 @@ class OfficialWeightsTest {
         assertEquals(OfficialWeights.mobilenet(0.5, 224, true), OfficialWeights.parse("mobilenet_0.5_224"));
         assertEquals(OfficialWeights.mobilenet(1.0, 128, true), OfficialWeights.parse("mobilenet_1_128"));
         assertEquals("mobilenet_0.25_224_no_top", OfficialWeights.parse("mobilenet_0.25_224_no_top").name());
+        assertEquals(OfficialWeights.RESNET50V2.withTop(false), OfficialWeights.parse("ResNet50_V2_notop"));
     }
 
     @Test
     void unknownNamesListTheValidOnes() {
-        for (String bad : List.of("vgg91", "resnet50", "mobilenet_0.3_224", "mobilenet_0.25_100", "mobilenet_x_224", "")) {
+        for (String bad : List.of("vgg91", "resnet18", "mobilenet_0.3_224", "mobilenet_0.25_100", "mobilenet_x_224", "")) {
             UnknownWeightsException e = assertThrows(UnknownWeightsException.class, () -> OfficialWeights.parse(bad));
             assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
             assertTrue(e.getMessage().contains("vgg16, vgg19, xception"), e.getMessage());

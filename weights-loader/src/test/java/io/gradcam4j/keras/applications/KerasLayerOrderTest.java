@@ -1,0 +1,45 @@
+package io.gradcam4j.keras.applications;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The layer order of the Java architectures against Keras's own {@code model.summary()} (which
+ * prints {@code model.layers} in the order weights files store them): where a shortcut joins a
+ * longer branch, Keras lists it after the branch's first layers, not where the code creates it.
+ * The sequences below are copied from printed summaries of tf.keras models.
+ */
+class KerasLayerOrderTest {
+
+    private static void assertSequence(List<String> expected, Application app) {
+        List<String> order = app.spec().layerOrder();
+        int start = order.indexOf(expected.get(0));
+        assertEquals(expected, order.subList(start, Math.min(order.size(), start + expected.size())), app.name());
+    }
+
+    @Test
+    void xceptionListsTheResidualConvolutionAfterTheSeparableOnes() {
+        assertSequence(List.of("block1_conv2_act", "block2_sepconv1", "block2_sepconv1_bn", "block2_sepconv2_act",
+                "block2_sepconv2", "block2_sepconv2_bn", "conv2d", "block2_pool", "batch_normalization", "add",
+                "block3_sepconv1_act"), Applications.byName("xception"));
+    }
+
+    @Test
+    void resnet50ListsTheProjectionShortcutBesideTheLastConvolution() {
+        assertSequence(List.of("pool1_pool", "conv2_block1_1_conv", "conv2_block1_1_bn", "conv2_block1_1_relu",
+                "conv2_block1_2_conv", "conv2_block1_2_bn", "conv2_block1_2_relu", "conv2_block1_0_conv",
+                "conv2_block1_3_conv", "conv2_block1_0_bn", "conv2_block1_3_bn", "conv2_block1_add", "conv2_block1_out",
+                "conv2_block2_1_conv"), Applications.byName("resnet50"));
+    }
+
+    @Test
+    void resnet50v2ListsTheProjectionShortcutBesideTheLastConvolution() {
+        assertSequence(List.of("conv2_block1_preact_bn", "conv2_block1_preact_relu", "conv2_block1_1_conv",
+                "conv2_block1_1_bn", "conv2_block1_1_relu", "conv2_block1_2_pad", "conv2_block1_2_conv",
+                "conv2_block1_2_bn", "conv2_block1_2_relu", "conv2_block1_0_conv", "conv2_block1_3_conv",
+                "conv2_block1_out", "conv2_block2_preact_bn"), Applications.byName("resnet50v2"));
+    }
+}
