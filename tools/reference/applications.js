@@ -237,6 +237,51 @@ function resnet(name, blocks, preact, rows) {
   return b.finish(x);
 }
 
+// Keras's _make_divisible (mobilenet_v2.py) / _depth (mobilenet_v3.py) / round_filters (efficientnet.py)
+function makeDivisible(v, divisor = 8) {
+  let n = Math.max(divisor, Math.trunc(Math.trunc(v + divisor / 2) / divisor) * divisor);
+  if (n < 0.9 * v) n += divisor;
+  return n;
+}
+// imagenet_utils.correct_pad for a known input size
+function correctPad(shape, k) {
+  const adj = [1 - (shape[0] % 2), 1 - (shape[1] % 2)];
+  const c = Math.trunc(k / 2);
+  return [[c - adj[0], c], [c - adj[1], c]];
+}
+
+// keras/src/applications/mobilenet_v2.py
+function mobilenetV2(alpha, rows) {
+  const b = new Builder(`mobilenetv2_${alpha.toFixed(2)}_${rows}`, [rows, rows, 3]);
+  const bn = (n, x) => b.add('BatchNormalization', n, { epsilon: 1e-3, momentum: 0.999 }, x);
+  const relu6 = (n, x) => b.add('ReLU', n, { max_value: 6, negative_slope: 0, threshold: 0 }, x);
+  let x = b.add('Conv2D', 'Conv1', conv(makeDivisible(32 * alpha), 3, { strides: [2, 2], padding: 'same', use_bias: false }), 'input_1');
+  x = relu6('Conv1_relu', bn('bn_Conv1', x));
+  const blocks = [[1, 16, 1], [6, 24, 2], [6, 24, 1], [6, 32, 2], [6, 32, 1], [6, 32, 1], [6, 64, 2], [6, 64, 1], [6, 64, 1],
+    [6, 64, 1], [6, 96, 1], [6, 96, 1], [6, 96, 1], [6, 160, 2], [6, 160, 1], [6, 160, 1], [6, 320, 1]];
+  blocks.forEach(([expansion, filters, stride], id) => {
+    const input = x;
+    const inC = b.shapes.get(x)[2];
+    const outC = makeDivisible(Math.trunc(filters * alpha));
+    let p = 'expanded_conv_';
+    if (id) {
+      p = `block_${id}_`;
+      x = b.add('Conv2D', `${p}expand`, conv(expansion * inC, 1, { padding: 'same', use_bias: false }), x);
+      x = relu6(`${p}expand_relu`, bn(`${p}expand_BN`, x));
+    }
+    if (stride === 2) x = b.add('ZeroPadding2D', `${p}pad`, { padding: correctPad(b.shapes.get(x), 3) }, x);
+    x = b.add('DepthwiseConv2D', `${p}depthwise`, { kernel_size: [3, 3], strides: [stride, stride], padding: stride === 1 ? 'same' : 'valid', depth_multiplier: 1, use_bias: false, activation: 'linear' }, x);
+    x = relu6(`${p}depthwise_relu`, bn(`${p}depthwise_BN`, x));
+    x = bn(`${p}project_BN`, b.add('Conv2D', `${p}project`, conv(outC, 1, { padding: 'same', use_bias: false }), x));
+    if (inC === outC && stride === 1) x = b.add('Add', `${p}add`, {}, [input, x]);
+  });
+  x = b.add('Conv2D', 'Conv_1', conv(alpha > 1 ? makeDivisible(1280 * alpha) : 1280, 1, { use_bias: false }), x);
+  x = relu6('out_relu', bn('Conv_1_bn', x));
+  x = b.add('GlobalAveragePooling2D', 'global_average_pooling2d', {}, x);
+  x = b.add('Dense', 'predictions', { units: 1000, activation: 'softmax', use_bias: true }, x);
+  return b.finish(x);
+}
+
 const CASES = [
   { name: 'vgg16', build: () => vgg('vgg16', [2, 2, 3, 3, 3]), tap: 'block5_conv3' },
   { name: 'vgg19', build: () => vgg('vgg19', [2, 2, 4, 4, 4]), tap: 'block5_conv4' },
@@ -249,6 +294,9 @@ const CASES = [
   { name: 'resnet50_64', application: 'resnet50', build: () => resnet('resnet50', [3, 4, 6, 3], false, 64), tap: 'conv5_block3_out' },
   { name: 'resnet101_32', application: 'resnet101', build: () => resnet('resnet101', [3, 4, 23, 3], false, 32), tap: 'conv4_block23_out' },
   { name: 'resnet50v2_64', application: 'resnet50v2', build: () => resnet('resnet50v2', [3, 4, 6, 3], true, 64), tap: 'post_relu' },
+  { name: 'mobilenetv2_0.35_96', application: 'mobilenetv2_0.35_96', build: () => mobilenetV2(0.35, 96), tap: 'out_relu' },
+  // an odd size: correct_pad pads (1, 1) instead of (0, 1); alpha > 1 widens the last convolution
+  { name: 'mobilenetv2_1.3_63', application: 'mobilenetv2_1.3_224', build: () => mobilenetV2(1.3, 63), tap: 'block_16_project_BN' },
 ];
 
 function makeWeights(b) {

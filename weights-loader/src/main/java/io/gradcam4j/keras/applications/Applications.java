@@ -20,8 +20,11 @@ public final class Applications {
     /** The names {@link #byName} accepts, for messages. */
     public static final String NAMES = "vgg16, vgg19, xception, mobilenet, mobilenet_<alpha>_<size> "
             + "(alpha 0.25|0.50|0.75|1.0, size 128|160|192|224), resnet50, resnet101, resnet152, resnet50v2, "
-            + "resnet101v2, resnet152v2, each optionally with _no_top";
+            + "resnet101v2, resnet152v2, mobilenetv2, mobilenetv2_<alpha>_<size> (alpha 0.35|0.50|0.75|1.0|1.3|1.4, "
+            + "size 96|128|160|192|224), each optionally with _no_top";
     private static final Pattern MOBILENET = Pattern.compile("mobilenet(?:_(0\\.25|0\\.50|0\\.5|0\\.75|1\\.00|1\\.0|1)_(128|160|192|224))?");
+    private static final Pattern MOBILENET_V2 = Pattern.compile(
+            "mobilenetv2(?:_(0\\.35|0\\.50|0\\.5|0\\.75|1\\.00|1\\.0|1|1\\.30|1\\.3|1\\.40|1\\.4)_(96|128|160|192|224))?");
 
     /** Architectures named without parameters: default input size and builder. */
     private static final Map<String, Entry> FIXED = new LinkedHashMap<>();
@@ -62,6 +65,12 @@ public final class Applications {
             double alpha = m.group(1) == null ? 1.0 : Double.parseDouble(m.group(1));
             int size = m.group(2) == null ? 224 : Integer.parseInt(m.group(2));
             return MobileNet.build(alpha, height < 0 ? size : height, width < 0 ? size : width, top);
+        }
+        Matcher v2 = MOBILENET_V2.matcher(base);
+        if (v2.matches()) {
+            double alpha = v2.group(1) == null ? 1.0 : Double.parseDouble(v2.group(1));
+            int size = v2.group(2) == null ? 224 : Integer.parseInt(v2.group(2));
+            return MobileNetV2.build(alpha, height < 0 ? size : height, width < 0 ? size : width, top);
         }
         throw new IllegalArgumentException("unknown model '" + name + "'; known: " + NAMES);
     }

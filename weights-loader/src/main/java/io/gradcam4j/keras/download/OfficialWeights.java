@@ -21,6 +21,10 @@ import java.util.Map;
  *       %d the input size. Keras passes <b>no</b> hash for MobileNet (neither here nor in
  *       Keras 2.1.6, v2.15.0, v3.0.0), so none is stored; such files are checked for the HDF5
  *       signature and their Content-Length only.</li>
+ *   <li>mobilenet_v2.py: {@code BASE_WEIGHT_PATH} {@code mobilenet_v2/} and the file names
+ *       {@code mobilenet_v2_weights_tf_dim_ordering_tf_kernels_<alpha>_<rows>.h5} /
+ *       {@code ..._<alpha>_<rows>_no_top.h5}, alpha written as Python writes {@code float(alpha)}
+ *       (0.35, 0.5, 0.75, 1.0, 1.3, 1.4); no hash either.</li>
  * </ul>
  * The md5 hashes are identical in Keras 2.1.6 (then served from github.com/fchollet/
  * deep-learning-models/releases), v2.15.0, v3.0.0 and HEAD: the files never changed, only the host.
@@ -46,7 +50,9 @@ public enum OfficialWeights {
     RESNET101V2(resnet("resnet101v2"), "6343647c601c52e1368623803854d971", "c0ed64b8031c3730f411d2eb4eea35b5"),
     RESNET152V2(resnet("resnet152v2"), "a49b44d1979771252814e80f8ec446f9", "ed17cf2e0169df9d443503ef94b23b33"),
     /** MobileNet v1; {@link #withTop} gives alpha 1.0 at 224, {@link #mobilenet} any other. */
-    MOBILENET("mobilenet", null, null, null, null);
+    MOBILENET("mobilenet", null, null, null, null),
+    /** MobileNetV2; {@link #withTop} gives alpha 1.0 at 224, {@link #mobilenetV2} any other. */
+    MOBILENET_V2("mobilenetv2", null, null, null, null);
 
     /** The host Keras downloads keras.applications weights from; every path above is below it. */
     public static final URI KERAS_BASE_URL = URI.create("https://storage.googleapis.com/");
@@ -56,6 +62,10 @@ public enum OfficialWeights {
     public static final List<String> MOBILENET_ALPHAS = List.of("0.25", "0.50", "0.75", "1.0");
     /** The MobileNet input sizes with published weights. */
     public static final List<Integer> MOBILENET_SIZES = List.of(128, 160, 192, 224);
+    /** The MobileNetV2 width multipliers with published weights, as gradcam4j names them. */
+    public static final List<String> MOBILENET_V2_ALPHAS = List.of("0.35", "0.50", "0.75", "1.0", "1.3", "1.4");
+    /** The MobileNetV2 input sizes with published weights. */
+    public static final List<Integer> MOBILENET_V2_SIZES = List.of(96, 128, 160, 192, 224);
     static final String NO_TOP = "_no_top";
     /** How mobilenet.py spells alpha in file names ({@code alpha_text}). */
     private static final Map<String, String> KERAS_ALPHA_TEXT =
@@ -100,6 +110,9 @@ public enum OfficialWeights {
         if (this == MOBILENET) {
             return mobilenet(1.0, 224, top);
         }
+        if (this == MOBILENET_V2) {
+            return mobilenetV2(1.0, 224, top);
+        }
         String path = top ? topPath : noTopPath;
         String name = top ? baseName : baseName + NO_TOP;
         return new WeightsFile(name, path.substring(path.lastIndexOf('/') + 1), path,
@@ -108,7 +121,7 @@ public enum OfficialWeights {
 
     /** MobileNet v1 weights for alpha 0.25/0.5/0.75/1.0 and size 128/160/192/224. */
     public static WeightsFile mobilenet(double alpha, int size, boolean top) {
-        String alphaName = alphaName(alpha);
+        String alphaName = alphaName(alpha, MOBILENET_ALPHAS, "MobileNet");
         if (!MOBILENET_SIZES.contains(size)) {
             throw new UnknownWeightsException("no MobileNet weights for input size " + size
                     + "; Keras publishes sizes " + MOBILENET_SIZES);
@@ -119,13 +132,33 @@ public enum OfficialWeights {
         return new WeightsFile(name, fileName, applications("mobilenet/" + fileName), null, CACHE_SUBDIR);
     }
 
+    /** MobileNetV2 weights for alpha 0.35/0.5/0.75/1.0/1.3/1.4 and size 96/128/160/192/224. */
+    public static WeightsFile mobilenetV2(double alpha, int size, boolean top) {
+        String alphaName = alphaName(alpha, MOBILENET_V2_ALPHAS, "MobileNetV2");
+        if (!MOBILENET_V2_SIZES.contains(size)) {
+            throw new UnknownWeightsException("no MobileNetV2 weights for input size " + size
+                    + "; Keras publishes sizes " + MOBILENET_V2_SIZES);
+        }
+        String pythonAlpha = String.valueOf(Double.parseDouble(alphaName));     // Python's str(float(alpha))
+        String fileName = "mobilenet_v2_weights_tf_dim_ordering_tf_kernels_" + pythonAlpha + "_" + size
+                + (top ? "" : NO_TOP) + ".h5";
+        String name = "mobilenetv2_" + alphaName + "_" + size + (top ? "" : NO_TOP);
+        return new WeightsFile(name, fileName, applications("mobilenet_v2/" + fileName), null, CACHE_SUBDIR);
+    }
+
     /** Every weights file in the registry: each fixed model with and without its top, every MobileNet. */
     public static List<WeightsFile> all() {
         List<WeightsFile> files = new ArrayList<>();
         for (OfficialWeights w : values()) {
-            if (w != MOBILENET) {
+            if (w != MOBILENET && w != MOBILENET_V2) {
                 files.add(w.withTop(true));
                 files.add(w.withTop(false));
+            }
+        }
+        for (String alpha : MOBILENET_V2_ALPHAS) {
+            for (int size : MOBILENET_V2_SIZES) {
+                files.add(mobilenetV2(Double.parseDouble(alpha), size, true));
+                files.add(mobilenetV2(Double.parseDouble(alpha), size, false));
             }
         }
         for (String alpha : MOBILENET_ALPHAS) {
@@ -151,13 +184,13 @@ public enum OfficialWeights {
         return java.util.Arrays.stream(values()).filter(w -> w.baseName.equals(baseName)).findFirst();
     }
 
-    private static String alphaName(double alpha) {
-        for (String candidate : MOBILENET_ALPHAS) {
+    private static String alphaName(double alpha, List<String> published, String model) {
+        for (String candidate : published) {
             if (Double.parseDouble(candidate) == alpha) {
                 return candidate;
             }
         }
-        throw new UnknownWeightsException("no MobileNet weights for alpha " + alpha
-                + "; Keras publishes alpha " + MOBILENET_ALPHAS);
+        throw new UnknownWeightsException("no " + model + " weights for alpha " + alpha
+                + "; Keras publishes alpha " + published);
     }
 }

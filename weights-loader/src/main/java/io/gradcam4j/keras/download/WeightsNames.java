@@ -20,10 +20,14 @@ final class WeightsNames {
             + "resnet152v2, mobilenet (= mobilenet_1.0_224), "
             + "mobilenet_<alpha>_<size> with alpha " + String.join("|", OfficialWeights.MOBILENET_ALPHAS)
             + " and size " + OfficialWeights.MOBILENET_SIZES.stream().map(String::valueOf).collect(Collectors.joining("|"))
+            + ", mobilenetv2 (= mobilenetv2_1.0_224), mobilenetv2_<alpha>_<size> with alpha "
+            + String.join("|", OfficialWeights.MOBILENET_V2_ALPHAS) + " and size "
+            + OfficialWeights.MOBILENET_V2_SIZES.stream().map(String::valueOf).collect(Collectors.joining("|"))
             + "; each optionally followed by _no_top (e.g. vgg19_no_top, mobilenet_0.25_128_no_top)";
 
     private static final Pattern NO_TOP = Pattern.compile("(.*?)_no_?top");
-    private static final Pattern MOBILENET = Pattern.compile("mobilenet_([0-9.]+)_([0-9]+)");
+    /** MobileNet v1 or V2 with its width multiplier and input size. */
+    private static final Pattern MOBILENET = Pattern.compile("mobilenet(v2)?_([0-9.]+)_([0-9]+)");
 
     private WeightsNames() {
     }
@@ -51,9 +55,12 @@ final class WeightsNames {
             throw new UnknownWeightsException("unknown model '" + base + "'");
         }
         try {
-            return OfficialWeights.mobilenet(Double.parseDouble(m.group(1)), Integer.parseInt(m.group(2)), top);
+            double alpha = Double.parseDouble(m.group(2));
+            int size = Integer.parseInt(m.group(3));
+            return m.group(1) == null ? OfficialWeights.mobilenet(alpha, size, top)
+                    : OfficialWeights.mobilenetV2(alpha, size, top);
         } catch (NumberFormatException e) {
-            throw new UnknownWeightsException("'" + m.group(1) + "' is not a number");
+            throw new UnknownWeightsException("'" + m.group(2) + "' is not a number");
         }
     }
 }

@@ -35,6 +35,7 @@ class ApplicationsTest {
         assertEquals(44_675_560L, parameterCount(Applications.byName("resnet101v2")));
         assertEquals(60_380_648L, parameterCount(Applications.byName("resnet152v2")));
         assertEquals(23_587_712L, parameterCount(Applications.byName("resnet50_no_top")));
+        assertEquals(3_538_984L, parameterCount(Applications.byName("mobilenetv2")));
     }
 
     @Test

@@ -22,6 +22,7 @@ class DefaultGradcamLayerTest {
     static {
         EXPECTED.put("resnet50", "conv5_block3_out");
         EXPECTED.put("resnet50v2", "post_relu");
+        EXPECTED.put("mobilenetv2", "out_relu");
     }
 
     @TestFactory

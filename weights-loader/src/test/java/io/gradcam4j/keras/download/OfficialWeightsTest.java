@@ -17,7 +17,7 @@ class OfficialWeightsTest {
     @Test
     void registryHoldsEveryModelWithAndWithoutTopAndEveryMobileNet() {
         List<WeightsFile> all = OfficialWeights.all();
-        assertEquals(2 * (OfficialWeights.values().length - 1) + 4 * 4 * 2, all.size());
+        assertEquals(2 * (OfficialWeights.values().length - 2) + 4 * 4 * 2 + 6 * 5 * 2, all.size());
         assertEquals(all.size(), all.stream().map(WeightsFile::name).distinct().count());
         assertEquals(all.size(), all.stream().map(WeightsFile::fileName).distinct().count());
     }
@@ -78,6 +78,18 @@ class OfficialWeightsTest {
         assertEquals("mobilenet_1_0_128_tf_no_top.h5", OfficialWeights.mobilenet(1.0, 128, false).fileName());
         assertEquals(KERAS_HOST_PREFIX + "mobilenet/mobilenet_2_5_128_tf.h5",
                 OfficialWeights.mobilenet(0.25, 128, true).url().toString());
+    }
+
+    @Test
+    void mobileNetV2FileNamesWriteAlphaAsPythonWritesAFloat() {
+        WeightsFile f = OfficialWeights.mobilenetV2(0.5, 96, false);
+        assertEquals("mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.5_96_no_top.h5", f.fileName());
+        assertEquals("mobilenetv2_0.50_96_no_top", f.name());
+        assertEquals(KERAS_HOST_PREFIX + "mobilenet_v2/mobilenet_v2_weights_tf_dim_ordering_tf_kernels_1.0_224.h5",
+                OfficialWeights.MOBILENET_V2.withTop(true).url().toString());
+        assertEquals("mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.35_224.h5",
+                OfficialWeights.parse("mobilenet_v2_0.35_224").fileName());
+        assertNull(f.fileHash(), "Keras publishes no MobileNetV2 hash");
     }
 
     @Test
