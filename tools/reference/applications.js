@@ -33,8 +33,8 @@ function seededWeight(layer, wname, shape) {
   switch (wname) {
     case 'kernel': case 'pointwise_kernel': { const s = Math.sqrt(6 / C.size(shape.slice(0, -1))); f = (u) => (2 * u - 1) * s; break; }
     case 'depthwise_kernel': { const s = Math.sqrt(6 / (shape[0] * shape[1])); f = (u) => (2 * u - 1) * s; break; }
-    case 'bias': case 'beta': case 'moving_mean': f = (u) => (2 * u - 1) * 0.1; break;
-    case 'gamma': case 'moving_variance': f = (u) => 0.8 + 0.4 * u; break;
+    case 'bias': case 'beta': case 'moving_mean': case 'mean': case 'count': f = (u) => (2 * u - 1) * 0.1; break;
+    case 'gamma': case 'moving_variance': case 'variance': f = (u) => 0.8 + 0.4 * u; break;
     default: throw new Error('weight ' + wname);
   }
   for (let i = 0; i < n; i++) a[i] = Math.fround(f(r()));
@@ -82,7 +82,13 @@ class Builder {
       case 'Reshape': out = c.target_shape; break;
       case 'Flatten': out = [C.size(s)]; c.data_format = 'channels_last'; break;
       case 'Dense': out = [c.units]; w.push(['kernel', [s[0], c.units]]); if (c.use_bias) w.push(['bias', [c.units]]); break;
-      case 'Activation': case 'ReLU': case 'Dropout': case 'Add': out = s; break;
+      case 'Activation': case 'ReLU': case 'Dropout': case 'Add': case 'Multiply': case 'Rescaling': out = s; break;
+      case 'Normalization':
+        out = s; c.axis = [3]; c.mean = null; c.variance = null; c.invert = false;
+        w.push(['mean', [s[2]]], ['variance', [s[2]]], ['count', []]);
+        break;
+      case 'AveragePooling2D': out = [conv(s[0], c.pool_size[0], c.strides[0], c.padding), conv(s[1], c.pool_size[1], c.strides[1], c.padding), s[2]]; c.data_format = 'channels_last'; break;
+      case 'Concatenate': out = [s[0], s[1], ins.reduce((a, n) => a + this.shapes.get(n)[2], 0)]; c.axis = 3; break;
       default: throw new Error(cls);
     }
     this.model.nodes.push({ name, class_name: cls, config: c, inbound: ins });
@@ -282,6 +288,57 @@ function mobilenetV2(alpha, rows) {
   return b.finish(x);
 }
 
+// keras/src/applications/efficientnet.py (EfficientNet with weights="imagenet": Rescaling,
+// Normalization, Rescaling by 1/sqrt(stddev); block(); DEFAULT_BLOCKS_ARGS)
+function efficientnet(variant, rows) {
+  const [width, depth, , dropout] = [[1.0, 1.0, 224, 0.2], [1.0, 1.1, 240, 0.2], [1.1, 1.2, 260, 0.3], [1.2, 1.4, 300, 0.3],
+    [1.4, 1.8, 380, 0.4], [1.6, 2.2, 456, 0.4], [1.8, 2.6, 528, 0.5], [2.0, 3.1, 600, 0.5]][variant];
+  const b = new Builder(`efficientnetb${variant}`, [rows, rows, 3]);
+  const roundFilters = (f) => makeDivisible(f * width);
+  const roundRepeats = (r) => Math.ceil(depth * r);
+  const bn = (n, x) => b.add('BatchNormalization', n, {}, x);
+  const act = (n, x) => b.add('Activation', n, { activation: 'swish' }, x);
+  let x = b.add('Rescaling', 'rescaling', { scale: 1 / 255, offset: 0 }, 'input_1');
+  x = b.add('Normalization', 'normalization', {}, x);
+  x = b.add('Rescaling', 'rescaling_1', { scale: [0.229, 0.224, 0.225].map((s) => 1 / Math.sqrt(s)), offset: 0 }, x);
+  x = b.add('ZeroPadding2D', 'stem_conv_pad', { padding: correctPad(b.shapes.get(x), 3) }, x);
+  x = act('stem_activation', bn('stem_bn', b.add('Conv2D', 'stem_conv', conv(roundFilters(32), 3, { strides: [2, 2], use_bias: false }), x)));
+  const args = [[3, 1, 32, 16, 1, 1], [3, 2, 16, 24, 6, 2], [5, 2, 24, 40, 6, 2], [3, 3, 40, 80, 6, 2], [5, 3, 80, 112, 6, 1], [5, 4, 112, 192, 6, 2], [3, 1, 192, 320, 6, 1]];
+  const total = args.reduce((a, r) => a + roundRepeats(r[1]), 0);
+  let count = 0;
+  args.forEach(([k, repeats, fin, fout, expand, stride], i) => {
+    for (let j = 0; j < roundRepeats(repeats); j++) {
+      const n = `block${i + 1}${String.fromCharCode(97 + j)}_`;
+      const s = j === 0 ? stride : 1;
+      const filtersIn = j === 0 ? roundFilters(fin) : roundFilters(fout);
+      const filtersOut = roundFilters(fout);
+      const dropRate = 0.2 * count / total;
+      const input = x;
+      const filters = filtersIn * expand;
+      if (expand !== 1) x = act(`${n}expand_activation`, bn(`${n}expand_bn`, b.add('Conv2D', `${n}expand_conv`, conv(filters, 1, { padding: 'same', use_bias: false }), x)));
+      if (s === 2) x = b.add('ZeroPadding2D', `${n}dwconv_pad`, { padding: correctPad(b.shapes.get(x), k) }, x);
+      x = b.add('DepthwiseConv2D', `${n}dwconv`, { kernel_size: [k, k], strides: [s, s], padding: s === 2 ? 'valid' : 'same', depth_multiplier: 1, use_bias: false, activation: 'linear' }, x);
+      x = act(`${n}activation`, bn(`${n}bn`, x));
+      let se = b.add('GlobalAveragePooling2D', `${n}se_squeeze`, {}, x);
+      se = b.add('Reshape', `${n}se_reshape`, { target_shape: [1, 1, filters] }, se);
+      se = b.add('Conv2D', `${n}se_reduce`, conv(Math.max(1, Math.trunc(filtersIn * 0.25)), 1, { padding: 'same', activation: 'swish' }), se);
+      se = b.add('Conv2D', `${n}se_expand`, conv(filters, 1, { padding: 'same', activation: 'sigmoid' }), se);
+      x = b.add('Multiply', `${n}se_excite`, {}, [x, se]);
+      x = bn(`${n}project_bn`, b.add('Conv2D', `${n}project_conv`, conv(filtersOut, 1, { padding: 'same', use_bias: false }), x));
+      if (s === 1 && filtersIn === filtersOut) {
+        if (dropRate > 0) x = b.add('Dropout', `${n}drop`, { rate: dropRate, noise_shape: [null, 1, 1, 1] }, x);
+        x = b.add('Add', `${n}add`, {}, [x, input]);
+      }
+      count++;
+    }
+  });
+  x = act('top_activation', bn('top_bn', b.add('Conv2D', 'top_conv', conv(roundFilters(1280), 1, { padding: 'same', use_bias: false }), x)));
+  x = b.add('GlobalAveragePooling2D', 'avg_pool', {}, x);
+  x = b.add('Dropout', 'top_dropout', { rate: dropout }, x);
+  x = b.add('Dense', 'predictions', { units: 1000, activation: 'softmax', use_bias: true }, x);
+  return b.finish(x);
+}
+
 const CASES = [
   { name: 'vgg16', build: () => vgg('vgg16', [2, 2, 3, 3, 3]), tap: 'block5_conv3' },
   { name: 'vgg19', build: () => vgg('vgg19', [2, 2, 4, 4, 4]), tap: 'block5_conv4' },
@@ -297,6 +354,9 @@ const CASES = [
   { name: 'mobilenetv2_0.35_96', application: 'mobilenetv2_0.35_96', build: () => mobilenetV2(0.35, 96), tap: 'out_relu' },
   // an odd size: correct_pad pads (1, 1) instead of (0, 1); alpha > 1 widens the last convolution
   { name: 'mobilenetv2_1.3_63', application: 'mobilenetv2_1.3_224', build: () => mobilenetV2(1.3, 63), tap: 'block_16_project_BN' },
+  { name: 'efficientnetb0_64', application: 'efficientnetb0', build: () => efficientnet(0, 64), tap: 'top_activation', pixels: true },
+  // wider and deeper (B3: width 1.2, depth 1.4) at an odd size
+  { name: 'efficientnetb3_33', application: 'efficientnetb3', build: () => efficientnet(3, 33), tap: 'block7b_project_bn', pixels: true },
 ];
 
 function makeWeights(b) {
@@ -327,7 +387,8 @@ async function runCase(cs) {
   fs.rmSync(dir, { recursive: true, force: true });
   const { weights, arrays, count } = makeWeights(b);
   const inShape = [1, ...model.inputShape.slice(1)];
-  const x = C.uniformArray('input/' + cs.name, inShape.slice(1));
+  // models that rescale their own input take pixels in [0, 255]; the others preprocessed values
+  const x = cs.pixels ? C.uniformArray('input/' + cs.name, inShape.slice(1), 0, 255) : C.uniformArray('input/' + cs.name, inShape.slice(1));
   const xT = tf.tensor(x, inShape);
   const tw = Date.now();
 
@@ -351,7 +412,8 @@ async function runCase(cs) {
     weight_count: count,
     layers: model.nodes.map((n) => n.name),
     layers_with_weights: [...arrays.keys()].map((l) => ({ layer: l, weights: arrays.get(l).map(([wn, s]) => `${wn} ${JSON.stringify(s)}`) })),
-    input: { file: 'input.npy', shape: inShape, fed: `uniform(-1,1): fround(2*u - 1), u from mulberry32(fnv1a("input/${cs.name}")), one draw per element in C order` },
+    input: { file: 'input.npy', shape: inShape, fed: cs.pixels ? `uniform(0,255) pixels (the model rescales them): fround(255*u), u from mulberry32(fnv1a("input/${cs.name}")), one draw per element in C order`
+      : `uniform(-1,1): fround(2*u - 1), u from mulberry32(fnv1a("input/${cs.name}")), one draw per element in C order` },
     output: { file: 'output.npy', shape: out.shape },
   };
   C.writeNpy(dir, 'input.npy', inShape, x);
@@ -418,7 +480,7 @@ async function runCase(cs) {
   // cross-check against tf.js layers built from the same Keras JSON
   let layersDiff = null;
   if (!process.env.SKIP_LAYERS) {
-    const tm = await tf.models.modelFromJSON({ modelTopology: KH.toKeras2Json(model) });
+    const tm = await tf.models.modelFromJSON({ modelTopology: tfjsLayersJson(model, arrays) });
     KH.setTfjsWeights(tm, weights);
     const p = tm.predict(xT);
     layersDiff = C.relDiff(p.dataSync(), outData);
@@ -536,6 +598,22 @@ function vggHeadGrad64(tapT, arrays, c) {
   const grad = new Float64Array(t.length);
   for (let i = 0; i < p.length; i++) { let s = 0; const o = i * 4096; for (let j = 0; j < 4096; j++) s += K1[o + j] * g1[j]; grad[arg[i]] += s; }
   return { grad, logit };
+}
+
+// The model's Keras JSON for tf.models.modelFromJSON. tf.js 4.22 has no Normalization layer: for
+// this cross-check only, each becomes the Rescaling it amounts to, scale 1/max(sqrt(variance), 1e-7)
+// and offset -mean*scale per channel, from the same seeded weights.
+function tfjsLayersJson(model, arrays) {
+  const json = KH.toKeras2Json(model);
+  for (const l of json.config.layers) {
+    if (l.class_name !== 'Normalization') continue;
+    const get = (w) => arrays.get(l.name).find((e) => e[0] === w)[2];
+    const mean = get('mean'), variance = get('variance');
+    const scale = Array.from(variance, (v) => 1 / Math.max(Math.sqrt(v), 1e-7));
+    l.class_name = 'Rescaling';
+    l.config = { name: l.name, trainable: true, dtype: 'float32', scale, offset: Array.from(mean, (m, i) => -m * scale[i]) };
+  }
+  return json;
 }
 
 // The Dense layer when the tap feeds only a GlobalAveragePooling2D that feeds only the final Dense

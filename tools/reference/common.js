@@ -189,6 +189,8 @@ function activation(name, x, noSoftmax) {
     case 'elu': return tf.elu(x);
     case 'selu': return tf.selu(x);
     case 'swish': case 'silu': return x.mul(tf.sigmoid(x));
+    // Keras 3 hard_silu: x * relu6(x + 3) / 6
+    case 'hard_swish': case 'hard_silu': return x.mul(tf.relu6(x.add(3)).div(6));
     case 'hard_sigmoid': return tf.clipByValue(x.mul(0.2).add(0.5), 0, 1);
     default: throw new Error('activation ' + name);
   }
@@ -309,6 +311,12 @@ function applyLayer(node, ins, W, noSoftmax, biasTap = null) {
       return activation(c.activation, y, noSoftmax);
     }
     case 'Add': return ins.slice(1).reduce((a, b) => a.add(b), ins[0]);
+    // Keras merges broadcast same-rank inputs (squeeze-and-excitation gates of 1x1xC)
+    case 'Multiply': return ins.slice(1).reduce((a, b) => a.mul(b), ins[0]);
+    case 'Concatenate': return tf.concat(ins, c.axis == null ? -1 : c.axis);
+    // Keras Normalization with adapted statistics (weights mean, variance, count):
+    // (x - mean) / max(sqrt(variance), epsilon 1e-7), per channel
+    case 'Normalization': return x.sub(w.mean).div(tf.maximum(w.variance.sqrt(), 1e-7));
     case 'Rescaling': return x.mul(c.scale).add(c.offset || 0);
     case 'Resizing':
       if (x.shape[1] === c.height && x.shape[2] === c.width) return x; // TF resize to the same size is the identity

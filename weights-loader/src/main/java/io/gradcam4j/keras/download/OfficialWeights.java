@@ -24,7 +24,9 @@ import java.util.Map;
  *   <li>mobilenet_v2.py: {@code BASE_WEIGHT_PATH} {@code mobilenet_v2/} and the file names
  *       {@code mobilenet_v2_weights_tf_dim_ordering_tf_kernels_<alpha>_<rows>.h5} /
  *       {@code ..._<alpha>_<rows>_no_top.h5}, alpha written as Python writes {@code float(alpha)}
- *       (0.35, 0.5, 0.75, 1.0, 1.3, 1.4); no hash either.</li>
+ *       (0.35, 0.5, 0.75, 1.0, 1.3, 1.4); no hash either;</li>
+ *   <li>efficientnet.py: {@code WEIGHTS_HASHES} and {@code BASE_WEIGHTS_PATH} (another folder, see
+ *       {@link #efficientnet}).</li>
  * </ul>
  * The md5 hashes are identical in Keras 2.1.6 (then served from github.com/fchollet/
  * deep-learning-models/releases), v2.15.0, v3.0.0 and HEAD: the files never changed, only the host.
@@ -49,6 +51,14 @@ public enum OfficialWeights {
     RESNET50V2(resnet("resnet50v2"), "3ef43a0b657b3be2300d5770ece849e0", "fac2f116257151a9d068a22e544a4917"),
     RESNET101V2(resnet("resnet101v2"), "6343647c601c52e1368623803854d971", "c0ed64b8031c3730f411d2eb4eea35b5"),
     RESNET152V2(resnet("resnet152v2"), "a49b44d1979771252814e80f8ec446f9", "ed17cf2e0169df9d443503ef94b23b33"),
+    EFFICIENTNET_B0(efficientnet(0), "902e53a9f72be733fc0bcb005b3ebbac", "50bc09e76180e00e4465e1a485ddc09d"),
+    EFFICIENTNET_B1(efficientnet(1), "1d254153d4ab51201f1646940f018540", "74c4e6b3e1f6a1eea24c589628592432"),
+    EFFICIENTNET_B2(efficientnet(2), "b15cce36ff4dcbd00b6dd88e7857a6ad", "111f8e2ac8aa800a7a99e3239f7bfb39"),
+    EFFICIENTNET_B3(efficientnet(3), "ffd1fdc53d0ce67064dc6a9c7960ede0", "af6d107764bb5b1abb91932881670226"),
+    EFFICIENTNET_B4(efficientnet(4), "18c95ad55216b8f92d7e70b3a046e2fc", "ebc24e6d6c33eaebbd558eafbeedf1ba"),
+    EFFICIENTNET_B5(efficientnet(5), "ace28f2a6363774853a83a0b21b9421a", "38879255a25d3c92d5e44e04ae6cec6f"),
+    EFFICIENTNET_B6(efficientnet(6), "165f6e37dce68623721b423839de8be5", "9ecce42647a20130c1f39a5d4cb75743"),
+    EFFICIENTNET_B7(efficientnet(7), "8c03f828fec3ef71311cd463b6759d99", "cbcfe4450ddf6f3ad90b1b398090fe4a"),
     /** MobileNet v1; {@link #withTop} gives alpha 1.0 at 224, {@link #mobilenet} any other. */
     MOBILENET("mobilenet", null, null, null, null),
     /** MobileNetV2; {@link #withTop} gives alpha 1.0 at 224, {@link #mobilenetV2} any other. */
@@ -99,6 +109,16 @@ public enum OfficialWeights {
     private static KerasFiles resnet(String name) {
         String stem = applications("resnet/" + name + "_weights_tf_dim_ordering_tf_kernels");
         return new KerasFiles(name, stem + ".h5", stem + "_notop.h5");
+    }
+
+    /**
+     * efficientnet.py's files ({@code WEIGHTS_HASHES}, top hash first): {@code BASE_WEIGHTS_PATH} is
+     * {@code https://storage.googleapis.com/keras-applications/}, not Keras's usual folder, and the
+     * names are the model's, {@code efficientnetb0.h5} / {@code efficientnetb0_notop.h5}.
+     */
+    private static KerasFiles efficientnet(int variant) {
+        String stem = "keras-applications/efficientnetb" + variant;
+        return new KerasFiles("efficientnetb" + variant, stem + ".h5", stem + "_notop.h5");
     }
 
     /** A model's two files, with and without the top. */

@@ -23,6 +23,7 @@ class DefaultGradcamLayerTest {
         EXPECTED.put("resnet50", "conv5_block3_out");
         EXPECTED.put("resnet50v2", "post_relu");
         EXPECTED.put("mobilenetv2", "out_relu");
+        EXPECTED.put("efficientnetb0", "top_activation");
     }
 
     @TestFactory

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OfficialWeightsTest {
     private static final String KERAS_HOST_PREFIX = "https://storage.googleapis.com/tensorflow/keras-applications/";
+    private static final String EFFICIENTNET_PREFIX = "https://storage.googleapis.com/keras-applications/";
 
     @Test
     void registryHoldsEveryModelWithAndWithoutTopAndEveryMobileNet() {
@@ -26,7 +27,8 @@ class OfficialWeightsTest {
     void everyUrlIsHttpsOnKerasHostAndEndsWithTheFileName() {
         for (WeightsFile f : OfficialWeights.all()) {
             String url = f.url().toString();
-            assertTrue(url.startsWith(KERAS_HOST_PREFIX), url);
+            // efficientnet.py alone keeps its files in another folder of the same host
+            assertTrue(url.startsWith(f.name().startsWith("efficientnetb") ? EFFICIENTNET_PREFIX : KERAS_HOST_PREFIX), url);
             assertTrue(url.endsWith("/" + f.fileName()), url);
             assertEquals("models", f.cacheSubdir(), f.name());
         }
@@ -68,6 +70,10 @@ class OfficialWeightsTest {
         assertEquals("fac2f116257151a9d068a22e544a4917", resnet.fileHash());
         assertEquals("resnet50v2_no_top", resnet.name());
         assertEquals("2cb95161c43110f7111970584f804107", OfficialWeights.RESNET50.withTop(true).fileHash());
+        WeightsFile b0 = OfficialWeights.parse("efficientnet_b0_no_top");
+        assertEquals(EFFICIENTNET_PREFIX + "efficientnetb0_notop.h5", b0.url().toString());
+        assertEquals("50bc09e76180e00e4465e1a485ddc09d", b0.fileHash());
+        assertEquals("8c03f828fec3ef71311cd463b6759d99", OfficialWeights.EFFICIENTNET_B7.withTop(true).fileHash());
     }
 
     @Test
