@@ -339,6 +339,36 @@ function efficientnet(variant, rows) {
   return b.finish(x);
 }
 
+// keras/src/applications/densenet.py (DenseNet, dense_block, conv_block, transition_block)
+function densenet(blocks, name, rows) {
+  const b = new Builder(name, [rows, rows, 3]);
+  const bn = (n, x) => b.add('BatchNormalization', n, { epsilon: 1.001e-5 }, x);
+  const relu = (n, x) => b.add('Activation', n, { activation: 'relu' }, x);
+  let x = b.add('ZeroPadding2D', 'zero_padding2d', { padding: [[3, 3], [3, 3]] }, 'input_1');
+  x = relu('conv1_relu', bn('conv1_bn', b.add('Conv2D', 'conv1_conv', conv(64, 7, { strides: [2, 2], use_bias: false }), x)));
+  x = b.add('ZeroPadding2D', 'zero_padding2d_1', { padding: [[1, 1], [1, 1]] }, x);
+  x = b.add('MaxPooling2D', 'pool1', { pool_size: [3, 3], strides: [2, 2], padding: 'valid' }, x);
+  blocks.forEach((n, i) => {
+    for (let k = 1; k <= n; k++) {
+      const p = `conv${i + 2}_block${k}`;
+      let x1 = relu(`${p}_0_relu`, bn(`${p}_0_bn`, x));
+      x1 = relu(`${p}_1_relu`, bn(`${p}_1_bn`, b.add('Conv2D', `${p}_1_conv`, conv(128, 1, { use_bias: false }), x1)));
+      x1 = b.add('Conv2D', `${p}_2_conv`, conv(32, 3, { padding: 'same', use_bias: false }), x1);
+      x = b.add('Concatenate', `${p}_concat`, { axis: 3 }, [x, x1]);
+    }
+    if (i < 3) {
+      const p = `pool${i + 2}`;
+      x = relu(`${p}_relu`, bn(`${p}_bn`, x));
+      x = b.add('Conv2D', `${p}_conv`, conv(Math.trunc(b.shapes.get(x)[2] * 0.5), 1, { use_bias: false }), x);
+      x = b.add('AveragePooling2D', `${p}_pool`, { pool_size: [2, 2], strides: [2, 2], padding: 'valid' }, x);
+    }
+  });
+  x = relu('relu', bn('bn', x));
+  x = b.add('GlobalAveragePooling2D', 'avg_pool', {}, x);
+  x = b.add('Dense', 'predictions', { units: 1000, activation: 'softmax', use_bias: true }, x);
+  return b.finish(x);
+}
+
 const CASES = [
   { name: 'vgg16', build: () => vgg('vgg16', [2, 2, 3, 3, 3]), tap: 'block5_conv3' },
   { name: 'vgg19', build: () => vgg('vgg19', [2, 2, 4, 4, 4]), tap: 'block5_conv4' },
@@ -355,6 +385,9 @@ const CASES = [
   // an odd size: correct_pad pads (1, 1) instead of (0, 1); alpha > 1 widens the last convolution
   { name: 'mobilenetv2_1.3_63', application: 'mobilenetv2_1.3_224', build: () => mobilenetV2(1.3, 63), tap: 'block_16_project_BN' },
   { name: 'efficientnetb0_64', application: 'efficientnetb0', build: () => efficientnet(0, 64), tap: 'top_activation', pixels: true },
+  { name: 'densenet121_64', application: 'densenet121', build: () => densenet([6, 12, 24, 16], 'densenet121', 64), tap: 'relu' },
+  // the tap before the last dense block: its gradient runs back through 32 concatenations
+  { name: 'densenet201_32', application: 'densenet201', build: () => densenet([6, 12, 48, 32], 'densenet201', 32), tap: 'pool4_conv' },
   // wider and deeper (B3: width 1.2, depth 1.4) at an odd size
   { name: 'efficientnetb3_33', application: 'efficientnetb3', build: () => efficientnet(3, 33), tap: 'block7b_project_bn', pixels: true },
 ];

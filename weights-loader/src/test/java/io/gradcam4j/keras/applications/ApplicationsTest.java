@@ -36,6 +36,9 @@ class ApplicationsTest {
         assertEquals(60_380_648L, parameterCount(Applications.byName("resnet152v2")));
         assertEquals(23_587_712L, parameterCount(Applications.byName("resnet50_no_top")));
         assertEquals(3_538_984L, parameterCount(Applications.byName("mobilenetv2")));
+        assertEquals(8_062_504L, parameterCount(Applications.byName("densenet121")));
+        assertEquals(14_307_880L, parameterCount(Applications.byName("densenet169")));
+        assertEquals(20_242_984L, parameterCount(Applications.byName("densenet201")));
         long[] efficientNet = {5_330_571L, 7_856_239L, 9_177_569L, 12_320_535L, 19_466_823L, 30_562_527L, 43_265_143L,
             66_658_687L};
         for (int b = 0; b <= 7; b++) {

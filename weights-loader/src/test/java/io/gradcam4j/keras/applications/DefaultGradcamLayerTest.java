@@ -24,6 +24,7 @@ class DefaultGradcamLayerTest {
         EXPECTED.put("resnet50v2", "post_relu");
         EXPECTED.put("mobilenetv2", "out_relu");
         EXPECTED.put("efficientnetb0", "top_activation");
+        EXPECTED.put("densenet121", "relu");
     }
 
     @TestFactory

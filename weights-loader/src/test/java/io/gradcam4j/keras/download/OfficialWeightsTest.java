@@ -70,6 +70,9 @@ class OfficialWeightsTest {
         assertEquals("fac2f116257151a9d068a22e544a4917", resnet.fileHash());
         assertEquals("resnet50v2_no_top", resnet.name());
         assertEquals("2cb95161c43110f7111970584f804107", OfficialWeights.RESNET50.withTop(true).fileHash());
+        assertEquals(KERAS_HOST_PREFIX + "densenet/densenet201_weights_tf_dim_ordering_tf_kernels_notop.h5",
+                OfficialWeights.DENSENET201.withTop(false).url().toString());
+        assertEquals("c13680b51ded0fb44dff2d8f86ac8bb1", OfficialWeights.DENSENET201.withTop(false).fileHash());
         WeightsFile b0 = OfficialWeights.parse("efficientnet_b0_no_top");
         assertEquals(EFFICIENTNET_PREFIX + "efficientnetb0_notop.h5", b0.url().toString());
         assertEquals("50bc09e76180e00e4465e1a485ddc09d", b0.fileHash());
