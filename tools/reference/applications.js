@@ -369,6 +369,65 @@ function densenet(blocks, name, rows) {
   return b.finish(x);
 }
 
+// keras/src/applications/inception_v3.py (conv2d_bn: unnamed Conv2D without bias, BatchNormalization
+// with scale=False, relu Activation; unnamed pooling; mixed0..mixed10)
+function inceptionV3(rows) {
+  const b = new Builder('inception_v3', [rows, rows, 3]);
+  const counters = {};
+  const auto = (base) => { const n = counters[base] || 0; counters[base] = n + 1; return n === 0 ? base : `${base}_${n}`; };
+  const cbn = (x, f, r, c, strides = 1, padding = 'same') => {
+    x = b.add('Conv2D', auto('conv2d'), { filters: f, kernel_size: [r, c], strides: [strides, strides], padding, use_bias: false, activation: 'linear' }, x);
+    x = b.add('BatchNormalization', auto('batch_normalization'), { scale: false }, x);
+    return b.add('Activation', auto('activation'), { activation: 'relu' }, x);
+  };
+  const maxPool = (x) => b.add('MaxPooling2D', auto('max_pooling2d'), { pool_size: [3, 3], strides: [2, 2], padding: 'valid' }, x);
+  const avgPool = (x) => b.add('AveragePooling2D', auto('average_pooling2d'), { pool_size: [3, 3], strides: [1, 1], padding: 'same' }, x);
+  const cat = (name, xs) => b.add('Concatenate', name, { axis: 3 }, xs);
+  let x = cbn('input_1', 32, 3, 3, 2, 'valid');
+  x = cbn(x, 32, 3, 3, 1, 'valid');
+  x = cbn(x, 64, 3, 3);
+  x = maxPool(x);
+  x = cbn(x, 80, 1, 1, 1, 'valid');
+  x = cbn(x, 192, 3, 3, 1, 'valid');
+  x = maxPool(x);
+  [32, 64, 64].forEach((pf, i) => {
+    const b1 = cbn(x, 64, 1, 1);
+    const b5 = cbn(cbn(x, 48, 1, 1), 64, 5, 5);
+    const b3 = cbn(cbn(cbn(x, 64, 1, 1), 96, 3, 3), 96, 3, 3);
+    const bp = cbn(avgPool(x), pf, 1, 1);
+    x = cat(`mixed${i}`, [b1, b5, b3, bp]);
+  });
+  {
+    const b3 = cbn(x, 384, 3, 3, 2, 'valid');
+    const bd = cbn(cbn(cbn(x, 64, 1, 1), 96, 3, 3), 96, 3, 3, 2, 'valid');
+    x = cat('mixed3', [b3, bd, maxPool(x)]);
+  }
+  [128, 160, 160, 192].forEach((c, i) => {
+    const b1 = cbn(x, 192, 1, 1);
+    const b7 = cbn(cbn(cbn(x, c, 1, 1), c, 1, 7), 192, 7, 1);
+    const bd = cbn(cbn(cbn(cbn(cbn(x, c, 1, 1), c, 7, 1), c, 1, 7), c, 7, 1), 192, 1, 7);
+    const bp = cbn(avgPool(x), 192, 1, 1);
+    x = cat(`mixed${4 + i}`, [b1, b7, bd, bp]);
+  });
+  {
+    const b3 = cbn(cbn(x, 192, 1, 1), 320, 3, 3, 2, 'valid');
+    const b7 = cbn(cbn(cbn(cbn(x, 192, 1, 1), 192, 1, 7), 192, 7, 1), 192, 3, 3, 2, 'valid');
+    x = cat('mixed8', [b3, b7, maxPool(x)]);
+  }
+  for (let i = 0; i < 2; i++) {
+    const b1 = cbn(x, 320, 1, 1);
+    const b3 = cbn(x, 384, 1, 1);
+    const b3cat = cat(`mixed9_${i}`, [cbn(b3, 384, 1, 3), cbn(b3, 384, 3, 1)]);
+    const bd = cbn(cbn(x, 448, 1, 1), 384, 3, 3);
+    const bdcat = cat(auto('concatenate'), [cbn(bd, 384, 1, 3), cbn(bd, 384, 3, 1)]);
+    const bp = cbn(avgPool(x), 192, 1, 1);
+    x = cat(`mixed${9 + i}`, [b1, b3cat, bdcat, bp]);
+  }
+  x = b.add('GlobalAveragePooling2D', 'avg_pool', {}, x);
+  x = b.add('Dense', 'predictions', { units: 1000, activation: 'softmax', use_bias: true }, x);
+  return b.finish(x);
+}
+
 const CASES = [
   { name: 'vgg16', build: () => vgg('vgg16', [2, 2, 3, 3, 3]), tap: 'block5_conv3' },
   { name: 'vgg19', build: () => vgg('vgg19', [2, 2, 4, 4, 4]), tap: 'block5_conv4' },
@@ -388,6 +447,8 @@ const CASES = [
   { name: 'densenet121_64', application: 'densenet121', build: () => densenet([6, 12, 24, 16], 'densenet121', 64), tap: 'relu' },
   // the tap before the last dense block: its gradient runs back through 32 concatenations
   { name: 'densenet201_32', application: 'densenet201', build: () => densenet([6, 12, 48, 32], 'densenet201', 32), tap: 'pool4_conv' },
+  // Keras's smallest InceptionV3 (75 px): mixed8-10 are 1x1 there, so the tap is mixed7 (3x3)
+  { name: 'inceptionv3_75', application: 'inceptionv3', build: () => inceptionV3(75), tap: 'mixed7' },
   // wider and deeper (B3: width 1.2, depth 1.4) at an odd size
   { name: 'efficientnetb3_33', application: 'efficientnetb3', build: () => efficientnet(3, 33), tap: 'block7b_project_bn', pixels: true },
 ];

@@ -25,6 +25,8 @@ import java.util.Map;
  *       {@code mobilenet_v2_weights_tf_dim_ordering_tf_kernels_<alpha>_<rows>.h5} /
  *       {@code ..._<alpha>_<rows>_no_top.h5}, alpha written as Python writes {@code float(alpha)}
  *       (0.35, 0.5, 0.75, 1.0, 1.3, 1.4); no hash either;</li>
+ *   <li>inception_v3.py: {@code WEIGHTS_PATH}, {@code WEIGHTS_PATH_NO_TOP} and the {@code file_hash}
+ *       of each {@code get_file} call;</li>
  *   <li>densenet.py: {@code DENSENET<n>_WEIGHT_PATH[_NO_TOP]} and the {@code file_hash} of each
  *       {@code get_file} call;</li>
  *   <li>efficientnet.py: {@code WEIGHTS_HASHES} and {@code BASE_WEIGHTS_PATH} (another folder, see
@@ -61,6 +63,10 @@ public enum OfficialWeights {
     EFFICIENTNET_B5(efficientnet(5), "ace28f2a6363774853a83a0b21b9421a", "38879255a25d3c92d5e44e04ae6cec6f"),
     EFFICIENTNET_B6(efficientnet(6), "165f6e37dce68623721b423839de8be5", "9ecce42647a20130c1f39a5d4cb75743"),
     EFFICIENTNET_B7(efficientnet(7), "8c03f828fec3ef71311cd463b6759d99", "cbcfe4450ddf6f3ad90b1b398090fe4a"),
+    INCEPTION_V3(new KerasFiles("inceptionv3",
+            applications("inception_v3/inception_v3_weights_tf_dim_ordering_tf_kernels.h5"),
+            applications("inception_v3/inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5")),
+            "9a0d58056eeedaa3f26cb7ebd46da564", "bcbd6486424b2319ff4ef7d526e38f63"),
     DENSENET121(keras("densenet", "densenet121"), "9d60b8095a5708f2dcce2bca79d332c7", "30ee3e1110167f948a6b9946edeeb738"),
     DENSENET169(keras("densenet", "densenet169"), "d699b8f76981ab1b30698df4c175e90b", "b8c4d4c20dd625c148057b9ff1c1176b"),
     DENSENET201(keras("densenet", "densenet201"), "1ceb130c1ea1b78c3bf6114dbdfd8807", "c13680b51ded0fb44dff2d8f86ac8bb1"),

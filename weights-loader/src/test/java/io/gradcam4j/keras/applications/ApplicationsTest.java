@@ -37,6 +37,7 @@ class ApplicationsTest {
         assertEquals(23_587_712L, parameterCount(Applications.byName("resnet50_no_top")));
         assertEquals(3_538_984L, parameterCount(Applications.byName("mobilenetv2")));
         assertEquals(8_062_504L, parameterCount(Applications.byName("densenet121")));
+        assertEquals(23_851_784L, parameterCount(Applications.byName("inceptionv3")));
         assertEquals(14_307_880L, parameterCount(Applications.byName("densenet169")));
         assertEquals(20_242_984L, parameterCount(Applications.byName("densenet201")));
         long[] efficientNet = {5_330_571L, 7_856_239L, 9_177_569L, 12_320_535L, 19_466_823L, 30_562_527L, 43_265_143L,

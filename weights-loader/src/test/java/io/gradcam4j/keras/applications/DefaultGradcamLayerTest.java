@@ -25,6 +25,7 @@ class DefaultGradcamLayerTest {
         EXPECTED.put("mobilenetv2", "out_relu");
         EXPECTED.put("efficientnetb0", "top_activation");
         EXPECTED.put("densenet121", "relu");
+        EXPECTED.put("inceptionv3", "mixed10");
     }
 
     @TestFactory

@@ -42,4 +42,14 @@ class KerasLayerOrderTest {
                 "conv2_block1_2_bn", "conv2_block1_2_relu", "conv2_block1_0_conv", "conv2_block1_3_conv",
                 "conv2_block1_out", "conv2_block2_preact_bn"), Applications.byName("resnet50v2"));
     }
+
+    @Test
+    void inceptionV3ListsItsBranchesLayerByLayerAcrossTheBlock() {
+        assertSequence(List.of("max_pooling2d_1", "conv2d_8", "batch_normalization_8", "activation_8", "conv2d_6",
+                "conv2d_9", "batch_normalization_6", "batch_normalization_9", "activation_6", "activation_9",
+                "average_pooling2d", "conv2d_5", "conv2d_7", "conv2d_10", "conv2d_11", "batch_normalization_5",
+                "batch_normalization_7", "batch_normalization_10", "batch_normalization_11", "activation_5",
+                "activation_7", "activation_10", "activation_11", "mixed0", "conv2d_15"),
+                Applications.byName("inceptionv3"));
+    }
 }

@@ -73,6 +73,9 @@ class OfficialWeightsTest {
         assertEquals(KERAS_HOST_PREFIX + "densenet/densenet201_weights_tf_dim_ordering_tf_kernels_notop.h5",
                 OfficialWeights.DENSENET201.withTop(false).url().toString());
         assertEquals("c13680b51ded0fb44dff2d8f86ac8bb1", OfficialWeights.DENSENET201.withTop(false).fileHash());
+        assertEquals(KERAS_HOST_PREFIX + "inception_v3/inception_v3_weights_tf_dim_ordering_tf_kernels.h5",
+                OfficialWeights.parse("inception_v3").url().toString());
+        assertEquals("bcbd6486424b2319ff4ef7d526e38f63", OfficialWeights.parse("inceptionv3_no_top").fileHash());
         WeightsFile b0 = OfficialWeights.parse("efficientnet_b0_no_top");
         assertEquals(EFFICIENTNET_PREFIX + "efficientnetb0_notop.h5", b0.url().toString());
         assertEquals("50bc09e76180e00e4465e1a485ddc09d", b0.fileHash());
