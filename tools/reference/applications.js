@@ -78,7 +78,7 @@ class Builder {
         break;
       case 'MaxPooling2D': out = [conv(s[0], c.pool_size[0], c.strides[0], c.padding), conv(s[1], c.pool_size[1], c.strides[1], c.padding), s[2]]; c.data_format = 'channels_last'; break;
       case 'ZeroPadding2D': out = [s[0] + c.padding[0][0] + c.padding[0][1], s[1] + c.padding[1][0] + c.padding[1][1], s[2]]; c.data_format = 'channels_last'; break;
-      case 'GlobalAveragePooling2D': out = [s[2]]; c.data_format = 'channels_last'; break;
+      case 'GlobalAveragePooling2D': out = c.keepdims ? [1, 1, s[2]] : [s[2]]; c.data_format = 'channels_last'; break;
       case 'Reshape': out = c.target_shape; break;
       case 'Flatten': out = [C.size(s)]; c.data_format = 'channels_last'; break;
       case 'Dense': out = [c.units]; w.push(['kernel', [s[0], c.units]]); if (c.use_bias) w.push(['bias', [c.units]]); break;
@@ -428,6 +428,70 @@ function inceptionV3(rows) {
   return b.finish(x);
 }
 
+// keras/src/applications/mobilenet_v3.py (Keras 3: hard_swish as Activation("hard_swish"), relu as
+// ReLU(), hard_sigmoid as ReLU(6)(x + 3) * (1/6), written here as Rescaling, ReLU(6), Rescaling)
+function mobilenetV3(large, alpha, minimalistic, rows) {
+  const b = new Builder(large ? 'MobileNetV3Large' : 'MobileNetV3Small', [rows, rows, 3]);
+  const counters = {};
+  const auto = (base) => { const n = counters[base] || 0; counters[base] = n + 1; return n === 0 ? base : `${base}_${n}`; };
+  const kernel = minimalistic ? 3 : 5;
+  const seRatio = minimalistic ? null : 0.25;
+  const relu = (x) => b.add('ReLU', auto('re_lu'), { max_value: null, negative_slope: 0, threshold: 0 }, x);
+  const hardSwish = (x) => b.add('Activation', auto('activation'), { activation: 'hard_swish' }, x);
+  const activation = minimalistic ? relu : hardSwish;
+  const bn = (n, x) => b.add('BatchNormalization', n, { epsilon: 1e-3, momentum: 0.999 }, x);
+  const depth = (d) => makeDivisible(d * alpha);
+  const se = (inputs, filters, p) => {
+    let x = b.add('GlobalAveragePooling2D', `${p}squeeze_excite_avg_pool`, { keepdims: true }, inputs);
+    x = b.add('Conv2D', `${p}squeeze_excite_conv`, conv(makeDivisible(filters * seRatio), 1, { padding: 'same' }), x);
+    x = b.add('ReLU', `${p}squeeze_excite_relu`, { max_value: null, negative_slope: 0, threshold: 0 }, x);
+    x = b.add('Conv2D', `${p}squeeze_excite_conv_1`, conv(filters, 1, { padding: 'same' }), x);
+    x = b.add('Rescaling', auto('rescaling'), { scale: 1, offset: 3 }, x);
+    x = b.add('ReLU', auto('re_lu'), { max_value: 6, negative_slope: 0, threshold: 0 }, x);
+    x = b.add('Rescaling', auto('rescaling'), { scale: 1 / 6, offset: 0 }, x);
+    return b.add('Multiply', `${p}squeeze_excite_mul`, {}, [inputs, x]);
+  };
+  const block = (x, expansion, filters, k, stride, ratio, act, id) => {
+    const shortcut = x;
+    const inF = b.shapes.get(x)[2];
+    let p = 'expanded_conv_';
+    if (id) {
+      p = `expanded_conv_${id}_`;
+      x = act(bn(`${p}expand_bn`, b.add('Conv2D', `${p}expand`, conv(makeDivisible(inF * expansion), 1, { padding: 'same', use_bias: false }), x)));
+    }
+    if (stride === 2) x = b.add('ZeroPadding2D', `${p}depthwise_pad`, { padding: correctPad(b.shapes.get(x), k) }, x);
+    x = b.add('DepthwiseConv2D', `${p}depthwise`, { kernel_size: [k, k], strides: [stride, stride], padding: stride === 1 ? 'same' : 'valid', depth_multiplier: 1, use_bias: false, activation: 'linear' }, x);
+    x = act(bn(`${p}depthwise_bn`, x));
+    if (ratio) x = se(x, makeDivisible(inF * expansion), p);
+    x = bn(`${p}project_bn`, b.add('Conv2D', `${p}project`, conv(filters, 1, { padding: 'same', use_bias: false }), x));
+    if (stride === 1 && inF === filters) x = b.add('Add', `${p}add`, {}, [shortcut, x]);
+    return x;
+  };
+  let x = b.add('Rescaling', auto('rescaling'), { scale: 1 / 127.5, offset: -1 }, 'input_1');
+  x = activation(bn('conv_bn', b.add('Conv2D', 'conv', conv(16, 3, { strides: [2, 2], padding: 'same', use_bias: false }), x)));
+  const args = large
+    ? [[1, 16, 3, 1, null, relu], [4, 24, 3, 2, null, relu], [3, 24, 3, 1, null, relu], [3, 40, kernel, 2, seRatio, relu],
+      [3, 40, kernel, 1, seRatio, relu], [3, 40, kernel, 1, seRatio, relu], [6, 80, 3, 2, null, activation],
+      [2.5, 80, 3, 1, null, activation], [2.3, 80, 3, 1, null, activation], [2.3, 80, 3, 1, null, activation],
+      [6, 112, 3, 1, seRatio, activation], [6, 112, 3, 1, seRatio, activation], [6, 160, kernel, 2, seRatio, activation],
+      [6, 160, kernel, 1, seRatio, activation], [6, 160, kernel, 1, seRatio, activation]]
+    : [[1, 16, 3, 2, seRatio, relu], [72 / 16, 24, 3, 2, null, relu], [88 / 24, 24, 3, 1, null, relu],
+      [4, 40, kernel, 2, seRatio, activation], [6, 40, kernel, 1, seRatio, activation], [6, 40, kernel, 1, seRatio, activation],
+      [3, 48, kernel, 1, seRatio, activation], [3, 48, kernel, 1, seRatio, activation], [6, 96, kernel, 2, seRatio, activation],
+      [6, 96, kernel, 1, seRatio, activation], [6, 96, kernel, 1, seRatio, activation]];
+  args.forEach(([e, f, k, s, r, act], id) => { x = block(x, e, depth(f), k, s, r, act, id); });
+  const lastConv = makeDivisible(b.shapes.get(x)[2] * 6);
+  const lastPoint = alpha > 1 ? makeDivisible((large ? 1280 : 1024) * alpha) : (large ? 1280 : 1024);
+  x = activation(bn('conv_1_bn', b.add('Conv2D', 'conv_1', conv(lastConv, 1, { padding: 'same', use_bias: false }), x)));
+  x = b.add('GlobalAveragePooling2D', auto('global_average_pooling2d'), { keepdims: true }, x);
+  x = activation(b.add('Conv2D', 'conv_2', conv(lastPoint, 1, { padding: 'same' }), x));
+  x = b.add('Dropout', auto('dropout'), { rate: 0.2 }, x);
+  x = b.add('Conv2D', 'logits', conv(1000, 1, { padding: 'same' }), x);
+  x = b.add('Flatten', auto('flatten'), {}, x);
+  x = b.add('Activation', 'predictions', { activation: 'softmax' }, x);
+  return b.finish(x);
+}
+
 const CASES = [
   { name: 'vgg16', build: () => vgg('vgg16', [2, 2, 3, 3, 3]), tap: 'block5_conv3' },
   { name: 'vgg19', build: () => vgg('vgg19', [2, 2, 4, 4, 4]), tap: 'block5_conv4' },
@@ -449,6 +513,9 @@ const CASES = [
   { name: 'densenet201_32', application: 'densenet201', build: () => densenet([6, 12, 48, 32], 'densenet201', 32), tap: 'pool4_conv' },
   // Keras's smallest InceptionV3 (75 px): mixed8-10 are 1x1 there, so the tap is mixed7 (3x3)
   { name: 'inceptionv3_75', application: 'inceptionv3', build: () => inceptionV3(75), tap: 'mixed7' },
+  { name: 'mobilenetv3small_64', application: 'mobilenetv3small', build: () => mobilenetV3(false, 1.0, false, 64), tap: 'activation_17', head: 'mobilenetv3', headActivation: 'hard_swish', pixels: true, noLayersCheck: 'tf.js 4.22 has no hard_swish activation and ignores GlobalAveragePooling2D keepdims (deviation 5)' },
+  { name: 'mobilenetv3large_0.75_64', application: 'mobilenetv3large_0.75', build: () => mobilenetV3(true, 0.75, false, 64), tap: 'expanded_conv_14_project_bn', pixels: true, noLayersCheck: 'tf.js 4.22 has no hard_swish activation and ignores GlobalAveragePooling2D keepdims (deviation 5)' },
+  { name: 'mobilenetv3large_minimalistic_64', application: 'mobilenetv3large_minimalistic', build: () => mobilenetV3(true, 1.0, true, 64), tap: 're_lu_30', head: 'mobilenetv3', headActivation: 'relu', pixels: true, noLayersCheck: 'tf.js 4.22 ignores GlobalAveragePooling2D keepdims (deviation 5)' },
   // wider and deeper (B3: width 1.2, depth 1.4) at an odd size
   { name: 'efficientnetb3_33', application: 'efficientnetb3', build: () => efficientnet(3, 33), tap: 'block7b_project_bn', pixels: true },
 ];
@@ -540,6 +607,15 @@ async function runCase(cs) {
       caseJson.top_logit_float64 = r.logit;
       if (!(d <= 1e-4)) fail(cs.name, 'tap_grad_logit vs float64 head backprop: rel ' + d);
       if (!(Math.abs(r.logit - logit) <= 1e-4 * Math.max(1, Math.abs(r.logit)))) fail(cs.name, `logit ${logit} vs float64 ${r.logit}`);
+    } else if (cs.head === 'mobilenetv3') {
+      // tap -> GAP -> conv_2 (1x1) -> relu or hard_swish -> logits (1x1): the gradient in float64
+      // (a logit in the thousands makes float32 central differences noise)
+      const r = mobilenetV3HeadGrad64(tapT, arrays, cs.headActivation, top);
+      const d = C.maxAbsDiff(gd, r.grad) / C.maxAbs(r.grad);
+      caseJson.tap_grad_logit_float64_max_rel_diff = Number(d.toPrecision(3));
+      caseJson.top_logit_float64 = r.logit;
+      if (!(d <= 1e-4)) fail(cs.name, 'tap_grad_logit vs float64 MobileNetV3 head: rel ' + d);
+      if (!(Math.abs(r.logit - logit) <= 1e-4 * Math.max(1, Math.abs(r.logit)))) fail(cs.name, `logit ${logit} vs float64 ${r.logit}`);
     } else if (gapDenseHead(model, cs.tap)) {
       // the head is linear (tap -> GlobalAveragePooling2D -> Dense): d logit / d tap = K[:, c] / (H*W)
       // exactly, computed in float64; central differences of a logit in the thousands are float32 noise
@@ -573,7 +649,8 @@ async function runCase(cs) {
 
   // cross-check against tf.js layers built from the same Keras JSON
   let layersDiff = null;
-  if (!process.env.SKIP_LAYERS) {
+  if (cs.noLayersCheck) caseJson.tfjs_layers_check_skipped = cs.noLayersCheck;
+  else if (!process.env.SKIP_LAYERS) {
     const tm = await tf.models.modelFromJSON({ modelTopology: tfjsLayersJson(model, arrays) });
     KH.setTfjsWeights(tm, weights);
     const p = tm.predict(xT);
@@ -719,6 +796,35 @@ function gapDenseHead(model, tap) {
   if (dense.length !== 1 || dense[0].class_name !== 'Dense' || model.outputs[0] !== dense[0].name) return null;
   return dense[0].name;
 }
+// MobileNetV3's classifier in float64: p = mean_hw(tap); z = p K2 + b2; a = act(z); logit_c = a K3[:, c] + b3[c]
+function mobilenetV3HeadGrad64(tapT, arrays, act, c) {
+  const [, H, W, Cc] = tapT.shape;
+  const t = tapT.dataSync();
+  const get = (l, w) => arrays.get(l).find((e) => e[0] === w)[2];
+  const K2 = get('conv_2', 'kernel'), b2 = get('conv_2', 'bias'), K3 = get('logits', 'kernel'), b3 = get('logits', 'bias');
+  const n2 = b2.length, n3 = b3.length;
+  const p = new Float64Array(Cc);
+  for (let i = 0; i < t.length; i++) p[i % Cc] += t[i] / (H * W);
+  const f = act === 'relu' ? (z) => Math.max(z, 0) : (z) => z * Math.min(Math.max(z + 3, 0), 6) / 6;
+  const df = act === 'relu' ? (z) => (z > 0 ? 1 : 0) : (z) => (z <= -3 ? 0 : z >= 3 ? 1 : (2 * z + 3) / 6);
+  let logit = b3[c];
+  const g = new Float64Array(n2);
+  for (let j = 0; j < n2; j++) {
+    let z = b2[j];
+    for (let k = 0; k < Cc; k++) z += p[k] * K2[k * n2 + j];
+    logit += f(z) * K3[j * n3 + c];
+    g[j] = df(z) * K3[j * n3 + c];
+  }
+  const grad = new Float64Array(t.length);
+  for (let i = 0; i < t.length; i++) {
+    const k = i % Cc;
+    let s = 0;
+    for (let j = 0; j < n2; j++) s += K2[k * n2 + j] * g[j];
+    grad[i] = s / (H * W);
+  }
+  return { grad, logit };
+}
+
 function gapDenseHeadGrad64(tapT, arrays, dense, c) {
   const [, H, W, Cc] = tapT.shape;
   const t = tapT.dataSync();

@@ -21,8 +21,10 @@ public final class Applications {
     public static final String NAMES = "vgg16, vgg19, xception, mobilenet, mobilenet_<alpha>_<size> "
             + "(alpha 0.25|0.50|0.75|1.0, size 128|160|192|224), resnet50, resnet101, resnet152, resnet50v2, "
             + "resnet101v2, resnet152v2, mobilenetv2, mobilenetv2_<alpha>_<size> (alpha 0.35|0.50|0.75|1.0|1.3|1.4, "
-            + "size 96|128|160|192|224), efficientnetb0 ... efficientnetb7, densenet121, densenet169, densenet201, inceptionv3, each optionally with _no_top";
+            + "size 96|128|160|192|224), efficientnetb0 ... efficientnetb7, densenet121, densenet169, densenet201, inceptionv3, "
+            + "mobilenetv3small, mobilenetv3large (each also _0.75 and _minimalistic), each optionally with _no_top";
     private static final Pattern MOBILENET = Pattern.compile("mobilenet(?:_(0\\.25|0\\.50|0\\.5|0\\.75|1\\.00|1\\.0|1)_(128|160|192|224))?");
+    private static final Pattern MOBILENET_V3 = Pattern.compile("mobilenetv3(small|large)(?:_([0-9]*\\.?[0-9]+))?(_minimalistic)?");
     private static final Pattern MOBILENET_V2 = Pattern.compile(
             "mobilenetv2(?:_(0\\.35|0\\.50|0\\.5|0\\.75|1\\.00|1\\.0|1|1\\.30|1\\.3|1\\.40|1\\.4)_(96|128|160|192|224))?");
 
@@ -80,6 +82,12 @@ public final class Applications {
             double alpha = v2.group(1) == null ? 1.0 : Double.parseDouble(v2.group(1));
             int size = v2.group(2) == null ? 224 : Integer.parseInt(v2.group(2));
             return MobileNetV2.build(alpha, height < 0 ? size : height, width < 0 ? size : width, top);
+        }
+        Matcher v3 = MOBILENET_V3.matcher(base);
+        if (v3.matches()) {
+            double alpha = v3.group(2) == null ? 1.0 : Double.parseDouble(v3.group(2));
+            return MobileNetV3.build(v3.group(1).equals("large"), alpha, v3.group(3) != null, top,
+                    height < 0 ? 224 : height, width < 0 ? 224 : width);
         }
         throw new IllegalArgumentException("unknown model '" + name + "'; known: " + NAMES);
     }

@@ -29,6 +29,7 @@ import java.util.Map;
  *       of each {@code get_file} call;</li>
  *   <li>densenet.py: {@code DENSENET<n>_WEIGHT_PATH[_NO_TOP]} and the {@code file_hash} of each
  *       {@code get_file} call;</li>
+ *   <li>mobilenet_v3.py: {@code WEIGHTS_HASHES} and {@code BASE_WEIGHT_PATH} (see {@link #mobilenetV3});</li>
  *   <li>efficientnet.py: {@code WEIGHTS_HASHES} and {@code BASE_WEIGHTS_PATH} (another folder, see
  *       {@link #efficientnet}).</li>
  * </ul>
@@ -70,6 +71,18 @@ public enum OfficialWeights {
     DENSENET121(keras("densenet", "densenet121"), "9d60b8095a5708f2dcce2bca79d332c7", "30ee3e1110167f948a6b9946edeeb738"),
     DENSENET169(keras("densenet", "densenet169"), "d699b8f76981ab1b30698df4c175e90b", "b8c4d4c20dd625c148057b9ff1c1176b"),
     DENSENET201(keras("densenet", "densenet201"), "1ceb130c1ea1b78c3bf6114dbdfd8807", "c13680b51ded0fb44dff2d8f86ac8bb1"),
+    MOBILENET_V3_LARGE(mobilenetV3("mobilenetv3large", "large_224_1.0_float"),
+            "59e551e166be033d707958cf9e29a6a7", "07fb09a5933dd0c8eaafa16978110389"),
+    MOBILENET_V3_LARGE_075(mobilenetV3("mobilenetv3large_0.75", "large_224_0.75_float"),
+            "765b44a33ad4005b3ac83185abf1d0eb", "40af19a13ebea4e2ee0c676887f69a2e"),
+    MOBILENET_V3_LARGE_MINIMALISTIC(mobilenetV3("mobilenetv3large_minimalistic", "large_minimalistic_224_1.0_float"),
+            "675e7b876c45c57e9e63e6d90a36599c", "ec5221f64a2f6d1ef965a614bdae7973"),
+    MOBILENET_V3_SMALL(mobilenetV3("mobilenetv3small", "small_224_1.0_float"),
+            "8768d4c2e7dee89b9d02b2d03d65d862", "d3e8ec802a04aa4fc771ee12a9a9b836"),
+    MOBILENET_V3_SMALL_075(mobilenetV3("mobilenetv3small_0.75", "small_224_0.75_float"),
+            "cb65d4e5be93758266aa0a7f2c6708b7", "ebdb5cc8e0b497cd13a7c275d475c819"),
+    MOBILENET_V3_SMALL_MINIMALISTIC(mobilenetV3("mobilenetv3small_minimalistic", "small_minimalistic_224_1.0_float"),
+            "99cd97fb2fcdad2bf028eb838de69e37", "cde8136e733e811080d9fcd8a252f7e4"),
     /** MobileNet v1; {@link #withTop} gives alpha 1.0 at 224, {@link #mobilenet} any other. */
     MOBILENET("mobilenet", null, null, null, null),
     /** MobileNetV2; {@link #withTop} gives alpha 1.0 at 224, {@link #mobilenetV2} any other. */
@@ -135,6 +148,16 @@ public enum OfficialWeights {
     private static KerasFiles efficientnet(int variant) {
         String stem = "keras-applications/efficientnetb" + variant;
         return new KerasFiles("efficientnetb" + variant, stem + ".h5", stem + "_notop.h5");
+    }
+
+    /**
+     * mobilenet_v3.py's files ({@code WEIGHTS_HASHES}, keyed by {@code model_name}, top hash first):
+     * {@code mobilenet_v3/weights_mobilenet_v3_<model_name>.h5} and, without the top,
+     * {@code ..._no_top_v2.h5}.
+     */
+    private static KerasFiles mobilenetV3(String name, String kerasModelName) {
+        String stem = applications("mobilenet_v3/weights_mobilenet_v3_" + kerasModelName);
+        return new KerasFiles(name, stem + ".h5", stem + "_no_top_v2.h5");
     }
 
     /** A model's two files, with and without the top. */

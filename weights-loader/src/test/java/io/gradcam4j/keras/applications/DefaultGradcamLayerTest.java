@@ -26,6 +26,9 @@ class DefaultGradcamLayerTest {
         EXPECTED.put("efficientnetb0", "top_activation");
         EXPECTED.put("densenet121", "relu");
         EXPECTED.put("inceptionv3", "mixed10");
+        // Keras leaves MobileNetV3's activations unnamed: the last one, after conv_1_bn
+        EXPECTED.put("mobilenetv3small", "activation_17");
+        EXPECTED.put("mobilenetv3large", "activation_19");
     }
 
     @TestFactory

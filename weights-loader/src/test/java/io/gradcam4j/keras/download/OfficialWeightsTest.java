@@ -47,7 +47,7 @@ class OfficialWeightsTest {
     @Test
     void vggAndXceptionHaveKerasMd5MobileNetHasNone() {
         for (WeightsFile f : OfficialWeights.all()) {
-            if (f.name().startsWith("mobilenet")) {
+            if (f.name().matches("mobilenet(v2)?_.*")) {
                 assertNull(f.fileHash(), f.name() + ": Keras publishes no MobileNet hash");
             } else {
                 assertEquals(HashAlgorithm.MD5, f.hashAlgorithm().orElseThrow(), f.name());
@@ -76,6 +76,11 @@ class OfficialWeightsTest {
         assertEquals(KERAS_HOST_PREFIX + "inception_v3/inception_v3_weights_tf_dim_ordering_tf_kernels.h5",
                 OfficialWeights.parse("inception_v3").url().toString());
         assertEquals("bcbd6486424b2319ff4ef7d526e38f63", OfficialWeights.parse("inceptionv3_no_top").fileHash());
+        WeightsFile v3 = OfficialWeights.parse("mobilenet_v3_large_0.75_no_top");
+        assertEquals(KERAS_HOST_PREFIX + "mobilenet_v3/weights_mobilenet_v3_large_224_0.75_float_no_top_v2.h5",
+                v3.url().toString());
+        assertEquals("40af19a13ebea4e2ee0c676887f69a2e", v3.fileHash());
+        assertEquals("99cd97fb2fcdad2bf028eb838de69e37", OfficialWeights.parse("mobilenetv3small_minimalistic").fileHash());
         WeightsFile b0 = OfficialWeights.parse("efficientnet_b0_no_top");
         assertEquals(EFFICIENTNET_PREFIX + "efficientnetb0_notop.h5", b0.url().toString());
         assertEquals("50bc09e76180e00e4465e1a485ddc09d", b0.fileHash());
