@@ -316,7 +316,12 @@ function applyLayer(node, ins, W, noSoftmax, biasTap = null) {
     case 'Concatenate': return tf.concat(ins, c.axis == null ? -1 : c.axis);
     // Keras Normalization with adapted statistics (weights mean, variance, count):
     // (x - mean) / max(sqrt(variance), epsilon 1e-7), per channel
-    case 'Normalization': return x.sub(w.mean).div(tf.maximum(w.variance.sqrt(), 1e-7));
+    case 'Normalization': {
+      // statistics from the config (EfficientNetV2) or from the adapted weights (EfficientNet)
+      const mean = c.mean != null ? tf.tensor(c.mean) : w.mean;
+      const variance = c.variance != null ? tf.tensor(c.variance) : w.variance;
+      return x.sub(mean).div(tf.maximum(variance.sqrt(), 1e-7));
+    }
     case 'Rescaling': return x.mul(c.scale).add(c.offset || 0);
     case 'Resizing':
       if (x.shape[1] === c.height && x.shape[2] === c.width) return x; // TF resize to the same size is the identity

@@ -244,6 +244,20 @@ public final class FunctionalBuilder {
         return call("Rescaling", name, c, List.of(), x.shape(), x);
     }
 
+    /** A Normalization layer over the channels with its mean and variance in the config (no weights). */
+    public LayerOutput normalization(String name, LayerOutput x, double[] mean, double[] variance) {
+        ObjectNode c = config(name);
+        c.putArray("axis").add(x.shape().length);
+        ArrayNode m = c.putArray("mean");
+        ArrayNode v = c.putArray("variance");
+        for (int i = 0; i < mean.length; i++) {
+            m.add(mean[i]);
+            v.add(variance[i]);
+        }
+        c.put("invert", false);
+        return call("Normalization", name, c, List.of(), x.shape(), x);
+    }
+
     /**
      * A Normalization layer over the channels whose statistics are weights (mean, variance and
      * count, as adapted or as loaded from a weights file), as EfficientNet's.

@@ -29,6 +29,8 @@ import java.util.Map;
  *       of each {@code get_file} call;</li>
  *   <li>densenet.py: {@code DENSENET<n>_WEIGHT_PATH[_NO_TOP]} and the {@code file_hash} of each
  *       {@code get_file} call;</li>
+ *   <li>efficientnet_v2.py: {@code WEIGHTS_HASHES} and {@code BASE_WEIGHTS_PATH} (see
+ *       {@link #efficientnetV2});</li>
  *   <li>mobilenet_v3.py: {@code WEIGHTS_HASHES} and {@code BASE_WEIGHT_PATH} (see {@link #mobilenetV3});</li>
  *   <li>efficientnet.py: {@code WEIGHTS_HASHES} and {@code BASE_WEIGHTS_PATH} (another folder, see
  *       {@link #efficientnet}).</li>
@@ -71,6 +73,10 @@ public enum OfficialWeights {
     DENSENET121(keras("densenet", "densenet121"), "9d60b8095a5708f2dcce2bca79d332c7", "30ee3e1110167f948a6b9946edeeb738"),
     DENSENET169(keras("densenet", "densenet169"), "d699b8f76981ab1b30698df4c175e90b", "b8c4d4c20dd625c148057b9ff1c1176b"),
     DENSENET201(keras("densenet", "densenet201"), "1ceb130c1ea1b78c3bf6114dbdfd8807", "c13680b51ded0fb44dff2d8f86ac8bb1"),
+    EFFICIENTNET_V2_B0(efficientnetV2(0), "21ecbf6da12460d5c40bb2f29ceb2188", "893217f2bb855e2983157299931e43ff"),
+    EFFICIENTNET_V2_B1(efficientnetV2(1), "069f0534ff22adf035c89e2d9547a9dc", "0e80663031ca32d657f9caa404b6ec37"),
+    EFFICIENTNET_V2_B2(efficientnetV2(2), "424e49f28180edbde1e94797771950a7", "1dfe2e7a5d45b6632553a8961ea609eb"),
+    EFFICIENTNET_V2_B3(efficientnetV2(3), "1f1fc43bd98a6e4fd8fdfd551e02c7a0", "f6abf7b5849ac99a89b50dd3fd532856"),
     MOBILENET_V3_LARGE(mobilenetV3("mobilenetv3large", "large_224_1.0_float"),
             "59e551e166be033d707958cf9e29a6a7", "07fb09a5933dd0c8eaafa16978110389"),
     MOBILENET_V3_LARGE_075(mobilenetV3("mobilenetv3large_0.75", "large_224_0.75_float"),
@@ -158,6 +164,15 @@ public enum OfficialWeights {
     private static KerasFiles mobilenetV3(String name, String kerasModelName) {
         String stem = applications("mobilenet_v3/weights_mobilenet_v3_" + kerasModelName);
         return new KerasFiles(name, stem + ".h5", stem + "_no_top_v2.h5");
+    }
+
+    /**
+     * efficientnet_v2.py's files ({@code WEIGHTS_HASHES}, top hash first), named after the Keras
+     * model: {@code efficientnet_v2/efficientnetv2-b0.h5} / {@code efficientnetv2-b0_notop.h5}.
+     */
+    private static KerasFiles efficientnetV2(int variant) {
+        String stem = applications("efficientnet_v2/efficientnetv2-b" + variant);
+        return new KerasFiles("efficientnetv2b" + variant, stem + ".h5", stem + "_notop.h5");
     }
 
     /** A model's two files, with and without the top. */

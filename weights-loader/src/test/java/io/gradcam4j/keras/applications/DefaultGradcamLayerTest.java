@@ -24,6 +24,7 @@ class DefaultGradcamLayerTest {
         EXPECTED.put("resnet50v2", "post_relu");
         EXPECTED.put("mobilenetv2", "out_relu");
         EXPECTED.put("efficientnetb0", "top_activation");
+        EXPECTED.put("efficientnetv2b0", "top_activation");
         EXPECTED.put("densenet121", "relu");
         EXPECTED.put("inceptionv3", "mixed10");
         // Keras leaves MobileNetV3's activations unnamed: the last one, after conv_1_bn

@@ -28,7 +28,7 @@ class OfficialWeightsTest {
         for (WeightsFile f : OfficialWeights.all()) {
             String url = f.url().toString();
             // efficientnet.py alone keeps its files in another folder of the same host
-            assertTrue(url.startsWith(f.name().startsWith("efficientnetb") ? EFFICIENTNET_PREFIX : KERAS_HOST_PREFIX), url);
+            assertTrue(url.startsWith(f.name().matches("efficientnetb\\d.*") ? EFFICIENTNET_PREFIX : KERAS_HOST_PREFIX), url);
             assertTrue(url.endsWith("/" + f.fileName()), url);
             assertEquals("models", f.cacheSubdir(), f.name());
         }
@@ -81,6 +81,9 @@ class OfficialWeightsTest {
                 v3.url().toString());
         assertEquals("40af19a13ebea4e2ee0c676887f69a2e", v3.fileHash());
         assertEquals("99cd97fb2fcdad2bf028eb838de69e37", OfficialWeights.parse("mobilenetv3small_minimalistic").fileHash());
+        WeightsFile v2 = OfficialWeights.parse("efficientnet_v2_b3_no_top");
+        assertEquals(KERAS_HOST_PREFIX + "efficientnet_v2/efficientnetv2-b3_notop.h5", v2.url().toString());
+        assertEquals("f6abf7b5849ac99a89b50dd3fd532856", v2.fileHash());
         WeightsFile b0 = OfficialWeights.parse("efficientnet_b0_no_top");
         assertEquals(EFFICIENTNET_PREFIX + "efficientnetb0_notop.h5", b0.url().toString());
         assertEquals("50bc09e76180e00e4465e1a485ddc09d", b0.fileHash());
