@@ -78,6 +78,7 @@ class Builder {
         break;
       case 'MaxPooling2D': out = [conv(s[0], c.pool_size[0], c.strides[0], c.padding), conv(s[1], c.pool_size[1], c.strides[1], c.padding), s[2]]; c.data_format = 'channels_last'; break;
       case 'ZeroPadding2D': out = [s[0] + c.padding[0][0] + c.padding[0][1], s[1] + c.padding[1][0] + c.padding[1][1], s[2]]; c.data_format = 'channels_last'; break;
+      case 'Cropping2D': out = [s[0] - c.cropping[0][0] - c.cropping[0][1], s[1] - c.cropping[1][0] - c.cropping[1][1], s[2]]; c.data_format = 'channels_last'; break;
       case 'GlobalAveragePooling2D': out = c.keepdims ? [1, 1, s[2]] : [s[2]]; c.data_format = 'channels_last'; break;
       case 'Reshape': out = c.target_shape; break;
       case 'Flatten': out = [C.size(s)]; c.data_format = 'channels_last'; break;
@@ -552,6 +553,77 @@ function efficientnetV2(variant, rows) {
   return b.finish(x);
 }
 
+// keras/src/applications/nasnet.py, NASNetMobile (penultimate_filters 1056, num_blocks 4,
+// stem_block_filters 32, skip_reduction False, filter_multiplier 2)
+function nasnetMobile(rows) {
+  const b = new Builder('nasnet_mobile', [rows, rows, 3]);
+  const counters = {};
+  const auto = (base) => { const n = counters[base] || 0; counters[base] = n + 1; return n === 0 ? base : `${base}_${n}`; };
+  const bn = (n, x) => b.add('BatchNormalization', n, { momentum: 0.9997, epsilon: 1e-3 }, x);
+  const relu = (x, name) => b.add('Activation', name || auto('activation'), { activation: 'relu' }, x);
+  const conv1 = (n, f, x) => b.add('Conv2D', n, conv(f, 1, { padding: 'same', use_bias: false }), x);
+  const avg = (n, x, k, s, pad) => b.add('AveragePooling2D', n, { pool_size: [k, k], strides: [s, s], padding: pad }, x);
+  const add = (n, xs) => b.add('Add', n, {}, xs);
+  const W = (x) => b.shapes.get(x)[1];
+  const sepBlock = (ip, f, k, s, id) => {
+    let x = relu(ip);
+    let pad = 'same';
+    if (s === 2) { x = b.add('ZeroPadding2D', `separable_conv_1_pad_${id}`, { padding: correctPad(b.shapes.get(x), k) }, x); pad = 'valid'; }
+    x = b.add('SeparableConv2D', `separable_conv_1_${id}`, { ...conv(f, k, { strides: [s, s], padding: pad, use_bias: false }), depth_multiplier: 1 }, x);
+    x = relu(bn(`separable_conv_1_bn_${id}`, x));
+    x = b.add('SeparableConv2D', `separable_conv_2_${id}`, { ...conv(f, k, { padding: 'same', use_bias: false }), depth_multiplier: 1 }, x);
+    return bn(`separable_conv_2_bn_${id}`, x);
+  };
+  const adjust = (p, ip, f, id) => {
+    if (p === null) return ip;
+    if (W(p) !== W(ip)) {
+      p = relu(p, `adjust_relu_1_${id}`);
+      const p1 = conv1(`adjust_conv_1_${id}`, Math.trunc(f / 2), avg(`adjust_avg_pool_1_${id}`, p, 1, 2, 'valid'));
+      let p2 = b.add('ZeroPadding2D', auto('zero_padding2d'), { padding: [[0, 1], [0, 1]] }, p);
+      p2 = b.add('Cropping2D', auto('cropping2d'), { cropping: [[1, 0], [1, 0]] }, p2);
+      p2 = conv1(`adjust_conv_2_${id}`, Math.trunc(f / 2), avg(`adjust_avg_pool_2_${id}`, p2, 1, 2, 'valid'));
+      return bn(`adjust_bn_${id}`, b.add('Concatenate', auto('concatenate'), { axis: 3 }, [p1, p2]));
+    }
+    if (b.shapes.get(p)[2] !== f) return bn(`adjust_bn_${id}`, conv1(`adjust_conv_projection_${id}`, f, relu(p)));
+    return p;
+  };
+  const normal = (ip, p, f, id) => {
+    p = adjust(p, ip, f, id);
+    const h = bn(`normal_bn_1_${id}`, conv1(`normal_conv_1_${id}`, f, relu(ip)));
+    const x1 = add(`normal_add_1_${id}`, [sepBlock(h, f, 5, 1, `normal_left1_${id}`), sepBlock(p, f, 3, 1, `normal_right1_${id}`)]);
+    const x2 = add(`normal_add_2_${id}`, [sepBlock(p, f, 5, 1, `normal_left2_${id}`), sepBlock(p, f, 3, 1, `normal_right2_${id}`)]);
+    const x3 = add(`normal_add_3_${id}`, [avg(`normal_left3_${id}`, h, 3, 1, 'same'), p]);
+    const x4 = add(`normal_add_4_${id}`, [avg(`normal_left4_${id}`, p, 3, 1, 'same'), avg(`normal_right4_${id}`, p, 3, 1, 'same')]);
+    const x5 = add(`normal_add_5_${id}`, [sepBlock(h, f, 3, 1, `normal_left5_${id}`), h]);
+    return [b.add('Concatenate', `normal_concat_${id}`, { axis: 3 }, [p, x1, x2, x3, x4, x5]), ip];
+  };
+  const reduction = (ip, p, f, id) => {
+    p = adjust(p, ip, f, id);
+    const h = bn(`reduction_bn_1_${id}`, conv1(`reduction_conv_1_${id}`, f, relu(ip)));
+    const h3 = b.add('ZeroPadding2D', `reduction_pad_1_${id}`, { padding: correctPad(b.shapes.get(h), 3) }, h);
+    const x1 = add(`reduction_add_1_${id}`, [sepBlock(h, f, 5, 2, `reduction_left1_${id}`), sepBlock(p, f, 7, 2, `reduction_right1_${id}`)]);
+    const x2 = add(`reduction_add_2_${id}`, [b.add('MaxPooling2D', `reduction_left2_${id}`, { pool_size: [3, 3], strides: [2, 2], padding: 'valid' }, h3), sepBlock(p, f, 7, 2, `reduction_right2_${id}`)]);
+    const x3 = add(`reduction_add3_${id}`, [avg(`reduction_left3_${id}`, h3, 3, 2, 'valid'), sepBlock(p, f, 5, 2, `reduction_right3_${id}`)]);
+    const x4 = add(auto('add'), [x2, avg(`reduction_left4_${id}`, x1, 3, 1, 'same')]);
+    const x5 = add(`reduction_add4_${id}`, [sepBlock(x1, f, 3, 1, `reduction_left4_${id}`), b.add('MaxPooling2D', `reduction_right5_${id}`, { pool_size: [3, 3], strides: [2, 2], padding: 'valid' }, h3)]);
+    return [b.add('Concatenate', `reduction_concat_${id}`, { axis: 3 }, [x2, x3, x4, x5]), ip];
+  };
+  const filters = 1056 / 24;
+  let x = bn('stem_bn1', b.add('Conv2D', 'stem_conv1', conv(32, 3, { strides: [2, 2], padding: 'valid', use_bias: false }), 'input_1'));
+  let p = null;
+  [x, p] = reduction(x, p, filters / 4, 'stem_1');
+  [x, p] = reduction(x, p, filters / 2, 'stem_2');
+  for (let i = 0; i < 4; i++) [x, p] = normal(x, p, filters, `${i}`);
+  [x, p] = reduction(x, p, filters * 2, 'reduce_4');
+  for (let i = 0; i < 4; i++) [x, p] = normal(x, p, filters * 2, `${4 + i + 1}`);
+  [x, p] = reduction(x, p, filters * 4, 'reduce_8');
+  for (let i = 0; i < 4; i++) [x, p] = normal(x, p, filters * 4, `${8 + i + 1}`);
+  x = relu(x);
+  x = b.add('GlobalAveragePooling2D', auto('global_average_pooling2d'), {}, x);
+  x = b.add('Dense', 'predictions', { units: 1000, activation: 'softmax', use_bias: true }, x);
+  return b.finish(x);
+}
+
 const CASES = [
   { name: 'vgg16', build: () => vgg('vgg16', [2, 2, 3, 3, 3]), tap: 'block5_conv3' },
   { name: 'vgg19', build: () => vgg('vgg19', [2, 2, 4, 4, 4]), tap: 'block5_conv4' },
@@ -580,6 +652,7 @@ const CASES = [
   { name: 'densenet201_32', application: 'densenet201', build: () => densenet([6, 12, 48, 32], 'densenet201', 32), tap: 'pool4_conv' },
   // Keras's smallest InceptionV3 (75 px): mixed8-10 are 1x1 there, so the tap is mixed7 (3x3)
   { name: 'inceptionv3_75', application: 'inceptionv3', build: () => inceptionV3(75), tap: 'mixed7' },
+  { name: 'nasnetmobile_64', application: 'nasnetmobile', build: () => nasnetMobile(64), tap: 'normal_concat_12' },
   { name: 'mobilenetv3small_64', application: 'mobilenetv3small', build: () => mobilenetV3(false, 1.0, false, 64), tap: 'activation_17', head: 'mobilenetv3', headActivation: 'hard_swish', pixels: true, noLayersCheck: 'tf.js 4.22 has no hard_swish activation and ignores GlobalAveragePooling2D keepdims (deviation 5)' },
   { name: 'mobilenetv3large_0.75_64', application: 'mobilenetv3large_0.75', build: () => mobilenetV3(true, 0.75, false, 64), tap: 'expanded_conv_14_project_bn', pixels: true, noLayersCheck: 'tf.js 4.22 has no hard_swish activation and ignores GlobalAveragePooling2D keepdims (deviation 5)' },
   { name: 'mobilenetv3large_minimalistic_64', application: 'mobilenetv3large_minimalistic', build: () => mobilenetV3(true, 1.0, true, 64), tap: 're_lu_30', head: 'mobilenetv3', headActivation: 'relu', pixels: true, noLayersCheck: 'tf.js 4.22 ignores GlobalAveragePooling2D keepdims (deviation 5)' },

@@ -298,6 +298,10 @@ function applyLayer(node, ins, W, noSoftmax, biasTap = null) {
       else if (!Array.isArray(p[0])) p = [[p[0], p[0]], [p[1], p[1]]];
       return tf.pad(x, [[0, 0], p[0], p[1], [0, 0]]);
     }
+    case 'Cropping2D': {
+      const [[t, bo], [l, r]] = c.cropping;
+      return x.slice([0, t, l, 0], [x.shape[0], x.shape[1] - t - bo, x.shape[2] - l - r, x.shape[3]]);
+    }
     case 'MaxPooling2D': { const pool = pair(c.pool_size); return tf.maxPool(x, pool, pair(c.strides || pool), c.padding); }
     case 'AveragePooling2D': { const pool = pair(c.pool_size); return avgPool(x, pool, pair(c.strides || pool), c.padding); }
     case 'GlobalAveragePooling2D': return tf.mean(x, [1, 2], !!c.keepdims);

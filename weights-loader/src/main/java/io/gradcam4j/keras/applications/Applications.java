@@ -21,7 +21,7 @@ public final class Applications {
     public static final String NAMES = "vgg16, vgg19, xception, mobilenet, mobilenet_<alpha>_<size> "
             + "(alpha 0.25|0.50|0.75|1.0, size 128|160|192|224), resnet50, resnet101, resnet152, resnet50v2, "
             + "resnet101v2, resnet152v2, mobilenetv2, mobilenetv2_<alpha>_<size> (alpha 0.35|0.50|0.75|1.0|1.3|1.4, "
-            + "size 96|128|160|192|224), efficientnetb0 ... efficientnetb7, efficientnetv2b0 ... efficientnetv2b3, densenet121, densenet169, densenet201, inceptionv3, "
+            + "size 96|128|160|192|224), efficientnetb0 ... efficientnetb7, efficientnetv2b0 ... efficientnetv2b3, densenet121, densenet169, densenet201, inceptionv3, nasnetmobile, "
             + "mobilenetv3small, mobilenetv3large (each also _0.75 and _minimalistic), each optionally with _no_top";
     private static final Pattern MOBILENET = Pattern.compile("mobilenet(?:_(0\\.25|0\\.50|0\\.5|0\\.75|1\\.00|1\\.0|1)_(128|160|192|224))?");
     private static final Pattern MOBILENET_V3 = Pattern.compile("mobilenetv3(small|large)(?:_([0-9]*\\.?[0-9]+))?(_minimalistic)?");
@@ -40,6 +40,7 @@ public final class Applications {
             FIXED.put("resnet" + depth + "v2", new Entry(224, (top, h, w) -> ResNet.v2(depth, top, h, w)));
         }
         FIXED.put("inceptionv3", new Entry(299, InceptionV3::build));
+        FIXED.put("nasnetmobile", new Entry(224, NASNetMobile::build));
         for (int depth : new int[] {121, 169, 201}) {
             FIXED.put("densenet" + depth, new Entry(224, (top, h, w) -> DenseNet.build(depth, top, h, w)));
         }

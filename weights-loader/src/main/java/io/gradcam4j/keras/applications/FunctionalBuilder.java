@@ -87,14 +87,20 @@ public final class FunctionalBuilder {
     }
 
     public LayerOutput separableConv2d(String name, LayerOutput x, int filters, int kernel) {
+        return separableConv2d(name, x, filters, kernel, 1, "same");
+    }
+
+    /** A separable convolution without bias, depth multiplier 1 (Xception's, NASNet's). */
+    public LayerOutput separableConv2d(String name, LayerOutput x, int filters, int kernel, int stride,
+                                       String padding) {
         ObjectNode c = config(name);
         c.put("filters", filters);
         c.set("kernel_size", pair(kernel));
-        c.set("strides", pair(1));
-        c.put("padding", "same").put("data_format", "channels_last");
+        c.set("strides", pair(stride));
+        c.put("padding", padding).put("data_format", "channels_last");
         c.set("dilation_rate", pair(1));
         c.put("depth_multiplier", 1).put("activation", "linear").put("use_bias", false);
-        int[] out = spatial(x, kernel, kernel, 1, "same", filters);
+        int[] out = spatial(x, kernel, kernel, stride, padding, filters);
         return call("SeparableConv2D", name, c, List.of(
                 new WeightSpec("depthwise_kernel", new int[] {kernel, kernel, x.channels(), 1}),
                 new WeightSpec("pointwise_kernel", new int[] {1, 1, x.channels(), filters})), out, x);
@@ -166,6 +172,16 @@ public final class FunctionalBuilder {
         int[] s = x.shape();
         return call("ZeroPadding2D", name, c, List.of(), new int[] {s[0] + top + bottom, s[1] + left + right, s[2]},
                 x);
+    }
+
+    public LayerOutput cropping(String name, LayerOutput x, int top, int bottom, int left, int right) {
+        ObjectNode c = config(name);
+        ArrayNode p = c.putArray("cropping");
+        p.addArray().add(top).add(bottom);
+        p.addArray().add(left).add(right);
+        c.put("data_format", "channels_last");
+        int[] s = x.shape();
+        return call("Cropping2D", name, c, List.of(), new int[] {s[0] - top - bottom, s[1] - left - right, s[2]}, x);
     }
 
     public LayerOutput globalAveragePooling(String name, LayerOutput x, boolean keepDims) {

@@ -27,6 +27,8 @@ import java.util.Map;
  *       (0.35, 0.5, 0.75, 1.0, 1.3, 1.4); no hash either;</li>
  *   <li>inception_v3.py: {@code WEIGHTS_PATH}, {@code WEIGHTS_PATH_NO_TOP} and the {@code file_hash}
  *       of each {@code get_file} call;</li>
+ *   <li>nasnet.py: {@code NASNET_MOBILE_WEIGHT_PATH[_NO_TOP]} and the {@code file_hash} of each
+ *       {@code get_file} call (see {@link #nasnetMobile});</li>
  *   <li>densenet.py: {@code DENSENET<n>_WEIGHT_PATH[_NO_TOP]} and the {@code file_hash} of each
  *       {@code get_file} call;</li>
  *   <li>efficientnet_v2.py: {@code WEIGHTS_HASHES} and {@code BASE_WEIGHTS_PATH} (see
@@ -70,6 +72,7 @@ public enum OfficialWeights {
             applications("inception_v3/inception_v3_weights_tf_dim_ordering_tf_kernels.h5"),
             applications("inception_v3/inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5")),
             "9a0d58056eeedaa3f26cb7ebd46da564", "bcbd6486424b2319ff4ef7d526e38f63"),
+    NASNET_MOBILE(nasnetMobile(), "020fb642bf7360b370c678b08e0adf61", "1ed92395b5b598bdda52abe5c0dbfd63"),
     DENSENET121(keras("densenet", "densenet121"), "9d60b8095a5708f2dcce2bca79d332c7", "30ee3e1110167f948a6b9946edeeb738"),
     DENSENET169(keras("densenet", "densenet169"), "d699b8f76981ab1b30698df4c175e90b", "b8c4d4c20dd625c148057b9ff1c1176b"),
     DENSENET201(keras("densenet", "densenet201"), "1ceb130c1ea1b78c3bf6114dbdfd8807", "c13680b51ded0fb44dff2d8f86ac8bb1"),
@@ -111,23 +114,18 @@ public enum OfficialWeights {
     private static final Map<String, String> KERAS_ALPHA_TEXT =
             Map.of("0.25", "2_5", "0.50", "5_0", "0.75", "7_5", "1.0", "1_0");
 
-    private final String baseName;
-    private final String topPath;
+    private final KerasFiles files;
     private final String topHash;
-    private final String noTopPath;
     private final String noTopHash;
 
     OfficialWeights(String baseName, String topPath, String topHash, String noTopPath, String noTopHash) {
-        this.baseName = baseName;
-        this.topPath = topPath;
-        this.topHash = topHash;
-        this.noTopPath = noTopPath;
-        this.noTopHash = noTopHash;
+        this(new KerasFiles(baseName, topPath, noTopPath), topHash, noTopHash);
     }
 
-    /** Files named {@code <base>_weights_tf_dim_ordering_tf_kernels[_notop].h5}, as most Keras applications'. */
     OfficialWeights(KerasFiles files, String topHash, String noTopHash) {
-        this(files.baseName(), files.topPath(), topHash, files.noTopPath(), noTopHash);
+        this.files = files;
+        this.topHash = topHash;
+        this.noTopHash = noTopHash;
     }
 
     /** Where {@code tensorflow/keras-applications/<path>} is kept: Keras's usual folder. */
@@ -175,8 +173,30 @@ public enum OfficialWeights {
         return new KerasFiles("efficientnetv2b" + variant, stem + ".h5", stem + "_notop.h5");
     }
 
-    /** A model's two files, with and without the top. */
-    private record KerasFiles(String baseName, String topPath, String noTopPath) {
+    /**
+     * nasnet.py's NASNetMobile files: {@code nasnet/NASNet-mobile.h5} and
+     * {@code NASNet-mobile-no-top.h5}, which Keras caches under other names
+     * ({@code nasnet_mobile.h5}, {@code nasnet_mobile_no_top.h5}: the first argument of its
+     * {@code get_file} calls).
+     */
+    private static KerasFiles nasnetMobile() {
+        return new KerasFiles("nasnetmobile", applications("nasnet/NASNet-mobile.h5"),
+                applications("nasnet/NASNet-mobile-no-top.h5"), "nasnet_mobile.h5", "nasnet_mobile_no_top.h5");
+    }
+
+    /**
+     * A model's two files, with and without the top, and the names Keras caches them under (the
+     * last part of the path, except for NASNet).
+     */
+    private record KerasFiles(String baseName, String topPath, String noTopPath, String topFileName,
+                              String noTopFileName) {
+        KerasFiles(String baseName, String topPath, String noTopPath) {
+            this(baseName, topPath, noTopPath, lastPart(topPath), lastPart(noTopPath));
+        }
+
+        private static String lastPart(String path) {
+            return path == null ? null : path.substring(path.lastIndexOf('/') + 1);
+        }
     }
 
     /** The weights with or without the ImageNet classifier ("include_top" in Keras). */
@@ -187,10 +207,9 @@ public enum OfficialWeights {
         if (this == MOBILENET_V2) {
             return mobilenetV2(1.0, 224, top);
         }
-        String path = top ? topPath : noTopPath;
-        String name = top ? baseName : baseName + NO_TOP;
-        return new WeightsFile(name, path.substring(path.lastIndexOf('/') + 1), path,
-                top ? topHash : noTopHash, CACHE_SUBDIR);
+        String name = top ? files.baseName() : files.baseName() + NO_TOP;
+        return new WeightsFile(name, top ? files.topFileName() : files.noTopFileName(),
+                top ? files.topPath() : files.noTopPath(), top ? topHash : noTopHash, CACHE_SUBDIR);
     }
 
     /** MobileNet v1 weights for alpha 0.25/0.5/0.75/1.0 and size 128/160/192/224. */
@@ -250,12 +269,12 @@ public enum OfficialWeights {
     }
 
     public String baseName() {
-        return baseName;
+        return files.baseName();
     }
 
     /** The model whose weights file names are {@code baseName}, {@code baseName_no_top}. */
     static java.util.Optional<OfficialWeights> byBaseName(String baseName) {
-        return java.util.Arrays.stream(values()).filter(w -> w.baseName.equals(baseName)).findFirst();
+        return java.util.Arrays.stream(values()).filter(w -> w.files.baseName().equals(baseName)).findFirst();
     }
 
     private static String alphaName(double alpha, List<String> published, String model) {

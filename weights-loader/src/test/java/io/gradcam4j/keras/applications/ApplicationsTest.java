@@ -41,6 +41,7 @@ class ApplicationsTest {
         assertEquals(23_851_784L, parameterCount(Applications.byName("inceptionv3")));
         assertEquals(2_554_968L, parameterCount(Applications.byName("mobilenetv3small")));
         assertEquals(5_507_432L, parameterCount(Applications.byName("mobilenetv3large")));
+        assertEquals(5_326_716L, parameterCount(Applications.byName("nasnetmobile")));
         assertEquals(14_307_880L, parameterCount(Applications.byName("densenet169")));
         assertEquals(20_242_984L, parameterCount(Applications.byName("densenet201")));
         long[] efficientNet = {5_330_571L, 7_856_239L, 9_177_569L, 12_320_535L, 19_466_823L, 30_562_527L, 43_265_143L,
@@ -68,7 +69,8 @@ class ApplicationsTest {
                 Map.entry("densenet169", 846), Map.entry("densenet201", 1006), Map.entry("inceptionv3", 378),
                 Map.entry("mobilenet", 137), Map.entry("mobilenetv2", 262), Map.entry("mobilenetv3large", 266),
                 Map.entry("mobilenetv3small", 210), Map.entry("efficientnetb0", 314), Map.entry("efficientnetb1", 442),
-                Map.entry("efficientnetb7", 1040));
+                Map.entry("efficientnetb7", 1040),
+                Map.entry("nasnetmobile", 1126));
         expected.forEach((name, count) -> assertEquals(count, Applications.byName(name).spec().weights().values()
                 .stream().mapToInt(List::size).sum(), name));
     }

@@ -30,6 +30,8 @@ class DefaultGradcamLayerTest {
         // Keras leaves MobileNetV3's activations unnamed: the last one, after conv_1_bn
         EXPECTED.put("mobilenetv3small", "activation_17");
         EXPECTED.put("mobilenetv3large", "activation_19");
+        // NASNet's last ReLU, unnamed in Keras too
+        EXPECTED.put("nasnetmobile", "activation_187");
     }
 
     @TestFactory

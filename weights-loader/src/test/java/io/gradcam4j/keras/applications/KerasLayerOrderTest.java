@@ -52,4 +52,40 @@ class KerasLayerOrderTest {
                 "activation_7", "activation_10", "activation_11", "mixed0", "conv2d_15"),
                 Applications.byName("inceptionv3"));
     }
+
+    /**
+     * NASNet's first 60 layers with weights (stem, both stem reduction cells, the start of normal
+     * cell 0; NASNetLarge and NASNetMobile are wired alike up to there), in the order a tf.keras 2
+     * NASNetLarge listed {@code model.layers} in a user's script: names cut to 31 characters, and
+     * the reduction cells' second branch then called {@code reduction_1_} (Keras 3:
+     * {@code reduction_right1_}). The order of layers with weights is what weights files keep.
+     */
+    @Test
+    void nasnetListsItsCellsLayersAsTfKerasDid() {
+        List<String> keras = List.of(
+            "stem_conv1", "stem_bn1", "reduction_conv_1_stem_1", "reduction_bn_1_stem_1",
+            "separable_conv_1_reduction_left", "separable_conv_1_reduction_1_st", "separable_conv_1_bn_reduction_l",
+            "separable_conv_1_bn_reduction_1", "separable_conv_2_reduction_left", "separable_conv_2_reduction_1_st",
+            "separable_conv_2_bn_reduction_l", "separable_conv_2_bn_reduction_1", "separable_conv_1_reduction_righ",
+            "separable_conv_1_bn_reduction_r", "separable_conv_1_reduction_righ", "separable_conv_1_reduction_left",
+            "separable_conv_1_bn_reduction_r", "separable_conv_1_bn_reduction_l", "separable_conv_2_reduction_righ",
+            "separable_conv_2_bn_reduction_r", "separable_conv_2_reduction_righ", "separable_conv_2_reduction_left",
+            "separable_conv_2_bn_reduction_r", "separable_conv_2_bn_reduction_l", "adjust_conv_1_stem_2",
+            "adjust_conv_2_stem_2", "reduction_conv_1_stem_2", "reduction_bn_1_stem_2", "adjust_bn_stem_2",
+            "separable_conv_1_reduction_left", "separable_conv_1_reduction_1_st", "separable_conv_1_bn_reduction_l",
+            "separable_conv_1_bn_reduction_1", "separable_conv_2_reduction_left", "separable_conv_2_reduction_1_st",
+            "separable_conv_2_bn_reduction_l", "separable_conv_2_bn_reduction_1", "separable_conv_1_reduction_righ",
+            "separable_conv_1_bn_reduction_r", "separable_conv_1_reduction_righ", "separable_conv_1_reduction_left",
+            "separable_conv_1_bn_reduction_r", "separable_conv_1_bn_reduction_l", "separable_conv_2_reduction_righ",
+            "separable_conv_2_bn_reduction_r", "separable_conv_2_reduction_righ", "separable_conv_2_reduction_left",
+            "separable_conv_2_bn_reduction_r", "separable_conv_2_bn_reduction_l", "adjust_conv_1_0",
+            "adjust_conv_2_0", "normal_conv_1_0", "adjust_bn_0", "normal_bn_1_0", "separable_conv_1_normal_left1_0",
+            "separable_conv_1_normal_right1_", "separable_conv_1_normal_left2_0", "separable_conv_1_normal_right2_",
+            "separable_conv_1_normal_left5_0", "separable_conv_1_bn_normal_left");
+        ModelSpec spec = Applications.byName("nasnetmobile").spec();
+        List<String> ours = spec.layerOrder().stream().filter(spec.weights()::containsKey)
+                .map(n -> n.replace("reduction_right1_", "reduction_1_"))
+                .map(n -> n.length() > 31 ? n.substring(0, 31) : n).limit(keras.size()).toList();
+        assertEquals(keras, ours);
+    }
 }
