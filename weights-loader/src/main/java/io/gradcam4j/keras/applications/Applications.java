@@ -18,11 +18,13 @@ import java.util.regex.Pattern;
  */
 public final class Applications {
     /** The names {@link #byName} accepts, for messages. */
-    public static final String NAMES = "vgg16, vgg19, xception, mobilenet, mobilenet_<alpha>_<size> "
-            + "(alpha 0.25|0.50|0.75|1.0, size 128|160|192|224), resnet50, resnet101, resnet152, resnet50v2, "
-            + "resnet101v2, resnet152v2, mobilenetv2, mobilenetv2_<alpha>_<size> (alpha 0.35|0.50|0.75|1.0|1.3|1.4, "
-            + "size 96|128|160|192|224), efficientnetb0 ... efficientnetb7, efficientnetv2b0 ... efficientnetv2b3, densenet121, densenet169, densenet201, inceptionv3, nasnetmobile, "
-            + "mobilenetv3small, mobilenetv3large (each also _0.75 and _minimalistic), each optionally with _no_top";
+    public static final String NAMES = "vgg16, vgg19, xception, resnet50, resnet101, resnet152, resnet50v2, "
+            + "resnet101v2, resnet152v2, inceptionv3, densenet121, densenet169, densenet201, nasnetmobile, "
+            + "efficientnetb0 ... efficientnetb7, efficientnetv2b0 ... efficientnetv2b3, "
+            + "mobilenet, mobilenet_<alpha>_<size> (alpha 0.25|0.50|0.75|1.0, size 128|160|192|224), "
+            + "mobilenetv2, mobilenetv2_<alpha>_<size> (alpha 0.35|0.50|0.75|1.0|1.3|1.4, size 96|128|160|192|224), "
+            + "mobilenetv3small, mobilenetv3large (each also _0.75 and _minimalistic); each optionally with _no_top "
+            + "(Keras's module spellings, e.g. inception_v3, efficientnet_v2_b0, are accepted too)";
     private static final Pattern MOBILENET = Pattern.compile("mobilenet(?:_(0\\.25|0\\.50|0\\.5|0\\.75|1\\.00|1\\.0|1)_(128|160|192|224))?");
     private static final Pattern MOBILENET_V3 = Pattern.compile("mobilenetv3(small|large)(?:_([0-9]*\\.?[0-9]+))?(_minimalistic)?");
     private static final Pattern MOBILENET_V2 = Pattern.compile(

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
 final class WeightsNames {
     /** The accepted names, for error messages and help text. */
     static final String VALID = "vgg16, vgg19, xception, resnet50, resnet101, resnet152, resnet50v2, resnet101v2, "
-            + "resnet152v2, efficientnetb0 ... efficientnetb7, efficientnetv2b0 ... efficientnetv2b3, densenet121, densenet169, densenet201, inceptionv3, nasnetmobile, "
+            + "resnet152v2, inceptionv3, densenet121, densenet169, densenet201, nasnetmobile, "
+            + "efficientnetb0 ... efficientnetb7, efficientnetv2b0 ... efficientnetv2b3, "
             + "mobilenetv3large, mobilenetv3small (each also _0.75 and _minimalistic), mobilenet (= mobilenet_1.0_224), "
             + "mobilenet_<alpha>_<size> with alpha " + String.join("|", OfficialWeights.MOBILENET_ALPHAS)
             + " and size " + OfficialWeights.MOBILENET_SIZES.stream().map(String::valueOf).collect(Collectors.joining("|"))
