@@ -242,6 +242,8 @@ function activation(name, x, noSoftmax) {
     case 'elu': return tf.elu(x);
     case 'selu': return tf.selu(x);
     case 'swish': case 'silu': return x.mul(tf.sigmoid(x));
+    // Keras 3 hard_silu: x * relu6(x + 3) / 6
+    case 'hard_swish': case 'hard_silu': return x.mul(tf.relu6(x.add(3)).div(6));
     case 'hard_sigmoid': return tf.clipByValue(x.mul(0.2).add(0.5), 0, 1);
     default: throw new Error('activation ' + name);
   }
@@ -349,6 +351,10 @@ function applyLayer(node, ins, W, noSoftmax, biasTap = null) {
       else if (!Array.isArray(p[0])) p = [[p[0], p[0]], [p[1], p[1]]];
       return tf.pad(x, [[0, 0], p[0], p[1], [0, 0]]);
     }
+    case 'Cropping2D': {
+      const [[t, bo], [l, r]] = c.cropping;
+      return x.slice([0, t, l, 0], [x.shape[0], x.shape[1] - t - bo, x.shape[2] - l - r, x.shape[3]]);
+    }
     case 'MaxPooling2D': { const pool = pair(c.pool_size); return tf.maxPool(x, pool, pair(c.strides || pool), c.padding); }
     case 'AveragePooling2D': { const pool = pair(c.pool_size); return avgPool(x, pool, pair(c.strides || pool), c.padding); }
     case 'GlobalAveragePooling2D': return tf.mean(x, [1, 2], !!c.keepdims);
@@ -362,6 +368,17 @@ function applyLayer(node, ins, W, noSoftmax, biasTap = null) {
       return activation(c.activation, y, noSoftmax);
     }
     case 'Add': return ins.slice(1).reduce((a, b) => a.add(b), ins[0]);
+    // Keras merges broadcast same-rank inputs (squeeze-and-excitation gates of 1x1xC)
+    case 'Multiply': return ins.slice(1).reduce((a, b) => a.mul(b), ins[0]);
+    case 'Concatenate': return tf.concat(ins, c.axis == null ? -1 : c.axis);
+    // Keras Normalization with adapted statistics (weights mean, variance, count):
+    // (x - mean) / max(sqrt(variance), epsilon 1e-7), per channel
+    case 'Normalization': {
+      // statistics from the config (EfficientNetV2) or from the adapted weights (EfficientNet)
+      const mean = c.mean != null ? tf.tensor(c.mean) : w.mean;
+      const variance = c.variance != null ? tf.tensor(c.variance) : w.variance;
+      return x.sub(mean).div(tf.maximum(variance.sqrt(), 1e-7));
+    }
     case 'Rescaling': return x.mul(c.scale).add(c.offset || 0);
     case 'Resizing':
       if (x.shape[1] === c.height && x.shape[2] === c.width) return x; // TF resize to the same size is the identity

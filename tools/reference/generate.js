@@ -122,6 +122,7 @@ K.activation = (name, x) => {
     case 'selu': return tf.selu(x);
     case 'swish': case 'silu': return x.mul(tf.sigmoid(x));
     case 'hard_sigmoid': return tf.clipByValue(x.mul(0.2).add(0.5), 0, 1); // Keras 2 definition
+    case 'hard_swish': return x.mul(tf.relu6(x.add(3)).div(6)); // Keras 3 hard_silu: x * relu6(x + 3) / 6
     default: throw new Error('activation ' + name);
   }
 };
@@ -796,6 +797,34 @@ simple('multiply_3', (n) => tf.layers.multiply({ name: n }), [[2, 5, 4, 3], [2, 
 simple('concatenate_axis_-1', (n) => tf.layers.concatenate({ name: n, axis: -1 }), [[2, 5, 4, 3], [2, 5, 4, 2]]);
 simple('concatenate_axis_1', (n) => tf.layers.concatenate({ name: n, axis: 1 }), [[2, 5, 4, 3], [2, 2, 4, 3]]);
 simple('concatenate_axis_2', (n) => tf.layers.concatenate({ name: n, axis: 2 }), [[2, 5, 4, 3], [2, 5, 3, 3], [2, 5, 1, 3]]);
+// Keras merges broadcast inputs of one rank: EfficientNet's and MobileNetV3's squeeze-and-excitation
+// gate (N,1,1,C) scales a feature map (N,H,W,C); the gate's gradient sums over H and W
+layerCase('multiply_broadcast_se', (rng) => ({
+  class_name: 'Multiply', config: { name: 'multiply_broadcast_se', trainable: true, dtype: 'float32' },
+  inputs: [X(rng, [2, 5, 4, 3]), X(rng, [2, 1, 1, 3])],
+  forward: (xs) => tf.mul(xs[0], xs[1]),
+  reference: 'tfjs ops: tf.mul broadcasting the (2,1,1,3) gate over the (2,5,4,3) map',
+  sanity: [{ what: 'vs the gate tiled to the map\'s shape', ref: (xs) => tf.mul(xs[0], tf.tile(xs[1], [1, 5, 4, 1])) }],
+}));
+// EfficientNet's per-channel Rescaling (1/sqrt(stddev) of each RGB channel)
+layerCase('rescaling_per_channel', (rng) => ({
+  class_name: 'Rescaling',
+  config: { name: 'rescaling_per_channel', trainable: true, dtype: 'float32', scale: [2.0897, 2.1129, 2.1082], offset: 0.25 },
+  inputs: [X(rng, [2, 5, 4, 3])],
+  forward: (xs) => xs[0].mul(tf.tensor([2.0897, 2.1129, 2.1082])).add(0.25),
+  reference: 'tfjs ops: x * scale (one value per channel, broadcast over the last axis) + offset',
+}));
+// Keras Normalization with adapted statistics stored as weights (EfficientNet): mean, variance and
+// the int count (not used at inference): (x - mean) / max(sqrt(variance), 1e-7)
+layerCase('normalization_adapted', (rng) => ({
+  class_name: 'Normalization',
+  config: { name: 'normalization_adapted', trainable: true, dtype: 'float32', axis: [-1], mean: null, variance: null, invert: false },
+  inputs: [X(rng, [2, 5, 4, 3], 0, 1)],
+  weights: [W.named(rng, 'mean', [3], 0.3, 0.6, false), W.named(rng, 'variance', [3], 0.04, 0.09, false),
+    { name: 'count', shape: [], data: Float32Array.of(1000), trainable: false }],
+  forward: (xs, ws) => xs[0].sub(ws[0]).div(tf.maximum(ws[1].sqrt(), 1e-7)),
+  reference: 'tfjs ops: tf.js has no Normalization layer; (x - mean) / max(sqrt(variance), 1e-7) as keras/src/layers/preprocessing/normalization.py',
+}));
 layerCase('rescaling', (rng) => ({
   layer: tf.layers.rescaling({ name: 'rescaling', scale: 1 / 127.5, offset: -1 }),
   inputs: [X(rng, [2, 5, 4, 3], 0, 255)],
@@ -803,6 +832,8 @@ layerCase('rescaling', (rng) => ({
 
 // ---- Activations ----------------------------------------------------------------------------
 const ACT_SHAPE = [2, 5, 4, 3];
+// how the activations tf.js lacks are computed (K.activation)
+const ACT_FORMULA = { silu: 'x*sigmoid(x)', hard_swish: 'x*relu6(x+3)/6 (Keras 3 hard_silu; MobileNetV3)' };
 function actCase(kerasName, tfjsName) {
   const name = 'activation_' + kerasName;
   layerCase(name, (rng) => {
@@ -821,7 +852,7 @@ function actCase(kerasName, tfjsName) {
     return {
       class_name: 'Activation', config: { name, trainable: true, dtype: 'float32', activation: kerasName },
       inputs: [inp], forward: (xs) => K.activation(kerasName, xs[0]),
-      reference: `tfjs ops: '${kerasName}' is not a tf.js activation; computed as x*sigmoid(x)`,
+      reference: `tfjs ops: '${kerasName}' is not a tf.js activation; computed as ${ACT_FORMULA[kerasName]}`,
     };
   });
 }
@@ -837,6 +868,7 @@ actCase('softmax', 'softmax');
 actCase('softplus', 'softplus');
 actCase('swish', 'swish');
 actCase('silu', null);
+actCase('hard_swish', null);
 
 // ---- ReLU family ----------------------------------------------------------------------------
 function reluCase(name, { max_value = null, negative_slope = 0, threshold = 0, lo = -4, hi = 4 }) {

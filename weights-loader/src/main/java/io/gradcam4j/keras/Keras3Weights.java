@@ -6,9 +6,7 @@ import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.jhdf.exceptions.UnsupportedHdfException;
-import io.jhdf.object.datatype.FixedPoint;
 
-import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -170,33 +168,7 @@ final class Keras3Weights implements LayerWeightSource {
             throw new UnsupportedKerasFeatureException(reader.file() + ": " + object + " holds bfloat16 values, "
                     + "which are not supported (float16, float32 and float64 are)");
         }
-        if (reader.at(object, dataset::getDataType) instanceof FixedPoint) {
-            return integerScalar(dataset, object);
-        }
         return reader.toTensor(dataset, path);
-    }
-
-    /**
-     * Keras 3 saves a few integer variables, e.g. Normalization's {@code count}: one number, read
-     * as a float (nothing uses it at inference). Any larger integer dataset is not a weight.
-     */
-    private Tensor integerScalar(Dataset dataset, String object) {
-        int[] dims = reader.at(object, dataset::getDimensions);
-        long count = 1;
-        for (int d : dims) {
-            count *= Math.max(d, 0);
-        }
-        if (count != 1) {
-            throw new CorruptModelFileException(reader.file(), object, "holds " + count + " integers; a layer's "
-                    + "weights are floating point (only a one-value integer counter is accepted)");
-        }
-        Object data = reader.at(object, dataset::getDataFlat);
-        Object value = data != null && data.getClass().isArray() && Array.getLength(data) == 1 ? Array.get(data, 0)
-                : data;
-        if (!(value instanceof Number n)) {
-            throw new CorruptModelFileException(reader.file(), object, "holds no readable integer");
-        }
-        return Tensor.scalar(n.floatValue());
     }
 
     /**

@@ -14,6 +14,7 @@ import io.jhdf.api.Node;
 import io.jhdf.api.dataset.ChunkedDataset;
 import io.jhdf.api.dataset.ContiguousDataset;
 import io.jhdf.object.datatype.DataType;
+import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
 import io.jhdf.object.message.DataLayout;
 
@@ -460,6 +461,9 @@ public final class KerasH5File {
         Tensor toTensor(Dataset ds, String path) {
             String object = "dataset " + path;
             DataType type = at(object, ds::getDataType);
+            if (type instanceof FixedPoint) {
+                return integerCounter(ds, object);
+            }
             if (!(type instanceof FloatingPoint)) {
                 throw new CorruptModelFileException(file, object, "has data type "
                         + type.getClass().getSimpleName() + " (" + type.getSize() + " bytes, Java "
@@ -523,6 +527,30 @@ public final class KerasH5File {
                 }
             }
             return dims.length == 0 ? Tensor.scalar(data[0]) : Tensor.of(data, dims);
+        }
+
+        /**
+         * Keras saves a few integer variables, e.g. Normalization's {@code count} (int64 in tf.keras's
+         * EfficientNet weights files): one number, read as a float (nothing uses it at inference).
+         * Any larger integer dataset is not a weight.
+         */
+        private Tensor integerCounter(Dataset ds, String object) {
+            int[] dims = at(object, ds::getDimensions);
+            long count = 1;
+            for (int d : dims) {
+                count *= Math.max(d, 0);
+            }
+            if (count != 1) {
+                throw new CorruptModelFileException(file, object, "holds " + count + " integers: weights must be "
+                        + "floating point (only a one-value integer counter, as Normalization's count, is accepted)");
+            }
+            Object data = at(object, ds::getDataFlat);
+            Object value = data != null && data.getClass().isArray() && Array.getLength(data) == 1 ? Array.get(data, 0)
+                    : data;
+            if (!(value instanceof Number n)) {
+                throw new CorruptModelFileException(file, object, "holds no readable integer");
+            }
+            return Tensor.scalar(n.floatValue());
         }
 
         /** The product of {@code dims}, refused when a dimension is negative or the product cannot be an array. */

@@ -11,7 +11,7 @@ import java.util.Locale;
 public final class Activation {
     /** The activation names Keras files use that this engine runs. */
     public static final String SUPPORTED = "linear, relu, relu6, elu, selu, sigmoid, hard_sigmoid, tanh, "
-            + "softmax, softplus, swish, silu";
+            + "softmax, softplus, swish, silu, hard_swish, hard_silu";
 
     private Activation() {
     }
@@ -36,6 +36,8 @@ public final class Activation {
             case "softplus": return new Softplus();
             case "swish":
             case "silu": return new Swish();
+            case "hard_swish":
+            case "hard_silu": return new HardSwish();
             default:
                 throw new IllegalArgumentException("unsupported activation '" + name + "'; supported: " + SUPPORTED);
         }

@@ -192,11 +192,14 @@ class OpGradientTest {
         add("Concatenate axis 2", new Concatenate(2), rand(2, 3, 2, 4), rand(2, 3, 3, 4));
         add("Add of 2", new Add(), rand(2, 3, 2, 4), rand(2, 3, 2, 4));
         add("Multiply of 3", new Multiply(), rand(2, 3, 2, 4), rand(2, 3, 2, 4), rand(2, 3, 2, 4));
+        add("Multiply by a squeeze-and-excitation gate (N,1,1,C)", new Multiply(), rand(2, 3, 2, 4), rand(2, 1, 1, 4));
+        add("Multiply broadcast both ways", new Multiply(), rand(2, 3, 1, 4), rand(2, 1, 5, 1));
+        add("Multiply of 3, one broadcast", new Multiply(), rand(2, 1, 1, 3), rand(2, 2, 3, 3), rand(2, 2, 3, 3));
     }
 
     private void activations() {
         for (String name : new String[] {"relu", "relu6", "elu", "selu", "sigmoid", "hard_sigmoid", "tanh",
-                "softmax", "softplus", "swish"}) {
+                "softmax", "softplus", "swish", "hard_swish"}) {
             Tensor x = GradientCheck.random(random, -4f, 8f, 2, 3, 5);
             add("activation " + name, io.gradcam4j.engine.ops.Activation.byName(name, false), x);
         }

@@ -16,8 +16,8 @@ import java.util.Map;
  * <p>Rule: seed = FNV-1a 32-bit hash of {@code "<layer>/<weight>"} (UTF-8); one mulberry32 draw
  * {@code u} in [0, 1) per element in C order; kernels {@code (2u-1) * sqrt(6 / fan_in)} with
  * fan_in the product of all dimensions but the last (depthwise: kh*kw); bias, beta, moving_mean
- * {@code (2u-1) * 0.1}; gamma, moving_variance {@code 0.8 + 0.4u}; computed in double, rounded
- * once to float.
+ * and Normalization's mean and count {@code (2u-1) * 0.1}; gamma, moving_variance and
+ * Normalization's variance {@code 0.8 + 0.4u}; computed in double, rounded once to float.
  */
 public final class SeededWeights implements LayerWeightSource {
     private final Map<String, List<WeightSpec>> specs;
@@ -49,7 +49,7 @@ public final class SeededWeights implements LayerWeightSource {
             double u = rng.next();
             double v = switch (w.name()) {
                 case "kernel", "pointwise_kernel", "depthwise_kernel" -> (2 * u - 1) * limit;
-                case "gamma", "moving_variance" -> 0.8 + 0.4 * u;
+                case "gamma", "moving_variance", "variance" -> 0.8 + 0.4 * u;
                 default -> (2 * u - 1) * 0.1;
             };
             d[i] = (float) v;

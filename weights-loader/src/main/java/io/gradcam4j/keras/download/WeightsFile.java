@@ -9,7 +9,8 @@ import java.util.Optional;
  * One downloadable weights file, described the way Keras's {@code get_file} call describes it.
  *
  * @param name         gradcam4j's name for it, e.g. {@code vgg19_no_top}, {@code mobilenet_0.25_224}
- * @param fileName     the file name Keras caches it under (first argument of {@code get_file})
+ * @param fileName     the file name Keras caches it under (first argument of {@code get_file}); the
+ *                     last part of {@code relativePath} except for NASNet
  * @param relativePath the URL path below the base URL, e.g. {@code vgg19/vgg19_..._notop.h5};
  *                     kept relative so a mirror or a test server can replace the host
  * @param fileHash     the hash Keras passes as {@code file_hash} (lower-case hex, md5 or sha256 by
@@ -20,9 +21,8 @@ public record WeightsFile(String name, String fileName, String relativePath, Str
     public WeightsFile {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(cacheSubdir, "cacheSubdir");
-        if (fileName.contains("/") || fileName.contains("\\") || !relativePath.endsWith(fileName)) {
-            throw new IllegalArgumentException("file name '" + fileName + "' must be the last part of '"
-                    + relativePath + "'");
+        if (fileName.isEmpty() || fileName.contains("/") || fileName.contains("\\")) {
+            throw new IllegalArgumentException("file name '" + fileName + "' must be a plain file name");
         }
         if (relativePath.startsWith("/") || relativePath.contains("://")) {
             throw new IllegalArgumentException("path '" + relativePath + "' must be relative to the base URL");

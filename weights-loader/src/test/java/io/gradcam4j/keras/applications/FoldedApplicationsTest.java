@@ -3,13 +3,18 @@ package io.gradcam4j.keras.applications;
 import io.gradcam4j.engine.Tensor;
 import io.gradcam4j.engine.graph.Graph;
 import io.gradcam4j.keras.KerasModel;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
  * The keras.applications models run with BatchNormalization and activations folded into their
@@ -59,5 +64,24 @@ class FoldedApplicationsTest {
         KerasModel m = Applications.seeded(Applications.byName("xception"));
         assertFoldedLogitsMatch(m.graph().withoutFinalActivation().orElseThrow(), image(71));
         io.gradcam4j.engine.ShapeAssert.assertStaticShapesMatchARun(m.graph(), image(71));
+    }
+
+    /**
+     * The architectures of issue 16 at small sizes: folded logits equal the layer-by-layer ones,
+     * and every layer's shape found without running equals the shape a run gives.
+     */
+    @TestFactory
+    List<DynamicTest> newArchitecturesFoldAndKnowTheirShapesWithoutRunning() {
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        for (String name : List.of("resnet50", "resnet50v2", "mobilenetv2_0.35_224", "efficientnetb0", "efficientnetv2b0",
+                "densenet121", "mobilenetv3small", "mobilenetv3large_minimalistic")) {
+            sizes.put(name, 64);
+        }
+        sizes.put("inceptionv3", 75);
+        return sizes.entrySet().stream().map(e -> dynamicTest(e.getKey(), () -> {
+            KerasModel m = Applications.seeded(Applications.byName(e.getKey(), e.getValue(), e.getValue()));
+            assertFoldedLogitsMatch(m.graph().withoutFinalActivation().orElseThrow(), image(e.getValue()));
+            io.gradcam4j.engine.ShapeAssert.assertStaticShapesMatchARun(m.graph(), image(e.getValue()));
+        })).toList();
     }
 }
