@@ -41,7 +41,8 @@ import java.util.concurrent.Callable;
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = "mobilenet_0.25_128",
-            description = "vgg16, vgg19, xception, mobilenet[_<alpha>_<size>] or a .h5 file (default: ${DEFAULT-VALUE}).")
+            description = "A keras.applications name (as --model takes it elsewhere; seeded weights unless --weights FILE) "
+                    + "or a .keras / .h5 file (default: ${DEFAULT-VALUE}).")
     String model;
 
     @Option(names = "--weights", paramLabel = "FILE.h5|none", defaultValue = ModelOptions.NO_WEIGHTS,

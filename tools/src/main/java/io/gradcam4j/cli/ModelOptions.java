@@ -9,8 +9,10 @@ import java.nio.file.Path;
 final class ModelOptions {
 
     @Option(names = "--model", paramLabel = "FILE.keras|FILE.h5|NAME",
-            description = "A Keras .keras or .h5 file, or vgg16, vgg19, xception, mobilenet[_<alpha>_<size>][_no_top] "
-                    + "(official weights, downloaded once into the cache). Default: the bundled demo model.")
+            description = "A Keras .keras or .h5 file, demo-shortcut, or a keras.applications name[_no_top]: vgg16, "
+                    + "vgg19, xception, resnet50/101/152[v2], inceptionv3, densenet121/169/201, nasnetmobile, "
+                    + "mobilenet[v2|v3small|v3large][_<alpha>_<size>], efficientnetb0..b7, efficientnetv2b0..b3 (official "
+                    + "weights, downloaded once into the cache). Default: the bundled demo model.")
     String model;
 
     /** The value of {@code --weights} that asks for no weights file: seeded values. */
