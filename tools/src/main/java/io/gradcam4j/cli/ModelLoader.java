@@ -21,9 +21,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
-/** Resolves {@code --model}: a .h5 file, an application name, or (absent) the bundled demo model. */
+/**
+ * Resolves {@code --model}: a .h5 file, an application name, or a bundled demo model: {@code demo}
+ * (also when absent) or {@code demo-shortcut}, the one trained where the background gives the class away.
+ */
 final class ModelLoader {
     static final String DEMO_RESOURCE = "/io/gradcam4j/demo/";
+    /**
+     * The bundled models by name, each described by a JSON file in {@link #DEMO_RESOURCE}. These
+     * names win over a file of the same name in the working directory (give {@code ./demo}).
+     */
+    private static final java.util.SortedMap<String, String> DEMOS = new java.util.TreeMap<>(java.util.Map.of(
+            "demo", "demo.json", "demo-shortcut", "demo-shortcut.json"));
 
     private ModelLoader() {
     }
@@ -43,9 +52,9 @@ final class ModelLoader {
     }
 
     private static LoadedModel loadModel(ModelOptions o, DownloadProgress progress) throws IOException {
-        if (o.model == null) {
+        if (o.model == null || DEMOS.containsKey(o.model)) {
             refuseWeightsOption(o, "the bundled demo model");
-            return demo(o);
+            return demo(o, o.model == null ? "demo" : o.model);
         }
         Path file = Path.of(o.model);
         if (Files.exists(file) || o.model.toLowerCase(Locale.ROOT).endsWith(".h5")) {
@@ -74,7 +83,13 @@ final class ModelLoader {
     }
 
     private static LoadedModel application(ModelOptions o, DownloadProgress progress) throws IOException {
-        Application app = Applications.byName(o.model);
+        Application app;
+        try {
+            app = Applications.byName(o.model);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + "; or " + String.join(", ", DEMOS.keySet())
+                    + " (bundled), or a .h5 file", e);
+        }
         if (o.weights != null && !Files.isRegularFile(o.weights)) {
             throw new IOException("weights file " + o.weights + " does not exist");
         }
@@ -88,12 +103,13 @@ final class ModelLoader {
                 o.interpolationMode(), o.keepAspectRatio, o.maxPixels);
     }
 
-    /** The demo model bundled in the jar: trained by this project's engine on generated shapes. */
-    private static LoadedModel demo(ModelOptions o) throws IOException {
+    /** A demo model bundled in the jar: trained by this project's engine on generated shapes. */
+    private static LoadedModel demo(ModelOptions o, String name) throws IOException {
         JsonNode info;
-        try (InputStream in = ModelLoader.class.getResourceAsStream(DEMO_RESOURCE + "demo.json")) {
+        try (InputStream in = ModelLoader.class.getResourceAsStream(DEMO_RESOURCE + DEMOS.get(name))) {
             if (in == null) {
-                throw new IOException("the demo model is missing from this build (" + DEMO_RESOURCE + ")");
+                throw new IOException("the " + name + " model is missing from this build (" + DEMO_RESOURCE
+                        + DEMOS.get(name) + ")");
             }
             info = new ObjectMapper().readTree(in);
         }
@@ -109,7 +125,7 @@ final class ModelLoader {
         Labels labels = o.labels != null ? Labels.read(o.labels) : Labels.of(names);
         Preprocessing pre = preprocessing(o, Preprocessing.valueOf(info.path("preprocessing").asText("none")
                 .toUpperCase(Locale.ROOT)));
-        return new LoadedModel(model, "demo (" + info.path("model").asText() + ")", digest, labels, pre,
+        return new LoadedModel(model, name + " (" + info.path("model").asText() + ")", digest, labels, pre,
                 o.interpolationMode(), o.keepAspectRatio, o.maxPixels);
     }
 
