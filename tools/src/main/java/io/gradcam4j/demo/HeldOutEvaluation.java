@@ -21,7 +21,7 @@ import java.util.Locale;
  * falls inside the object's mask once the map is upsampled bilinearly to the picture
  * ({@link Overlay#upsample}). A model that looks at the shape scores high; one that reads the
  * class off the background scores low, whatever its accuracy. A map with no positive evidence
- * counts as share 0 (it shows nothing on the object).
+ * counts as share 0 (it shows nothing on the object), a flat map as the mask's share of the picture.
  *
  * <pre>
  *   java --add-modules jdk.incubator.vector -cp tools/target/gradcam.jar io.gradcam4j.demo.HeldOutEvaluation \
@@ -64,9 +64,17 @@ public final class HeldOutEvaluation {
 
     /**
      * The share of the map's positive mass inside the mask, the map upsampled bilinearly to
-     * {@code width x height}; 0 for a map without positive evidence.
+     * {@code width x height}; 0 for a map without positive evidence, the mask's share of the picture
+     * for a flat map (the same mass everywhere).
      */
     public static double onObjectShare(ClassMap map, boolean[] mask, int width, int height) {
+        if (map.status() == CamStatus.FLAT_MAP) {
+            int inside = 0;
+            for (boolean m : mask) {
+                inside += m ? 1 : 0;
+            }
+            return (double) inside / mask.length;
+        }
         if (map.status() != CamStatus.OK) {
             return 0;
         }

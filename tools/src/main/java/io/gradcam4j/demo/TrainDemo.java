@@ -178,8 +178,8 @@ public final class TrainDemo {
                 info.putObject(set.getFileName().toString()).put("folder", set.toString())
                         .put("accuracy", round(h.accuracy())).put("on_object_share", round(h.onObjectShare()))
                         .put("pictures", h.count())
-                        .put("note", "measured after training, as the command line loads the pictures; "
-                                + "not used to train or choose the model");
+                        .put("note", "measured after training, the pictures loaded as the command line "
+                                + "loads them; never trained on");
             }
         }
         info.put("training_samples_per_epoch", trainCount);
