@@ -11,6 +11,7 @@
 const fs = require('fs');
 const path = require('path');
 const crypto = require('crypto');
+const zlib = require('zlib');
 
 const origLog = console.log;
 console.log = () => {};
@@ -139,6 +140,58 @@ function maxAbsDiff(a, b) {
 function relDiff(a, b) { return maxAbsDiff(a, b) / Math.max(maxAbs(b), 1e-12); }
 function argmax(a, from = 0, n = a.length) { let k = 0; for (let i = 1; i < n; i++) if (a[from + i] > a[from + k]) k = i; return k; }
 function topk(a, k) { return Array.from(a, (v, i) => [i, v]).sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, k); }
+
+// ---------------------------------------------------------------------------------------------
+// PNG decoder (8-bit RGB/RGBA/gray, non-interlaced; the 5 filter types), Node's zlib only.
+// ---------------------------------------------------------------------------------------------
+function decodePng(file) {
+  const b = fs.readFileSync(file);
+  const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  if (!b.subarray(0, 8).equals(sig)) throw new Error('not a PNG: ' + file);
+  let off = 8, ihdr = null;
+  const idat = [];
+  while (off < b.length) {
+    const len = b.readUInt32BE(off);
+    const type = b.toString('latin1', off + 4, off + 8);
+    const data = b.subarray(off + 8, off + 8 + len);
+    const crc = b.readUInt32BE(off + 8 + len);
+    if (zlib.crc32 && zlib.crc32(b.subarray(off + 4, off + 8 + len)) !== crc) throw new Error(`PNG chunk ${type}: CRC mismatch`);
+    off += 12 + len;
+    if (type === 'IHDR') ihdr = { w: data.readUInt32BE(0), h: data.readUInt32BE(4), depth: data[8], ctype: data[9], interlace: data[12] };
+    else if (type === 'IDAT') idat.push(data);
+    else if (type === 'IEND') break;
+  }
+  if (!ihdr) throw new Error('PNG without IHDR');
+  const ch = { 0: 1, 2: 3, 6: 4 }[ihdr.ctype];
+  if (ihdr.depth !== 8 || !ch || ihdr.interlace !== 0) throw new Error(`PNG: depth ${ihdr.depth} colour type ${ihdr.ctype} interlace ${ihdr.interlace} not supported`);
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const { w, h } = ihdr;
+  const stride = w * ch;
+  if (raw.length !== h * (stride + 1)) throw new Error('PNG: inflated size ' + raw.length);
+  const out = new Uint8Array(h * stride);
+  const filters = [0, 0, 0, 0, 0];
+  for (let y = 0; y < h; y++) {
+    const ft = raw[y * (stride + 1)];
+    filters[ft]++;
+    const src = y * (stride + 1) + 1, dst = y * stride, prv = (y - 1) * stride;
+    for (let i = 0; i < stride; i++) {
+      const a = i >= ch ? out[dst + i - ch] : 0;
+      const up = y > 0 ? out[prv + i] : 0;
+      const c = i >= ch && y > 0 ? out[prv + i - ch] : 0;
+      let p;
+      switch (ft) {
+        case 0: p = 0; break;
+        case 1: p = a; break;
+        case 2: p = up; break;
+        case 3: p = (a + up) >> 1; break;
+        case 4: { const pa = Math.abs(up - c), pb = Math.abs(a - c), pc = Math.abs(a + up - 2 * c); p = pa <= pb && pa <= pc ? a : pb <= pc ? up : c; break; }
+        default: throw new Error('PNG filter type ' + ft);
+      }
+      out[dst + i] = (raw[src + i] + p) & 0xff;
+    }
+  }
+  return { w, h, channels: ch, data: out, filters };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Keras layer semantics with plain tf ops.
@@ -402,7 +455,7 @@ function fdCheck(f, t0, g, seedStr, ndir = 2, zeroMask = false) {
 }
 
 module.exports = {
-  tf, initTf, h5, fnv1a, mulberry32, size, uniformArray, imageU8, npyBytes, readNpy, writeFile, writeNpy,
+  tf, initTf, h5, decodePng, fnv1a, mulberry32, size, uniformArray, imageU8, npyBytes, readNpy, writeFile, writeNpy,
   writeJson, stringify, sha256File, written, maxAbs, maxAbsDiff, relDiff, argmax, topk,
   applyLayer, runModel, finalActivation, leafPaths, MODEL_CLASSES, fdCheck, samePad, setReluGradMode,
 };

@@ -28,6 +28,10 @@ const IMAGE_PREP = {
   fer2013_mini_xception: { channels: 1, prep: '(x/255 - 0.5)*2', f: (x) => (x / 255 - 0.5) * 2 },
   keras3_lenet5_mnist: { channels: 1, prep: 'x/255', f: (x) => x / 255 },
 };
+// files whose reference another script writes (into the same folder, as heads.json)
+const ELSEWHERE = {
+  'age_gender_two_heads.h5': 'several outputs: written by heads.js (testdata/corpus/age_gender_two_heads/heads.json)',
+};
 const SKIP = {
   'carnd_behavioral_cloning.h5': 'first layer is a Keras Lambda (marshalled Python bytecode): cannot be rebuilt; the engine must refuse it',
 };
@@ -47,6 +51,7 @@ async function runFile(h5, fileName) {
   const backend = KH.attrValue(f.attrs.backend);
   const base = { name: stem, file: fileName, sha256: sha, bytes: fs.statSync(full).size, keras_version: kv, backend: backend === undefined ? null : backend };
   if (!f.attrs.model_config) { f.close(); return null; }
+  if (ELSEWHERE[fileName]) { f.close(); summary.push({ stem, status: ELSEWHERE[fileName] }); return; }
   fs.rmSync(dir, { recursive: true, force: true });
   if (SKIP[fileName]) {
     f.close();

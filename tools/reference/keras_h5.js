@@ -78,18 +78,34 @@ function buildModel(mc) {
     for (const l of cfg.layers) {
       const [lc, c] = normLayerConfig(l.class_name, l.config);
       if ((l.inbound_nodes || []).length > 1) throw new Error(`${l.name}: shared layer (called ${l.inbound_nodes.length} times)`);
-      const inb = (l.inbound_nodes && l.inbound_nodes[0]) || [];
-      if (!Array.isArray(inb)) throw new Error(`${l.name}: Keras 3 dict inbound_nodes not supported`);
+      let inb = (l.inbound_nodes && l.inbound_nodes[0]) || [];
+      if (!Array.isArray(inb)) inb = keras3Inbound(l.name, inb);
       inb.forEach((e) => { if (e[1] !== 0 || e[2] !== 0) throw new Error(`${l.name}: inbound node/tensor index != 0`); });
       const node = { name: l.name, class_name: lc, config: c, inbound: inb.map((e) => e[0]) };
       if (lc === 'InputLayer') inputShape = inputShape || c.batch_input_shape;
       if (MODEL_CLASSES.has(lc)) { node.model = buildModel(l); node.config = { name: node.name }; }
       nodes.push(node);
     }
-    if (cfg.input_layers.length !== 1 || cfg.output_layers.length !== 1) throw new Error('single input/output only');
-    return { name: cfg.name, class_name: 'Functional', nodes, inputs: [cfg.input_layers[0][0]], outputs: [cfg.output_layers[0][0]], inputShape };
+    // Keras 3 writes a single reference unwrapped (["x", 0, 0]); several outputs are a list of them
+    const refs = (list) => (typeof list[0] === 'string' ? [list] : list);
+    const inputs = refs(cfg.input_layers), outputs = refs(cfg.output_layers);
+    if (inputs.length !== 1) throw new Error('single input only');
+    return { name: cfg.name, class_name: 'Functional', nodes, inputs: [inputs[0][0]], outputs: outputs.map((o) => o[0]), inputShape };
   }
   throw new Error('model class ' + cls);
+}
+
+// A Keras 3 call {args: [{class_name: "__keras_tensor__", config: {keras_history: [layer, node, tensor]}}, ...]}
+// as the Keras 2 list [[layer, node, tensor, {}], ...] (the tensors of args, in order, nested lists included).
+function keras3Inbound(name, call) {
+  const out = [];
+  const walk = (v) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && v.class_name === '__keras_tensor__') out.push([...v.config.keras_history, {}]);
+  };
+  walk(call.args);
+  if (!out.length) throw new Error(`${name}: a Keras 3 call without tensor arguments`);
+  return out;
 }
 
 // Keras 2 JSON (for tf.models.modelFromJSON) from the model description.

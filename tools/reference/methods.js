@@ -14,7 +14,6 @@
 
 const fs = require('fs');
 const path = require('path');
-const zlib = require('zlib');
 const C = require('./common');
 const KH = require('./keras_h5');
 const { tf } = C;
@@ -31,58 +30,6 @@ const failures = [];
 const notes = [];
 function fail(name, msg) { failures.push(`${name}: ${msg}`); console.error(`FAIL ${name}: ${msg}`); }
 const rel = (p) => path.relative(ROOT, p).split(path.sep).join('/');
-
-// =============================================================================================
-// PNG decoder (8-bit RGB/RGBA/gray, non-interlaced; the 5 filter types), Node's zlib only.
-// =============================================================================================
-function decodePng(file) {
-  const b = fs.readFileSync(file);
-  const sig = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  if (!b.subarray(0, 8).equals(sig)) throw new Error('not a PNG: ' + file);
-  let off = 8, ihdr = null;
-  const idat = [];
-  while (off < b.length) {
-    const len = b.readUInt32BE(off);
-    const type = b.toString('latin1', off + 4, off + 8);
-    const data = b.subarray(off + 8, off + 8 + len);
-    const crc = b.readUInt32BE(off + 8 + len);
-    if (zlib.crc32 && zlib.crc32(b.subarray(off + 4, off + 8 + len)) !== crc) throw new Error(`PNG chunk ${type}: CRC mismatch`);
-    off += 12 + len;
-    if (type === 'IHDR') ihdr = { w: data.readUInt32BE(0), h: data.readUInt32BE(4), depth: data[8], ctype: data[9], interlace: data[12] };
-    else if (type === 'IDAT') idat.push(data);
-    else if (type === 'IEND') break;
-  }
-  if (!ihdr) throw new Error('PNG without IHDR');
-  const ch = { 0: 1, 2: 3, 6: 4 }[ihdr.ctype];
-  if (ihdr.depth !== 8 || !ch || ihdr.interlace !== 0) throw new Error(`PNG: depth ${ihdr.depth} colour type ${ihdr.ctype} interlace ${ihdr.interlace} not supported`);
-  const raw = zlib.inflateSync(Buffer.concat(idat));
-  const { w, h } = ihdr;
-  const stride = w * ch;
-  if (raw.length !== h * (stride + 1)) throw new Error('PNG: inflated size ' + raw.length);
-  const out = new Uint8Array(h * stride);
-  const filters = [0, 0, 0, 0, 0];
-  for (let y = 0; y < h; y++) {
-    const ft = raw[y * (stride + 1)];
-    filters[ft]++;
-    const src = y * (stride + 1) + 1, dst = y * stride, prv = (y - 1) * stride;
-    for (let i = 0; i < stride; i++) {
-      const a = i >= ch ? out[dst + i - ch] : 0;
-      const up = y > 0 ? out[prv + i] : 0;
-      const c = i >= ch && y > 0 ? out[prv + i - ch] : 0;
-      let p;
-      switch (ft) {
-        case 0: p = 0; break;
-        case 1: p = a; break;
-        case 2: p = up; break;
-        case 3: p = (a + up) >> 1; break;
-        case 4: { const pa = Math.abs(up - c), pb = Math.abs(a - c), pc = Math.abs(a + up - 2 * c); p = pa <= pb && pa <= pc ? a : pb <= pc ? up : c; break; }
-        default: throw new Error('PNG filter type ' + ft);
-      }
-      out[dst + i] = (raw[src + i] + p) & 0xff;
-    }
-  }
-  return { w, h, channels: ch, data: out, filters };
-}
 
 // =============================================================================================
 // Float64 helpers
@@ -591,7 +538,7 @@ function fullgrad(ctx, cls) {
 }
 
 // =============================================================================================
-// Random draws (shared per model; the Java side reads them with --noise / --masks)
+// Random draws (shared per model; the Java side reads them with --noise / --rise-masks)
 // =============================================================================================
 function normalDraws(seedStr, n) {
   const r = C.mulberry32(C.fnv1a(seedStr));
@@ -943,7 +890,7 @@ async function demo(h5, only) {
   const file = path.join(DEMO_DIR, 'shapes_cnn.h5');
   if (!fs.existsSync(file)) { notes.push('demo model absent: skipped'); return; }
   const { model, weights } = await loadH5Model(h5, file);
-  const png = decodePng(path.join(DEMO_DIR, 'square.png'));
+  const png = C.decodePng(path.join(DEMO_DIR, 'square.png'));
   if (png.channels !== 3) throw new Error('square.png is not RGB');
   const shape = [1, png.h, png.w, 3];
   const x = Float32Array.from(png.data);

@@ -16,6 +16,16 @@ public enum CamStatus {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
+    /** The status spelled as {@link #json()} spells it. */
+    public static CamStatus fromJson(String text) {
+        for (CamStatus s : values()) {
+            if (s.json().equals(text)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("no map status is called " + text);
+    }
+
     /** Whether the map is worth drawing. */
     public boolean drawable() {
         return this == OK || this == FLAT_MAP;

@@ -1,7 +1,6 @@
 package io.gradcam4j.cam;
 
 import io.gradcam4j.engine.Tensor;
-import io.gradcam4j.engine.ops.Resize;
 
 import java.awt.image.BufferedImage;
 
@@ -17,10 +16,12 @@ public final class Overlay {
 
     /** The map (H, W) in [0, 1] resized to {@code width x height}, values clamped to [0, 1]. */
     public static float[] upsample(Tensor map, int width, int height) {
-        Tensor nhwc = map.reshape(1, map.dim(0), map.dim(1), 1);
-        float[] up = new Resize(height, width, Resize.Interpolation.BILINEAR).apply(nhwc).data();
-        for (int i = 0; i < up.length; i++) {
-            up[i] = Math.min(Math.max(up[i], 0f), 1f);
+        UpsampledRows rows = new UpsampledRows(map, width, height);
+        float[] up = new float[Math.multiplyExact(width, height)];
+        float[] row = new float[width];
+        for (int y = 0; y < height; y++) {
+            rows.row(y, row);
+            System.arraycopy(row, 0, up, y * width, width);
         }
         return up;
     }
@@ -30,23 +31,43 @@ public final class Overlay {
      * diverging {@link Colormap#BWR}, zero at its white centre, whatever {@code colormap} says.
      */
     public static BufferedImage heatmap(ClassMap map, int width, int height, Colormap colormap) {
-        Tensor values = map.normalized();
-        if (map.signed()) {
-            float[] centred = new float[values.size()];
-            for (int i = 0; i < centred.length; i++) {
-                centred[i] = (values.data()[i] + 1f) / 2f;
-            }
-            values = Tensor.of(centred, values.shape());
-            colormap = Colormap.BWR;
-        }
-        float[] up = upsample(values, width, height);
+        HeatRows heat = new HeatRows(map, width, height, colormap);
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int[] row = new int[width];
         for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                out.setRGB(x, y, colormap.rgb(up[y * width + x]));
-            }
+            heat.row(y, row);
+            out.setRGB(0, y, width, 1, row, 0, width);
         }
         return out;
+    }
+
+    /** The heatmap's colours, row by row: no full-size map or heatmap image is ever held. */
+    private static final class HeatRows {
+        private final UpsampledRows values;
+        private final Colormap colormap;
+        private final float[] row;
+
+        HeatRows(ClassMap map, int width, int height, Colormap colormap) {
+            Tensor values = map.normalized();
+            if (map.signed()) {
+                float[] centred = new float[values.size()];
+                for (int i = 0; i < centred.length; i++) {
+                    centred[i] = (values.data()[i] + 1f) / 2f;
+                }
+                values = Tensor.of(centred, values.shape());
+                colormap = Colormap.BWR;
+            }
+            this.values = new UpsampledRows(values, width, height);
+            this.colormap = colormap;
+            this.row = new float[width];
+        }
+
+        void row(int y, int[] rgb) {
+            values.row(y, row);
+            for (int x = 0; x < rgb.length; x++) {
+                rgb[x] = colormap.rgb(row[x]);
+            }
+        }
     }
 
     /** One channel of {@code image + alpha * heatmap}, the channel at bit {@code shift} of packed RGB. */
@@ -66,16 +87,17 @@ public final class Overlay {
             out.getGraphics().drawImage(image, 0, 0, null);
             return out;
         }
-        BufferedImage heat = heatmap(map, w, h, colormap);
+        HeatRows heat = new HeatRows(map, w, h, colormap);
         // Two passes over the pixels instead of a float copy of the mixed image (12 bytes a pixel:
-        // 768 MB for an 8000 x 8000 photo): the first finds min and max, the second writes.
+        // 768 MB for an 8000 x 8000 photo): the first finds min and max, the second writes. The
+        // heatmap's rows are coloured again in each pass rather than kept (4 more bytes a pixel).
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
         int[] imgRow = new int[w];
         int[] heatRow = new int[w];
         for (int y = 0; y < h; y++) {
             image.getRGB(0, y, w, 1, imgRow, 0, w);
-            heat.getRGB(0, y, w, 1, heatRow, 0, w);
+            heat.row(y, heatRow);
             for (int x = 0; x < w; x++) {
                 for (int shift = 16; shift >= 0; shift -= 8) {
                     float v = mixed(imgRow[x], heatRow[x], shift, alpha);
@@ -88,7 +110,7 @@ public final class Overlay {
         int[] outRow = new int[w];
         for (int y = 0; y < h; y++) {
             image.getRGB(0, y, w, 1, imgRow, 0, w);
-            heat.getRGB(0, y, w, 1, heatRow, 0, w);
+            heat.row(y, heatRow);
             for (int x = 0; x < w; x++) {
                 int rgb = 0;
                 for (int shift = 16; shift >= 0; shift -= 8) {

@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
  * {@code gradcam bench}: times the forward pass and a Grad-CAM (forward + backward to the default
  * layer) of a model on a random input, after a warm-up; prints min / median / max, GFLOP/s and
  * the heap allocated by a forward pass (see {@link AllocatedBytes}).
- * Application names use seeded weights, so no download is needed.
+ * Application names use seeded weights ({@code --weights none}, the default), so no download is
+ * needed; {@code --weights FILE.h5} times them with a weights file instead.
  *
  * <p>The warm-up lasts at least {@link #WARMUP_SECONDS}: a small model (MobileNet 0.25, 2 ms a
  * pass) needs a few hundred passes before the JIT has compiled all its loops, and a count alone
@@ -42,6 +43,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "mobilenet_0.25_128",
             description = "vgg16, vgg19, xception, mobilenet[_<alpha>_<size>] or a .h5 file (default: ${DEFAULT-VALUE}).")
     String model;
+
+    @Option(names = "--weights", paramLabel = "FILE.h5|none", defaultValue = ModelOptions.NO_WEIGHTS,
+            description = "With an application name: seeded values (none, the default: no file, no download) or "
+                    + "the weights of this file (the keras.applications layout).")
+    String weights;
 
     @Option(names = "--repeat", defaultValue = "10", description = "Timed runs of each (default: ${DEFAULT-VALUE}).")
     int repeat;
@@ -72,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         KerasModel m = Files.isRegularFile(Path.of(model)) ? KerasH5File.loadModel(Path.of(model))
-                : Applications.seeded(Applications.byName(model));
+                : application();
         double loadMs = (System.nanoTime() - t0) / 1e6;
         KernelWarmUp.stop();   // started in main; it ends its round (milliseconds) long before timing starts
         int[] s = m.inputShape();
@@ -141,6 +147,19 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** {@code --model NAME} with seeded weights, or those of {@code --weights FILE.h5}. */
+    private KerasModel application() throws java.io.IOException {
+        var app = Applications.byName(model);
+        if (ModelOptions.NO_WEIGHTS.equalsIgnoreCase(weights)) {
+            return Applications.seeded(app);
+        }
+        Path file = Path.of(weights);
+        if (!Files.isRegularFile(file)) {
+            throw new java.io.IOException("weights file " + file + " does not exist");
+        }
+        return io.gradcam4j.keras.WeightsOnlyFile.load(file, app);
+    }
+
     /** One method's sorted times and the passes one explanation ran. */
     private record MethodTiming(String name, double[] ms, Explanation.Passes passes) {
     }
@@ -162,7 +181,7 @@ final class BenchCommand implements Callable<Integer> {
             long warm = System.nanoTime();
             try {
                 last = method.explain(m.graph(), x, request).get(0);
-            } catch (IllegalArgumentException refused) {
+            } catch (IllegalArgumentException | io.gradcam4j.engine.errors.InvalidRequestException refused) {
                 System.err.println(name + ": not timed, " + refused.getMessage());
                 continue;
             }

@@ -14,6 +14,7 @@ import io.gradcam4j.cam.methods.MethodOptions;
 import io.gradcam4j.cam.methods.Methods;
 import io.gradcam4j.engine.Npy;
 import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.graph.Graph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,8 +58,9 @@ final class ExplainCommand implements Callable<Integer> {
             description = "Classes to explain (repeatable, comma-separated). Default: the predicted class.")
     List<String> classes = new ArrayList<>();
 
-    @Option(names = "--score", paramLabel = "logit|probability", defaultValue = "logit",
-            description = "Explain the pre-softmax logit (default) or the probability.")
+    @Option(names = "--score", paramLabel = "logit|probability|sum|channel:K", defaultValue = "logit",
+            description = "Explain the pre-softmax logit (default) or the probability; for a feature extractor "
+                    + "(--no-top), the sum of every output value or of channel K over its positions.")
     String score;
 
     @Option(names = "--colormap", defaultValue = "jet",
@@ -78,8 +80,11 @@ final class ExplainCommand implements Callable<Integer> {
             + "the channel weights, the weighted sum, the ReLU and the normalisation.")
     boolean explainMath;
 
-    @Option(names = "--input", paramLabel = "X.npy", description = "Preprocessed inputs (N x H x W x C float32) instead of images.")
-    Path npyInput;
+    @Mixin
+    NpyInputs npyInputs;
+
+    /** {@code --input X.npy}: the images as one preprocessed batch, or null. */
+    private Path npyInput;
 
     @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "Images or folders of images.")
     List<Path> images = new ArrayList<>();
@@ -87,7 +92,10 @@ final class ExplainCommand implements Callable<Integer> {
     /** Methods that refused this model or layer when several were asked for, with the reason. */
     private final Map<String, String> skipped = new LinkedHashMap<>();
 
-    /** One input to explain: a decoded image (with its picture) or an item of the .npy batch. */
+    /**
+     * One input to explain: a decoded image (with its picture) or an item of the .npy batch;
+     * {@code stem} names its outputs and may hold folders ({@code square/000}).
+     */
     private record Item(Path source, String stem, BufferedImage original, Tensor x) {
     }
 
@@ -101,27 +109,39 @@ final class ExplainCommand implements Callable<Integer> {
         if (!(alpha >= 0f && alpha <= 1f)) {
             throw new io.gradcam4j.engine.errors.InvalidRequestException("--alpha must be in [0, 1], got " + alpha);
         }
-        ScoreKind kind = parseScore(score);
+        ScoreChoice scoreChoice = ScoreChoice.parse(score);
+        if (scoreChoice.onFeatures() && !classes.isEmpty()) {
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("--class does not go with --score "
+                    + scoreChoice.name() + ", which names what is explained");
+        }
+        ScoreKind kind = scoreChoice.kind();
         Colormap cmap = Colormap.parse(colormap);
         List<String> methods = methodArguments.methodNames();
         MethodOptions options = methodArguments.options();
+        npyInput = npyInputs.images();
         long t0 = System.nanoTime();
-        LoadedModel model = ModelLoader.load(modelOptions, Progress.download(System.err));
+        LoadedModel model = ModelLoader.load(modelOptions, npyInputs.named(), Progress.download(System.err));
         double loadMs = (System.nanoTime() - t0) / 1e6;
-        List<String> targetLayers = targetLayers(model);
+        Graph explained = scoreChoice.explained(model);
+        List<String> targetLayers = targetLayers(model, explained);
         Files.createDirectories(out);
 
-        List<Path> inputs = npyInput != null ? List.of(npyInput) : ImageInputs.expand(images);
-        if (inputs.isEmpty() && modelOptions.model == null) {
-            inputs = DemoImages.extract(out.resolve("demo-images"));
-            info.println("demo: explaining the bundled images " + inputs);
-        }
-        if (inputs.isEmpty()) {
-            throw new io.gradcam4j.engine.errors.InvalidRequestException("no images given (IMAGE... or --input X.npy)");
+        List<ImageInputs.ImageInput> inputs = npyInput != null ? List.of() : ImageInputs.expand(images);
+        if (npyInput == null && images.isEmpty()) {
+            if (modelOptions.model != null) {
+                throw new io.gradcam4j.engine.errors.InvalidRequestException("no images given (IMAGE... or --input X.npy)");
+            }
+            inputs = ImageInputs.expand(DemoImages.extract(out.resolve("demo-images")));
+            info.println("demo: explaining the bundled images in " + out.resolve("demo-images"));
         }
         info.printf("model %s, layer %s, score %s, method %s%n", model.source(), String.join(",", targetLayers),
-                kind.name().toLowerCase(Locale.ROOT), String.join(",", methods));
-        ExplainRequest request = new ExplainRequest(targetLayers, ClassSelection.parse(classes, model), kind, options,
+                scoreChoice.onFeatures() || explained.finalActivation().isPresent() ? scoreChoice.name() : "output",
+                String.join(",", methods));
+        if (!model.view().outputNote().isEmpty()) {
+            info.println(model.view().outputNote());
+        }
+        ExplainRequest request = new ExplainRequest(targetLayers, scoreChoice.onFeatures()
+                ? p -> scoreChoice.classes() : ClassSelection.parse(classes, model), kind, options,
                 model::preprocess, Progress.passes(System.err));
         ArrayNode reports = Reports.JSON.createArrayNode();
         Map<Path, Failure> failures = new LinkedHashMap<>();
@@ -133,15 +153,17 @@ final class ExplainCommand implements Callable<Integer> {
         for (int from = 0; from < count; from += perBatch) {
             int to = Math.min(count, from + perBatch);
             List<Item> batch = npy != null ? npyItems(npy, from, to) : loadImages(model, inputs.subList(from, to), failures);
-            Map<Item, Map<String, Explanation>> done = explainBatch(model, batch, methods, request, failures);
+            Map<Item, Map<String, Explanation>> done = explainBatch(explained, batch, methods, request, failures);
             for (Item item : batch) {
                 Map<String, Explanation> byMethod = done.get(item);
                 if (byMethod == null) {
                     continue;
                 }
                 model.weightsDigest().beginInBackground();   // the reports need it; meanwhile the images are written
+                List<HeadOutputs> heads = model.view().outputs().size() > 1 ? HeadOutputs.all(model.view(), item.x())
+                        : List.of();
                 for (Explanation e : byMethod.values()) {
-                    ObjectNode report = writeOne(model, item, e, cmap, loadMs, failures);
+                    ObjectNode report = writeOne(model, item, e, scoreChoice, heads, cmap, loadMs, failures);
                     reports.add(report);
                     if (!json) {
                         printSummary(info, report);
@@ -162,27 +184,27 @@ final class ExplainCommand implements Callable<Integer> {
             System.out.println(Reports.JSON.writeValueAsString(Reports.batch(reports, failures)));
         }
         if (!failures.isEmpty()) {
-            System.err.println(failures.size() + " of " + inputs.size() + " inputs failed:");
+            System.err.println(failures.size() + " of " + count + " inputs failed:");
             failures.forEach((p, m) -> System.err.println("  " + p + ": " + m));
             return 1;
         }
         return 0;
     }
 
-    /** {@code --layer}: names, or auto (the model's suggested layer); each checked against the model. */
-    private List<String> targetLayers(LoadedModel model) {
+    /** {@code --layer}: names, or auto (the model's suggested layer); each checked against the explained graph. */
+    private List<String> targetLayers(LoadedModel model, Graph explained) {
         List<String> names = new ArrayList<>();
         for (String l : layers) {
             String n = l.strip();
             if (n.isEmpty()) {
                 continue;
             }
-            names.add(n.equalsIgnoreCase("auto") ? model.model().suggestedGradcamLayer() : n);
+            names.add(n.equalsIgnoreCase("auto") ? model.suggestedGradcamLayer() : n);
         }
         if (names.isEmpty()) {
-            names.add(model.model().suggestedGradcamLayer());
+            names.add(model.suggestedGradcamLayer());
         }
-        io.gradcam4j.cam.methods.MethodContext.checkLayers(model.model().graph(), names);   // before any work
+        io.gradcam4j.cam.methods.MethodContext.checkLayers(explained, names);   // before any work
         return names.stream().distinct().toList();
     }
 
@@ -199,21 +221,22 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     /** The images decoded for the model; one that cannot be read is a failure and the rest go on. */
-    private static List<Item> loadImages(LoadedModel model, List<Path> paths, Map<Path, Failure> failures) {
+    private static List<Item> loadImages(LoadedModel model, List<ImageInputs.ImageInput> inputs,
+                                         Map<Path, Failure> failures) {
         List<Item> items = new ArrayList<>();
-        for (Path input : paths) {
+        for (ImageInputs.ImageInput input : inputs) {
             try {
-                ImageLoader.LoadedImage img = ImageLoader.load(input, model.imageOptions());
-                items.add(new Item(input, ImageInputs.stem(input), img.original(), model.preprocess(img.pixels())));
+                ImageLoader.LoadedImage img = ImageLoader.load(input.path(), model.imageOptions());
+                items.add(new Item(input.path(), input.name(), img.original(), model.preprocess(img.pixels())));
             } catch (Exception | OutOfMemoryError | StackOverflowError e) {
-                failures.put(input, Failure.of(e));   // this input only: the next one goes on
+                failures.put(input.path(), Failure.of(e));   // this input only: the next one goes on
             }
         }
         return items;
     }
 
     /** Every method on the batch at once; when that fails, image by image, so that one bad input fails alone. */
-    private Map<Item, Map<String, Explanation>> explainBatch(LoadedModel model, List<Item> batch, List<String> methods,
+    private Map<Item, Map<String, Explanation>> explainBatch(Graph explained, List<Item> batch, List<String> methods,
                                                              ExplainRequest request, Map<Path, Failure> failures) {
         Map<Item, Map<String, Explanation>> result = new LinkedHashMap<>();
         if (batch.isEmpty()) {
@@ -224,8 +247,8 @@ final class ExplainCommand implements Callable<Integer> {
             for (String method : methods) {
                 List<Explanation> es;
                 try {
-                    es = Methods.byName(method).explain(model.model().graph(), x, request);
-                } catch (IllegalArgumentException refused) {
+                    es = Methods.byName(method).explain(explained, x, request);
+                } catch (IllegalArgumentException | io.gradcam4j.engine.errors.InvalidRequestException refused) {
                     if (methods.size() == 1) {
                         throw refused;
                     }
@@ -244,16 +267,22 @@ final class ExplainCommand implements Callable<Integer> {
             }
         }
         for (Item item : batch) {
-            result.putAll(explainBatch(model, List.of(item), methods, request, failures));
+            result.putAll(explainBatch(explained, List.of(item), methods, request, failures));
         }
         return result;
     }
 
     /** The files and the report of one image and one method. */
-    private ObjectNode writeOne(LoadedModel model, Item item, Explanation e, Colormap cmap, double loadMs,
-                                Map<Path, Failure> failures) throws IOException {
+    private ObjectNode writeOne(LoadedModel model, Item item, Explanation e, ScoreChoice scoreChoice,
+                                List<HeadOutputs> heads, Colormap cmap, double loadMs, Map<Path, Failure> failures)
+            throws IOException {
         String suffix = e.method().equals("gradcam") ? "" : "." + e.method();
+        Files.createDirectories(out.resolve(item.stem()).getParent());
         ObjectNode report = Reports.explanation(model, item.source().toString(), e);
+        if (scoreChoice.onFeatures()) {
+            report.put("score", scoreChoice.name());
+        }
+        Reports.outputs(report, model, heads);
         ArrayNode targets = report.putArray("targets");
         for (ClassMap map : e.maps()) {
             ObjectNode t = Reports.target(model, e, map);
@@ -302,8 +331,9 @@ final class ExplainCommand implements Callable<Integer> {
     private static void printSummary(PrintStream info, ObjectNode r) {
         info.println(r.get("image").asText() + "  (" + r.get("method").asText()
                 + (r.get("layer").isNull() ? "" : ", layer output " + r.get("layer").get("shape")) + ")");
-        r.get("predictions").forEach(p -> info.printf("  %6.2f%%  %s (%d)%n", 100 * p.get("probability").asDouble(),
-                p.get("label").asText(), p.get("index").asInt()));
+        boolean classifier = r.get("logits") != null;   // else values, not probabilities: a regression or features
+        r.get("predictions").forEach(p -> info.printf(classifier ? "  %6.2f%%  %s (%d)%n" : "  %10.4g  %s (%d)%n",
+                (classifier ? 100 : 1) * p.get("probability").asDouble(), p.get("label").asText(), p.get("index").asInt()));
         r.get("targets").forEach(t -> info.printf("  explained %s (%d): score %.4g, %s -> %s%n", t.get("label").asText(),
                 t.get("index").asInt(), t.get("score").asDouble(), t.get("status").asText(),
                 t.get("files").has("overlay") ? t.get("files").get("overlay").asText() : t.get("files").get("cam").asText()));

@@ -33,6 +33,14 @@ final class FileDigest {
         return new FileDigest(file);
     }
 
+    /** No file (weights seeded, {@code --weights none}): {@link #hex()} is null. */
+    static FileDigest none() {
+        FileDigest d = new FileDigest(null);
+        d.begun.set(true);
+        d.hex.complete(null);
+        return d;
+    }
+
     /** Begins hashing on a daemon thread, unless it has begun already. */
     FileDigest beginInBackground() {
         if (begun.compareAndSet(false, true)) {
@@ -48,8 +56,8 @@ final class FileDigest {
     }
 
     /**
-     * The digest as 64 lower-case hex digits, hashing on this thread if nothing has begun it;
-     * an I/O failure while hashing is rethrown here.
+     * The digest as 64 lower-case hex digits, hashing on this thread if nothing has begun it (null
+     * when there is no file); an I/O failure while hashing is rethrown here.
      */
     String hex() {
         if (begun.compareAndSet(false, true)) {

@@ -17,8 +17,8 @@ import java.util.Map;
         description = "Explains Keras CNN predictions with Grad-CAM, in pure Java.")
 public final class GradcamCommand implements Runnable {
     /** The subcommands by name, in the order the usage lists them. */
-    private static final Map<String, Class<?>> SUBCOMMANDS = subcommands(ExplainCommand.class,
-            PredictCommand.class, LayersCommand.class, BenchCommand.class, SelfCheckCommand.class);
+    private static final Map<String, Class<?>> SUBCOMMANDS = subcommands(ExplainCommand.class, EvaluateCommand.class,
+            AuditCommand.class, PredictCommand.class, LayersCommand.class, BenchCommand.class, SelfCheckCommand.class);
 
     @Spec
     CommandSpec spec;

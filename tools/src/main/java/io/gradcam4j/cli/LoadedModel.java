@@ -10,22 +10,35 @@ import io.gradcam4j.keras.applications.Preprocessing;
  * A model ready to explain: the graph, where it came from, its class names and how images are
  * prepared for it.
  *
+ * @param view what the commands run of it: the chosen output, the image's input, the other inputs held
  * @param source a file path, an application name, or {@code demo}
  * @param weightsDigest the SHA-256 of the file the weights came from, computed when first needed
- * @param labels class names; {@code null} shows classes by index
+ * @param labels class names of the chosen output; {@code null} shows classes by index
  */
-record LoadedModel(KerasModel model, String source, FileDigest weightsDigest, Labels labels, Preprocessing preprocessing,
-                   ImageLoader.Interpolation interpolation, boolean keepAspectRatio, long maxPixels) {
+record LoadedModel(KerasModel model, ModelView view, String source, FileDigest weightsDigest, Labels labels,
+                   Preprocessing preprocessing, ImageLoader.Interpolation interpolation, boolean keepAspectRatio,
+                   long maxPixels) {
 
     LoadedModel {
         if (labels != null) {
-            int[] out = model.outputShapes().get(model.graph().output().name());
-            int classes = out != null ? out[out.length - 1] : -1;
+            int classes = view.classCount();
             if (classes > 0 && labels.size() != classes) {
-                throw new io.gradcam4j.engine.errors.InvalidRequestException("the labels have " + labels.size() + " names but the model has "
-                        + classes + " classes: give one name per class, in the model's order");
+                String where = view.outputs().size() > 1 ? " at its output " + view.output() : "";
+                throw new io.gradcam4j.engine.errors.InvalidRequestException("the labels have " + labels.size()
+                        + " names but the model has " + classes + " classes" + where
+                        + ": give one name per class, in the model's order");
             }
         }
+    }
+
+    /** The graph the commands explain: the chosen output, the image as its only input ({@link ModelView}). */
+    io.gradcam4j.engine.graph.Graph graph() {
+        return view.graph();
+    }
+
+    /** The default Grad-CAM layer on the way to the chosen output. */
+    String suggestedGradcamLayer() {
+        return view.suggestedGradcamLayer();
     }
 
     /** The SHA-256 of the weights file, as hex; waits for the hash if it is still being computed. */
@@ -35,7 +48,7 @@ record LoadedModel(KerasModel model, String source, FileDigest weightsDigest, La
 
     /** Load options for this model's input: its size and channels, this model's resize rules. */
     ImageLoader.Options imageOptions() {
-        int[] s = model.inputShape();
+        int[] s = view.imageShape();
         if (s.length != 3) {
             throw new IllegalArgumentException("model input " + java.util.Arrays.toString(s)
                     + " is not an image (H, W, C); pass a preprocessed --input X.npy instead");

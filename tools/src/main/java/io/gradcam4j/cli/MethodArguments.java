@@ -49,7 +49,7 @@ final class MethodArguments {
     @Option(names = "--noise", paramLabel = "FILE.npy", description = "SmoothGrad's noise as an N x H x W x C array.")
     Path noise;
 
-    @Option(names = "--masks", paramLabel = "FILE.npy", description = "RISE's masks as an N x H x W array.")
+    @Option(names = "--rise-masks", paramLabel = "FILE.npy", description = "RISE's masks as an N x H x W array (--masks DIR is the audit's object masks).")
     Path masks;
 
     @Option(names = "--max-channels", paramLabel = "N", description = "Score-CAM: score only the N channels of largest variance.")

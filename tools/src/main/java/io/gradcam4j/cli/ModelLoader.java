@@ -6,9 +6,11 @@ import io.gradcam4j.cam.Labels;
 import io.gradcam4j.engine.kernels.KernelWarmUp;
 import io.gradcam4j.keras.KerasH5File;
 import io.gradcam4j.keras.KerasModel;
+import io.gradcam4j.keras.KerasModelFile;
 import io.gradcam4j.keras.WeightsOnlyFile;
 import io.gradcam4j.keras.applications.Application;
 import io.gradcam4j.keras.applications.Applications;
+import io.gradcam4j.keras.applications.Pooling;
 import io.gradcam4j.keras.applications.Preprocessing;
 import io.gradcam4j.keras.download.CacheLocations;
 import io.gradcam4j.keras.download.DownloadProgress;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Resolves {@code --model}: a .h5 file, an application name, or a bundled demo model: {@code demo}
@@ -44,67 +47,114 @@ final class ModelLoader {
      * takes in a JVM that has compiled nothing.
      */
     static LoadedModel load(ModelOptions o, DownloadProgress progress) throws IOException {
+        return load(o, Map.of(), progress);
+    }
+
+    /** @param heldInputs the values of the model's other inputs ({@code --input NAME=X.npy}), by input name */
+    static LoadedModel load(ModelOptions o, Map<String, Path> heldInputs, DownloadProgress progress) throws IOException {
         try {
-            return loadModel(o, progress);
+            return loadModel(o, heldInputs, progress);
         } finally {
             KernelWarmUp.stop();
         }
     }
 
-    private static LoadedModel loadModel(ModelOptions o, DownloadProgress progress) throws IOException {
+    private static LoadedModel loadModel(ModelOptions o, Map<String, Path> held, DownloadProgress progress)
+            throws IOException {
         if (o.model == null || DEMOS.containsKey(o.model)) {
-            refuseWeightsOption(o, "the bundled demo model");
-            return demo(o, o.model == null ? "demo" : o.model);
+            refuseApplicationOptions(o, "the bundled demo model");
+            return demo(o, o.model == null ? "demo" : o.model, held);
         }
         Path file = Path.of(o.model);
-        if (Files.exists(file) || o.model.toLowerCase(Locale.ROOT).endsWith(".h5")) {
-            refuseWeightsOption(o, "a model file, which holds its own weights");
-            return fromFile(file, o);
+        if (Files.exists(file) || o.model.toLowerCase(Locale.ROOT).matches(".*\\.(h5|hdf5|keras)")) {
+            refuseApplicationOptions(o, "a model file, which holds its own weights");
+            return fromFile(file, o, held);
         }
-        return application(o, progress);
+        return application(o, held, progress);
     }
 
-    private static void refuseWeightsOption(ModelOptions o, String what) {
-        if (o.weights != null) {
-            throw new IllegalArgumentException("--weights goes with an application name (" + Applications.NAMES
-                    + "), not with " + what);
+    /** --weights, --no-top and --pooling choose how an application is built; a file or the demo has no choice. */
+    private static void refuseApplicationOptions(ModelOptions o, String what) {
+        String given = o.weights != null ? "--weights" : o.noTop ? "--no-top"
+                : !Pooling.parse(o.pooling).equals(Pooling.NONE) ? "--pooling" : null;
+        if (given != null) {
+            throw new io.gradcam4j.engine.errors.InvalidRequestException(given + " goes with an application name ("
+                    + Applications.NAMES + "), not with " + what);
         }
     }
 
-    private static LoadedModel fromFile(Path file, ModelOptions o) throws IOException {
+    private static LoadedModel fromFile(Path file, ModelOptions o, Map<String, Path> held) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("model file " + file + " does not exist");
         }
         FileDigest digest = FileDigest.of(file);
-        KerasModel model = KerasH5File.loadModel(file);
+        KerasModel model = KerasModelFile.loadModel(file);     // .h5 or .keras, told by the first bytes
         Labels labels = o.labels != null ? Labels.read(o.labels) : null;
-        return new LoadedModel(model, file.toString(), digest, labels, preprocessing(o, Preprocessing.NONE),
-                o.interpolationMode(), o.keepAspectRatio, o.maxPixels);
+        return new LoadedModel(model, view(model, o, held), file.toString(), digest, labels,
+                preprocessing(o, Preprocessing.NONE), o.interpolationMode(), o.keepAspectRatio, o.maxPixels);
     }
 
-    private static LoadedModel application(ModelOptions o, DownloadProgress progress) throws IOException {
-        Application app;
+    /**
+     * An application by name: its official weights, a weights file ({@code --weights FILE}) or
+     * seeded values ({@code --weights none}, no file), with or without its top.
+     */
+    private static LoadedModel application(ModelOptions o, Map<String, Path> held, DownloadProgress progress)
+            throws IOException {
+        String name = applicationName(o);
+        Application named;
         try {
-            app = Applications.byName(o.model);
+            named = Applications.byName(name);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + "; or " + String.join(", ", DEMOS.keySet())
                     + " (bundled), or a .h5 file", e);
         }
-        if (o.weights != null && !Files.isRegularFile(o.weights)) {
-            throw new IOException("weights file " + o.weights + " does not exist");
+        Application app = pooled(named, name, o);
+        KerasModel model;
+        FileDigest digest;
+        String source = name;
+        if (o.noWeights()) {
+            model = Applications.seeded(app);
+            digest = FileDigest.none();
+            source = name + " (--weights none: seeded values)";
+        } else {
+            Path weights = o.weightsFile() != null ? o.weightsFile()
+                    : new WeightsCache(CacheLocations.standard(o.cache)).resolve(name, progress);
+            if (!Files.isRegularFile(weights)) {
+                throw new IOException("weights file " + weights + " does not exist");
+            }
+            digest = FileDigest.of(weights);
+            model = WeightsOnlyFile.load(weights, app);
         }
-        Path weights = o.weights != null ? o.weights
-                : new WeightsCache(CacheLocations.standard(o.cache)).resolve(o.model, progress);
-        FileDigest digest = FileDigest.of(weights);
-        KerasModel model = WeightsOnlyFile.load(weights, app);
-        Labels labels = o.labels != null ? Labels.read(o.labels)
-                : o.model.endsWith("_no_top") ? null : Labels.imagenet();
-        return new LoadedModel(model, o.model, digest, labels, preprocessing(o, app.preprocessing()),
-                o.interpolationMode(), o.keepAspectRatio, o.maxPixels);
+        Labels labels = o.labels != null ? Labels.read(o.labels) : isNoTop(name) ? null : Labels.imagenet();
+        return new LoadedModel(model, view(model, o, held), source, digest, labels,
+                preprocessing(o, app.preprocessing()), o.interpolationMode(), o.keepAspectRatio, o.maxPixels);
+    }
+
+    /** {@code --model NAME}, with {@code _no_top} when {@code --no-top} asks for it. */
+    private static String applicationName(ModelOptions o) {
+        return o.noTop && !isNoTop(o.model) ? o.model + "_no_top" : o.model;
+    }
+
+    private static boolean isNoTop(String name) {
+        return name.toLowerCase(Locale.ROOT).endsWith("_no_top");
+    }
+
+    /** {@code --pooling}: only for an application without its top, as Keras ignores it otherwise. */
+    private static Application pooled(Application app, String name, ModelOptions o) {
+        Pooling pooling = Pooling.parse(o.pooling);
+        if (pooling != Pooling.NONE && !isNoTop(name)) {
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("--pooling " + o.pooling
+                    + " goes with --no-top: with its classifier, " + name + " ends in its predictions");
+        }
+        return pooling.applyTo(app);
+    }
+
+    private static ModelView view(KerasModel model, ModelOptions o, Map<String, Path> held) {
+        return ModelView.of(model, o.output, o.imageInput, held);
     }
 
     /** A demo model bundled in the jar: trained by this project's engine on generated shapes. */
-    private static LoadedModel demo(ModelOptions o, String name) throws IOException {
+    private static LoadedModel demo(ModelOptions o, String name, Map<String, Path> held) throws IOException {
         JsonNode info;
         try (InputStream in = ModelLoader.class.getResourceAsStream(DEMO_RESOURCE + DEMOS.get(name))) {
             if (in == null) {
@@ -125,7 +175,7 @@ final class ModelLoader {
         Labels labels = o.labels != null ? Labels.read(o.labels) : Labels.of(names);
         Preprocessing pre = preprocessing(o, Preprocessing.valueOf(info.path("preprocessing").asText("none")
                 .toUpperCase(Locale.ROOT)));
-        return new LoadedModel(model, name + " (" + info.path("model").asText() + ")", digest, labels, pre,
+        return new LoadedModel(model, view(model, o, held), name + " (" + info.path("model").asText() + ")", digest, labels, pre,
                 o.interpolationMode(), o.keepAspectRatio, o.maxPixels);
     }
 

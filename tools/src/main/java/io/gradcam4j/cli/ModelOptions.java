@@ -8,15 +8,39 @@ import java.nio.file.Path;
 /** The options every command that loads a model shares. */
 final class ModelOptions {
 
-    @Option(names = "--model", paramLabel = "FILE.h5|NAME",
-            description = "A Keras .h5 file, or vgg16, vgg19, xception, mobilenet[_<alpha>_<size>][_no_top] "
+    @Option(names = "--model", paramLabel = "FILE.keras|FILE.h5|NAME",
+            description = "A Keras .keras or .h5 file, or vgg16, vgg19, xception, mobilenet[_<alpha>_<size>][_no_top] "
                     + "(official weights, downloaded once into the cache). Default: the bundled demo model.")
     String model;
 
-    @Option(names = "--weights", paramLabel = "FILE.h5",
+    /** The value of {@code --weights} that asks for no weights file: seeded values. */
+    static final String NO_WEIGHTS = "none";
+
+    @Option(names = "--weights", paramLabel = "FILE.h5|none",
             description = "With an application name: its weights from this file (the keras.applications layout, "
-                    + "as model.save_weights writes it) instead of the official download.")
-    Path weights;
+                    + "as model.save_weights writes it) instead of the official download; none: seeded values, "
+                    + "as Keras's weights=None (no file, no download).")
+    String weights;
+
+    @Option(names = "--no-top",
+            description = "With an application name: without its classifier (Keras's include_top=False), "
+                    + "as the name with _no_top. Its output is features: explain them with --score sum|channel:K.")
+    boolean noTop;
+
+    @Option(names = "--pooling", paramLabel = "none|avg|max", defaultValue = "none",
+            description = "With --no-top: the features as they are, spatial (none, the default), or pooled by a "
+                    + "global average (avg) or max (max) layer, as Keras's pooling argument.")
+    String pooling;
+
+    @Option(names = "--output", paramLabel = "NAME|INDEX",
+            description = "For a model with several outputs (heads): the one to explain and predict, by name or "
+                    + "index (0 = the first). Default: the first; predict then reports every head.")
+    String output;
+
+    @Option(names = "--image-input", paramLabel = "NAME",
+            description = "For a model with several inputs: the one that takes the image. Default: the one whose "
+                    + "shape is an image (H, W, C). Give the others with --input NAME=X.npy.")
+    String imageInput;
 
     @Option(names = "--labels", paramLabel = "FILE",
             description = "Class names: one per line, or a Keras class-index JSON. ImageNet models have theirs.")
@@ -42,6 +66,16 @@ final class ModelOptions {
     @Option(names = "--cache", paramLabel = "DIR",
             description = "Folder for downloaded weights (default: $GRADCAM4J_CACHE or ~/.gradcam4j/models).")
     Path cache;
+
+    /** {@code --weights none}: the application with seeded weights, no file. */
+    boolean noWeights() {
+        return NO_WEIGHTS.equalsIgnoreCase(weights);
+    }
+
+    /** {@code --weights FILE}, or null when absent or {@code none}. */
+    Path weightsFile() {
+        return weights == null || noWeights() ? null : Path.of(weights);
+    }
 
     ImageLoader.Interpolation interpolationMode() {
         return switch (interpolation.toLowerCase(java.util.Locale.ROOT)) {

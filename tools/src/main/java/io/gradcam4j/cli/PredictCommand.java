@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gradcam4j.cam.ImageLoader;
 import io.gradcam4j.engine.Npy;
 import io.gradcam4j.engine.Tensor;
-import io.gradcam4j.engine.graph.Graph;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,15 +15,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code gradcam predict}: the top classes of each image, with the full output vectors in JSON. */
+/**
+ * {@code gradcam predict}: the top classes of each image, with the full output vectors in JSON.
+ * A model with several outputs (heads) is reported head by head, unless {@code --output} chooses one.
+ */
 @Command(name = "predict", mixinStandardHelpOptions = true, description = "Prints the top classes for each image.")
 final class PredictCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions modelOptions;
+
+    @Mixin
+    NpyInputs npyInputs;
 
     @Option(names = "--top", defaultValue = "5", description = "How many classes to show (default: ${DEFAULT-VALUE}).")
     int top;
@@ -32,25 +36,25 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON report instead of text.")
     boolean json;
 
-    @Option(names = "--input", paramLabel = "X.npy", description = "A preprocessed input (NHWC float32) instead of images.")
-    Path npyInput;
-
     @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "Images or folders of images.")
     List<Path> images = new ArrayList<>();
 
     @Override
     public Integer call() throws Exception {
-        LoadedModel model = ModelLoader.load(modelOptions, Progress.download(System.err));
+        Path npyInput = npyInputs.images();
+        LoadedModel model = ModelLoader.load(modelOptions, npyInputs.named(), Progress.download(System.err));
         model.weightsDigest().beginInBackground();   // its reports need it; hashed beside the predictions
-        List<Path> inputs = npyInput != null ? List.of(npyInput) : ImageInputs.expand(images);
-        if (inputs.isEmpty() && modelOptions.model == null) {
+        List<Path> inputs = npyInput != null ? List.of(npyInput)
+                : ImageInputs.expand(images).stream().map(ImageInputs.ImageInput::path).toList();
+        if (npyInput == null && images.isEmpty()) {
+            if (modelOptions.model != null) {
+                throw new io.gradcam4j.engine.errors.InvalidRequestException("no images given (IMAGE... or --input X.npy)");
+            }
             inputs = DemoImages.extract(java.nio.file.Files.createTempDirectory("gradcam4j-demo"));
         }
-        if (inputs.isEmpty()) {
-            throw new IllegalArgumentException("no images given (IMAGE... or --input X.npy)");
-        }
-        Graph graph = model.model().graph();
-        Optional<Graph> logitsGraph = graph.withoutFinalActivation();
+        ModelView view = model.view();
+        // every head when the model has several and none was chosen; the chosen one otherwise
+        List<String> reported = view.outputChosen() ? List.of(view.output()) : view.outputs();
         ArrayNode reports = Reports.JSON.createArrayNode();
         Map<Path, Failure> failures = new LinkedHashMap<>();
         // a .npy of N items is N inputs, named x.npy[i] (one report each)
@@ -61,22 +65,23 @@ final class PredictCommand implements Callable<Integer> {
             try {
                 Tensor x = npy != null ? npy.item(i)
                         : model.preprocess(ImageLoader.load(input, model.imageOptions()).pixels());
-                graph.requireActivationsFit(Runtime.getRuntime().maxMemory(), x);
-                // one forward pass: to the logits, then the model's own final activation
-                Tensor out = logitsGraph.orElse(graph).predict(x);
-                float[] logits = logitsGraph.isPresent() ? out.data() : null;
-                float[] probabilities = graph.finalActivation().map(op -> op.apply(out)).orElse(out).data();
-                io.gradcam4j.cam.NonFiniteException.requireFinite(out.data(), 0, out.size(), "non-finite-output",
-                        "the model's output");
+                model.graph().requireActivationsFit(Runtime.getRuntime().maxMemory(), x);
+                List<HeadOutputs> heads = view.outputs().size() > 1 ? HeadOutputs.all(view, x)
+                        : List.of(HeadOutputs.of(view, view.output(), x));
+                HeadOutputs chosen = heads.stream().filter(h -> h.name().equals(view.output())).findFirst().orElseThrow();
                 ObjectNode r = Reports.JSON.createObjectNode();
                 r.set("model", Reports.model(model));
                 r.put("image", input.toString());
-                Reports.predictions(r, model, probabilities, logits, top);
+                Reports.outputs(r, model, heads);
+                Reports.predictions(r, model, chosen.values(), chosen.logits(), top);
                 reports.add(r);
                 if (!json) {
                     System.out.println(input);
-                    r.get("predictions").forEach(p -> System.out.printf("  %6.2f%%  %s (%d)%n",
-                            100 * p.get("probability").asDouble(), p.get("label").asText(), p.get("index").asInt()));
+                    for (HeadOutputs h : heads) {
+                        if (reported.contains(h.name())) {
+                            printHead(h, model, reported.size() > 1);
+                        }
+                    }
                 }
             } catch (Exception | OutOfMemoryError | StackOverflowError e) {
                 failures.put(input, Failure.of(e));
@@ -87,5 +92,28 @@ final class PredictCommand implements Callable<Integer> {
         }
         failures.forEach((p, m) -> System.err.println(p + ": " + m));
         return failures.isEmpty() ? 0 : 1;
+    }
+
+    /**
+     * One head's top classes (percentages) or, for a head without a final softmax or sigmoid, its
+     * largest values; labels only for the chosen output, whose classes they name.
+     */
+    private void printHead(HeadOutputs h, LoadedModel model, boolean named) {
+        String indent = "  ";
+        if (named) {
+            System.out.println("  " + h.name() + " (" + h.activation() + ")");
+            indent = "    ";
+        }
+        boolean own = h.name().equals(model.view().output());
+        int[] order = ClassSelection.rank(h.values());
+        for (int k = 0; k < Math.min(top, order.length); k++) {
+            int c = order[k];
+            String label = own ? model.label(c) : Integer.toString(c);
+            if (h.activation().equals("none")) {
+                System.out.printf("%s%10.4g  %s (%d)%n", indent, h.values()[c], label, c);
+            } else {
+                System.out.printf("%s%6.2f%%  %s (%d)%n", indent, 100 * h.values()[c], label, c);
+            }
+        }
     }
 }

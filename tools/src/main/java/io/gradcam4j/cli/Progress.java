@@ -4,19 +4,31 @@ import io.gradcam4j.keras.download.DownloadProgress;
 
 import java.io.PrintStream;
 
-/** A one-line progress bar on standard error, drawn only when there is more than one step. */
+/**
+ * A one-line progress bar on standard error with the estimated time left (the mean time per step
+ * so far times the steps left), drawn only when there is more than one step.
+ */
 final class Progress {
     private final PrintStream err;
     private final int total;
+    private final long started = System.nanoTime();
+    /** Steps done before this bar started (a resumed run): they do not count in the time per step. */
+    private final int startedAt;
     private int done;
 
-    private Progress(PrintStream err, int total) {
+    private Progress(PrintStream err, int total, int alreadyDone) {
         this.err = err;
         this.total = total;
+        this.done = alreadyDone;
+        this.startedAt = alreadyDone;
     }
 
     static Progress bar(PrintStream err, int total) {
-        return new Progress(err, total);
+        return new Progress(err, total, 0);
+    }
+
+    static Progress bar(PrintStream err, int total, int alreadyDone) {
+        return new Progress(err, total, alreadyDone);
     }
 
     void step() {
@@ -30,10 +42,21 @@ final class Progress {
         }
         int width = 30;
         int filled = done * width / total;
-        err.printf("\r[%s%s] %d/%d", "#".repeat(filled), " ".repeat(width - filled), done, total);
+        err.printf("\r[%s%s] %d/%d%s", "#".repeat(filled), " ".repeat(width - filled), done, total, timeLeft());
         if (done == total) {
             err.println();
         }
+    }
+
+    /** {@code , 1 min 05 s left}; empty until a step was timed. */
+    private String timeLeft() {
+        int timed = done - startedAt;
+        if (timed <= 0 || done >= total) {
+            return "          ";
+        }
+        long seconds = Math.round((System.nanoTime() - started) / 1e9 / timed * (total - done));
+        return seconds >= 60 ? String.format(", %d min %02d s left   ", seconds / 60, seconds % 60)
+                : String.format(", %d s left      ", seconds);
     }
 
     /** Download progress for weight files, in MB. */

@@ -22,14 +22,33 @@ final class Reports {
         n.put("sha256", m.sha256());
         n.put("preprocessing", m.preprocessing().name().toLowerCase(java.util.Locale.ROOT));
         ArrayNode shape = n.putArray("input_shape");
-        for (int d : m.model().inputShape()) {
+        for (int d : m.view().imageShape()) {
             if (d > 0) {
                 shape.add(d);
             } else {
                 shape.addNull();
             }
         }
+        if (m.model().inputShapes().size() > 1) {
+            n.put("image_input", m.view().imageInput());
+        }
         return n;
+    }
+
+    /**
+     * Which output the report is about ({@code "output"}); for a model with several, every
+     * head's vectors ({@code "outputs"}: name, shape, activation, values, logits) and how to choose
+     * another ({@code "output_note"}).
+     */
+    static void outputs(ObjectNode out, LoadedModel m, java.util.List<HeadOutputs> heads) {
+        out.put("output", m.view().output());
+        if (m.view().outputs().size() > 1) {
+            out.put("output_note", m.view().outputNote());
+            ArrayNode all = out.putArray("outputs");
+            for (HeadOutputs h : heads) {
+                all.add(h.json(m.view()));
+            }
+        }
     }
 
     /** Top-k predictions, and the full output vectors so other tools can compare them. */

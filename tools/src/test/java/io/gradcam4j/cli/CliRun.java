@@ -9,6 +9,7 @@ import java.io.PrintStream;
 
 /** One run of the command line in this JVM, with what it printed on each stream. */
 record CliRun(int code, String out, String err) {
+    static final ObjectMapper MAPPER = new ObjectMapper();
 
     JsonNode json() throws IOException {
         return new ObjectMapper().readTree(out);

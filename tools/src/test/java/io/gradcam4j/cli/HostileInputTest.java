@@ -112,6 +112,59 @@ class HostileInputTest {
         assertEquals("invalid-request", badClass.json().get("kind").asText());
     }
 
+    /** The command line in a JVM of 256 MB: its exit code, its JSON and its seconds. */
+    private record SmallJvmRun(int code, JsonNode json, double seconds) {
+    }
+
+    private static SmallJvmRun inSmallJvm(String... args) throws Exception {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(javaBin, "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), GradcamCommand.class.getName()));
+        command.addAll(java.util.List.of(args));
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        p.getInputStream().transferTo(out);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the JVM did not finish");
+        return new SmallJvmRun(p.exitValue(), new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8)),
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * A model whose input layer declares 100000 x 100000 pixels (the demo architecture, so its
+     * weights are small): refused from its declared shapes before any image is resized to it, in
+     * 256 MB, also with the pixel limit raised: a 30-billion-value input is no array Java can hold.
+     */
+    @Test
+    void aModelDeclaringAHugeInputIsRefusedBeforeAnythingIsAllocated() throws Exception {
+        Path model = tmp.resolve("huge_input.h5");
+        var spec = io.gradcam4j.demo.ShapesModel.spec(100000, 5, new int[] {4, 4, 4});
+        io.gradcam4j.keras.KerasH5Writer.save(io.gradcam4j.demo.ShapesModel.model(spec,
+                io.gradcam4j.demo.ShapesModel.initialWeights(spec, 1)), model);
+        SmallJvmRun r = inSmallJvm("explain", "--json", "--model", model.toString(), "--out",
+                tmp.resolve("out").toString(), STAR.toString());
+        assertTrue(r.code() != 0, r.json().toString());
+        String why = r.json().toString();
+        assertTrue(why.contains("100000") && why.contains("resource-limit"), why);
+        SmallJvmRun raised = inSmallJvm("explain", "--json", "--model", model.toString(), "--max-pixels",
+                "100000000000", "--out", tmp.resolve("out2").toString(), STAR.toString());
+        String because = raised.json().toString();
+        assertTrue(raised.code() != 0 && because.contains("100000") && because.contains("resource-limit"), because);
+        assertTrue(r.seconds() < 60 && raised.seconds() < 60, r.seconds() + " s, " + raised.seconds() + " s");
+    }
+
+    /** A 26-byte labels file declaring index 2000000000 is refused at once in 256 MB (it once took 5.4 GB). */
+    @Test
+    void aLabelsFileWithAnAbsurdIndexIsRefusedInASmallHeap() throws Exception {
+        Path labels = tmp.resolve("labels.json");
+        Files.writeString(labels, "{\"2000000000\": [\"n\",\"x\"]}");
+        SmallJvmRun r = inSmallJvm("predict", "--json", "--labels", labels.toString(), STAR.toString());
+        assertTrue(r.code() != 0, r.json().toString());
+        String why = r.json().get("error").asText();
+        assertTrue(why.contains("labels.json") && why.contains("class index"), why);
+        assertTrue(r.seconds() < 30, r.seconds() + " s");
+    }
+
     /** Whether no value is one of the strings Jackson writes for a non-finite number. */
     private static boolean numbersOnly(JsonNode n) {
         if (n.isTextual()) {

@@ -11,7 +11,7 @@ import io.gradcam4j.cam.Overlay;
 import io.gradcam4j.cam.ScoreKind;
 import io.gradcam4j.engine.Tensor;
 import io.gradcam4j.engine.TestData;
-import io.gradcam4j.keras.KerasH5File;
+import io.gradcam4j.keras.KerasModelFile;
 import io.gradcam4j.keras.KerasModel;
 import io.gradcam4j.keras.applications.Preprocessing;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,7 @@ class ReadmeExampleTest {
         assumeTrue(Files.exists(modelFile) && Files.exists(image), "../shared/corpus is absent; skipping");
 
         // --- as in README.md ---
-        KerasModel model = KerasH5File.loadModel(modelFile);
+        KerasModel model = KerasModelFile.loadModel(modelFile);
         ImageLoader.LoadedImage img = ImageLoader.load(image,
                 new ImageLoader.Options(224, 224, 3, ImageLoader.Interpolation.BILINEAR, true));
         Tensor x = Preprocessing.TF.apply(img.pixels());

@@ -78,7 +78,8 @@ public final class KerasH5File {
     }
 
     /**
-     * Opens {@code file} and builds its model, with the Keras facts about it.
+     * Opens {@code file} and builds its model, with the Keras facts about it. A Keras v3 archive
+     * ({@code .keras}, a zip: the first bytes decide, not the name) is opened by {@link KerasModelFile}.
      *
      * @throws IOException when the file cannot be read (missing, no permission)
      * @throws KerasFormatException when its contents are not a Keras model we can build;
@@ -98,6 +99,9 @@ public final class KerasH5File {
         if (size == 0) {
             throw new CorruptModelFileException(name, null, "the file is empty (0 bytes), not an HDF5 file");
         }
+        if (KerasFileFormat.of(file) == KerasFileFormat.KERAS_ARCHIVE) {
+            return KerasModelFile.loadModel(file, lambdas);     // a Keras v3 archive, whatever its name
+        }
         if (size > MAX_MAPPED) {
             return readLarge(file, name, size, lambdas);
         }
@@ -108,10 +112,16 @@ public final class KerasH5File {
         return read(buffer, name, r -> r.model(lambdas));
     }
 
-    /** The model in {@code bytes}, the contents of an {@code .h5} file; {@code name} is used in messages. */
+    /**
+     * The model in {@code bytes}, the contents of an {@code .h5} file (or of a {@code .keras} archive:
+     * the first bytes decide); {@code name} is used in messages.
+     */
     public static KerasModel loadModel(byte[] bytes, String name) {
         if (bytes.length == 0) {
             throw new CorruptModelFileException(name, null, "the file is empty (0 bytes), not an HDF5 file");
+        }
+        if (KerasFileFormat.of(ByteBuffer.wrap(bytes)) == KerasFileFormat.KERAS_ARCHIVE) {
+            return KerasV3File.load(ByteBuffer.wrap(bytes), name, Map.of());   // a Keras v3 archive
         }
         return read(ByteBuffer.wrap(bytes), name);
     }
@@ -141,7 +151,8 @@ public final class KerasH5File {
         return read(buffer, name, Reader::weightsOnly);
     }
 
-    private static <T> T read(ByteBuffer buffer, String name, java.util.function.Function<Reader, T> what) {
+    /** Opens the HDF5 file in {@code buffer} (a whole file) and applies {@code what} to it while it is open. */
+    static <T> T read(ByteBuffer buffer, String name, java.util.function.Function<Reader, T> what) {
         long size = buffer.capacity();
         long base = signatureOffset(buffer, size);
         if (base < 0) {
@@ -239,8 +250,11 @@ public final class KerasH5File {
         return own;
     }
 
-    /** Reads one open file; every jhdf call goes through {@link #at} so that a failure names its object. */
-    private static final class Reader {
+    /**
+     * Reads one open file; every jhdf call goes through {@link #at} so that a failure names its object.
+     * The {@code .keras} reader ({@link Keras3Weights}) reads its {@code model.weights.h5} through it too.
+     */
+    static final class Reader {
         private final HdfFile hdf;
         private final String file;
         private final long fileSize;
@@ -251,6 +265,16 @@ public final class KerasH5File {
             this.hdf = hdf;
             this.file = file;
             this.fileSize = fileSize;
+        }
+
+        /** The file's root group. */
+        Group root() {
+            return hdf;
+        }
+
+        /** The file's name as messages give it. */
+        String file() {
+            return file;
         }
 
         KerasModel model(Map<String, io.gradcam4j.engine.Op> lambdas) {
@@ -312,7 +336,7 @@ public final class KerasH5File {
         }
 
         /** The superblock says where the file ends; a shorter file lost its tail. */
-        private void checkNotTruncated() {
+        void checkNotTruncated() {
             long base = at("superblock", () -> hdf.getHdfBackingStorage().getSuperblock().getBaseAddressByte());
             long end = at("superblock", () -> hdf.getHdfBackingStorage().getSuperblock().getEndOfFileAddress());
             if (end < 0 || base + end > fileSize) {
@@ -433,7 +457,7 @@ public final class KerasH5File {
             return "";
         }
 
-        private Tensor toTensor(Dataset ds, String path) {
+        Tensor toTensor(Dataset ds, String path) {
             String object = "dataset " + path;
             DataType type = at(object, ds::getDataType);
             if (!(type instanceof FloatingPoint)) {
@@ -553,7 +577,7 @@ public final class KerasH5File {
         }
 
         /** A string attribute, or null when absent. */
-        private String stringAttribute(Node node, String nodePath, String name) {
+        String stringAttribute(Node node, String nodePath, String name) {
             Object data = attributeData(node, nodePath, name);
             if (data == null) {
                 return null;
@@ -608,7 +632,7 @@ public final class KerasH5File {
         }
 
         /** Runs one jhdf read; its exceptions become a {@link CorruptModelFileException} naming {@code object}. */
-        private <T> T at(String object, Supplier<T> read) {
+        <T> T at(String object, Supplier<T> read) {
             try {
                 return read.get();
             } catch (KerasFormatException e) {

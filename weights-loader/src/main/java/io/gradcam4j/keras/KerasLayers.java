@@ -94,8 +94,10 @@ public final class KerasLayers {
     }
 
     /**
-     * Supplies the Java implementation of a {@code Lambda} layer, by layer name. Without one, a
-     * Lambda layer is refused: its Python code is never executed.
+     * Supplies the Java implementation of a {@code Lambda} layer, or of a layer of a custom class
+     * (Keras 3's {@code registered_name}), by layer name: the op then stands for that layer,
+     * whatever its class, and brings its own weights. Without one, a Lambda or custom layer is
+     * refused: its Python code is never executed.
      */
     public KerasLayers withLambda(String layerName, Op implementation) {
         lambdas.put(layerName, implementation);
@@ -170,13 +172,13 @@ public final class KerasLayers {
             cfg = Keras1Config.upgrade(className, config);
         }
         LayerConfig c = new LayerConfig(cls, cfg);
+        Op supplied = lambdas.get(c.layerName());
+        if (supplied != null) {
+            return supplied;            // the caller's Java op: a Lambda, or a layer of a custom class
+        }
         if (cls.equals("Lambda")) {
-            Op custom = lambdas.get(c.layerName());
-            if (custom == null) {
-                throw c.unsupported("a Lambda layer holds Python code, which gradcam4j never executes; supply a Java "
-                        + "implementation with KerasLayers.withLambda(\"" + c.layerName() + "\", op)");
-            }
-            return custom;
+            throw c.unsupported("a Lambda layer holds Python code, which gradcam4j never executes; supply a Java "
+                    + "implementation with KerasLayers.withLambda(\"" + c.layerName() + "\", op)");
         }
         var builder = builders.get(cls);
         if (builder == null) {

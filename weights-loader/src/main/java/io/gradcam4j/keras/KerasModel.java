@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
 
 /**
  * A Keras model turned into an engine graph, with what Keras knew about it: each node's class,
- * the model's name and its input shape. Gives a Keras-style {@link #summary()} and the default
- * Grad-CAM layer.
+ * the model's name and its input shapes. Gives a Keras-style {@link #summary()} and the default
+ * Grad-CAM layer. A model may have several inputs and several outputs (heads): see
+ * {@link Graph#withOutput} and {@link Graph#withFixedInputs}.
  */
 public final class KerasModel {
     /** Size used for unknown (None) spatial input dimensions when shapes must be computed. */
@@ -23,16 +24,16 @@ public final class KerasModel {
     private final String name;
     private final Graph graph;
     private final List<LayerInfo> layers;
-    private final int[] inputShape;
+    private final Map<String, int[]> inputShapes;
     private final JsonNode modelConfig;
     private Map<String, int[]> outputShapes;
 
-    KerasModel(String name, Graph graph, List<LayerInfo> layers, int[] inputShape, JsonNode modelConfig) {
+    KerasModel(String name, Graph graph, List<LayerInfo> layers, Map<String, int[]> inputShapes, JsonNode modelConfig) {
         this.name = name;
         this.modelConfig = modelConfig;
         this.graph = graph;
         this.layers = List.copyOf(layers);
-        this.inputShape = inputShape.clone();
+        this.inputShapes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputShapes));
     }
 
     public String name() {
@@ -52,32 +53,53 @@ public final class KerasModel {
         return layers;
     }
 
-    /** The input shape without the batch axis; -1 where Keras has None. */
+    /** The (first) input's shape without the batch axis; -1 where Keras has None. */
     public int[] inputShape() {
-        return inputShape.clone();
+        return inputShapes.values().iterator().next().clone();
     }
 
-    /** Every node's output shape (batch 1), computed once by an inference pass on zeros. */
+    /** Every input's shape without the batch axis (-1 where Keras has None), by input name, in order. */
+    public Map<String, int[]> inputShapes() {
+        return inputShapes;
+    }
+
+    /** The names of the model's outputs (heads), in Keras order; the first is the one explained by default. */
+    public List<String> outputNames() {
+        return graph.outputs().stream().map(Node::name).toList();
+    }
+
+    /** Every node's output shape (batch 1), found once from zeros of every input's shape. */
     public synchronized Map<String, int[]> outputShapes() {
         if (outputShapes == null) {
-            int[] shape = new int[inputShape.length + 1];
-            shape[0] = 1;
-            for (int i = 0; i < inputShape.length; i++) {
-                shape[i + 1] = inputShape[i] > 0 ? inputShape[i] : DEFAULT_SPATIAL_SIZE;
-            }
-            outputShapes = graph.outputShapes(Tensor.zeros(shape));
+            outputShapes = graph.outputShapes(inputShapes.values().stream().map(KerasModel::zerosFor)
+                    .toArray(Tensor[]::new));
         }
         return outputShapes;
+    }
+
+    /** A batch of one of zeros in this shape, None dimensions at {@link #DEFAULT_SPATIAL_SIZE}. */
+    private static Tensor zerosFor(int[] shapeWithoutBatch) {
+        int[] shape = new int[shapeWithoutBatch.length + 1];
+        shape[0] = 1;
+        for (int i = 0; i < shapeWithoutBatch.length; i++) {
+            shape[i + 1] = shapeWithoutBatch[i] > 0 ? shapeWithoutBatch[i] : DEFAULT_SPATIAL_SIZE;
+        }
+        return Tensor.zeros(shape);
     }
 
     /**
      * The default Grad-CAM target: the last layer whose output is still an image (4-D with
      * H x W > 1) — the last convolutional block before global pooling or flattening, nested models
-     * included.
+     * included — on the way to the first output.
      */
     public String suggestedGradcamLayer() {
-        return DefaultTargetLayer.of(graph, outputShapes()).orElseThrow(() -> new KerasFormatException("model '" + name
-                + "' has no layer with a spatial (H x W > 1) output to explain"));
+        return suggestedGradcamLayer(graph.output().name());
+    }
+
+    /** {@link #suggestedGradcamLayer()} on the way to the output (head) called {@code output}. */
+    public String suggestedGradcamLayer(String output) {
+        return DefaultTargetLayer.of(graph.withOutput(output), outputShapes()).orElseThrow(() -> new KerasFormatException(
+                "model '" + name + "' has no layer with a spatial (H x W > 1) output to explain"));
     }
 
     /** Keras's model.summary(), plus the suggested Grad-CAM layer marked. */
@@ -113,14 +135,29 @@ public final class KerasModel {
         sb.append("Trainable params: ").append(trainable).append('\n');
         sb.append("Non-trainable params: ").append(frozen).append('\n');
         sb.append("Grad-CAM layer (default): ").append(gradcam).append('\n');
+        if (inputShapes.size() > 1) {
+            sb.append("Inputs: ").append(inputShapes.entrySet().stream()
+                    .map(e -> e.getKey() + " " + shapeText(withBatch(e.getValue()))).collect(Collectors.joining(", ")))
+                    .append('\n');
+        }
+        if (graph.outputs().size() > 1) {
+            sb.append("Outputs (heads; the first is explained by default): ").append(outputNames().stream()
+                    .map(o -> o + " " + shapeText(shapes.get(o))).collect(Collectors.joining(", "))).append('\n');
+        }
         return sb.toString();
+    }
+
+    private static int[] withBatch(int[] shape) {
+        int[] s = new int[shape.length + 1];
+        System.arraycopy(shape, 0, s, 1, shape.length);
+        return s;
     }
 
     private static String shapeText(int[] shape) {
         if (shape == null) {
             return "?";
         }
-        return "(None, " + Arrays.stream(shape).skip(1).mapToObj(Integer::toString)
+        return "(None, " + Arrays.stream(shape).skip(1).mapToObj(d -> d > 0 ? Integer.toString(d) : "None")
                 .collect(Collectors.joining(", ")) + ")";
     }
 }

@@ -7,6 +7,7 @@ import io.gradcam4j.engine.graph.Node;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,8 @@ import java.util.Set;
  * <p>A model used as a layer (nested) is inlined: its layers become nodes named
  * {@code outer/inner}, fed by the node that fed the nested model. Graph nodes take the layer's
  * name; a layer called more than once (shared weights) gets {@code name#k} for its k-th call.
+ * The top model may have several inputs and several outputs (heads): the graph has them in the
+ * order of {@code input_layers} and {@code output_layers}.
  */
 public final class ModelConfigReader {
     private static final Set<String> MODEL_CLASSES = Set.of("Sequential", "Model", "Functional");
@@ -47,20 +50,55 @@ public final class ModelConfigReader {
         infos.clear();
         Graph.Builder b = Graph.builder();
         Graph graph = b.build(addModel(modelConfig, "", null, weights, b));
-        return new KerasModel(modelName(modelConfig), graph, List.copyOf(infos), inputShape(modelConfig), modelConfig);
+        return new KerasModel(modelName(modelConfig), graph, List.copyOf(infos), inputShapes(modelConfig, graph),
+                modelConfig);
+    }
+
+    /**
+     * The shape of each graph input without batch (-1 for None), by input name: a functional
+     * model's from each of its input layers, a single input's from the first layer declaring one.
+     */
+    private static Map<String, int[]> inputShapes(JsonNode model, Graph graph) {
+        Map<String, int[]> shapes = new LinkedHashMap<>();
+        if (graph.inputs().size() == 1) {
+            shapes.put(graph.inputs().get(0).name(), inputShape(model));
+            return shapes;
+        }
+        Map<String, JsonNode> byName = new HashMap<>();
+        for (JsonNode layer : layersOf(model)) {
+            byName.put(layer.path("name").asText(layer.path("config").path("name").asText()), layer);
+        }
+        for (Node in : graph.inputs()) {
+            JsonNode layer = byName.get(in.name());
+            int[] shape = layer == null ? null : declaredShape(layer.path("config"));
+            if (shape == null) {
+                throw new KerasFormatException("input '" + in.name() + "' of model '" + modelName(model)
+                        + "' declares no shape");
+            }
+            shapes.put(in.name(), shape);
+        }
+        return shapes;
+    }
+
+    /** A layer config's {@code batch_input_shape} (Keras 2) or {@code batch_shape} (Keras 3) without batch. */
+    private static int[] declaredShape(JsonNode config) {
+        JsonNode shape = config.has("batch_input_shape") ? config.get("batch_input_shape") : config.get("batch_shape");
+        if (shape == null || !shape.isArray()) {
+            return null;
+        }
+        int[] out = new int[shape.size() - 1];
+        for (int i = 1; i < shape.size(); i++) {
+            out[i - 1] = shape.get(i).isNull() ? -1 : shape.get(i).asInt();
+        }
+        return out;
     }
 
     /** The input shape without batch from the first layer that declares one (-1 for None). */
     private static int[] inputShape(JsonNode model) {
         for (JsonNode layer : layersOf(model)) {
-            JsonNode config = layer.path("config");
-            JsonNode shape = config.has("batch_input_shape") ? config.get("batch_input_shape") : config.get("batch_shape");
-            if (shape != null && shape.isArray()) {
-                int[] out = new int[shape.size() - 1];
-                for (int i = 1; i < shape.size(); i++) {
-                    out[i - 1] = shape.get(i).isNull() ? -1 : shape.get(i).asInt();
-                }
-                return out;
+            int[] shape = declaredShape(layer.path("config"));
+            if (shape != null) {
+                return shape;
             }
             if (isModel(layer)) {
                 return inputShape(layer);
@@ -92,12 +130,12 @@ public final class ModelConfigReader {
 
     /**
      * Adds the model's layers to {@code b} under {@code prefix}. Its inputs are {@code given}
-     * (a nested model) or new graph inputs (the top model). Returns its output node.
+     * (a nested model) or new graph inputs (the top model). Returns its output nodes.
      */
-    private Node addModel(JsonNode model, String prefix, List<Node> given, LayerWeightSource source,
-                          Graph.Builder b) {
+    private List<Node> addModel(JsonNode model, String prefix, List<Node> given, LayerWeightSource source,
+                                Graph.Builder b) {
         return model.path("class_name").asText().equals("Sequential")
-                ? addSequential(model, prefix, given, source, b)
+                ? List.of(addSequential(model, prefix, given, source, b))
                 : addFunctional(model, prefix, given, source, b);
     }
 
@@ -121,8 +159,8 @@ public final class ModelConfigReader {
         return current;
     }
 
-    private Node addFunctional(JsonNode model, String prefix, List<Node> given, LayerWeightSource source,
-                               Graph.Builder b) {
+    private List<Node> addFunctional(JsonNode model, String prefix, List<Node> given, LayerWeightSource source,
+                                     Graph.Builder b) {
         JsonNode config = model.path("config");
         Map<String, JsonNode> byName = new HashMap<>();
         for (JsonNode layer : config.path("layers")) {
@@ -139,18 +177,24 @@ public final class ModelConfigReader {
             built.put(name + "#0", given != null ? given.get(i) : input(b, prefix + name));
         }
         List<TensorRef> outputs = refs(config.path("output_layers"));
-        if (outputs.size() != 1) {
-            throw new KerasFormatException("model '" + modelName(model) + "' has " + outputs.size()
-                    + " outputs; only models with one output are supported");
+        if (outputs.isEmpty()) {
+            throw new KerasFormatException("model '" + modelName(model) + "' names no output layer");
         }
         Resolver r = new Resolver(byName, built, new HashMap<>(), prefix, source, b);
-        return r.resolve(outputs.get(0));
+        List<Node> heads = new ArrayList<>();
+        for (TensorRef out : outputs) {
+            heads.add(r.resolve(out));
+        }
+        return heads;
     }
 
-    /** Keras 2 lists {@code [[name, node, tensor], ...]}; Keras 3 writes a single one unwrapped. */
+    /**
+     * Keras 2 lists {@code [[name, node, tensor], ...]}; Keras 3 writes a single one unwrapped,
+     * and a model whose outputs were a dict as {@code {"key": [name, node, tensor], ...}}.
+     */
     private static List<TensorRef> refs(JsonNode list) {
         List<TensorRef> out = new ArrayList<>();
-        if (list.size() > 0 && list.get(0).isTextual()) {
+        if (list.size() > 0 && list.isArray() && list.get(0).isTextual()) {
             out.add(tensorRef(list));
         } else {
             for (JsonNode o : list) {
@@ -210,7 +254,12 @@ public final class ModelConfigReader {
         String name = config.path("name").asText(layer.path("name").asText());
         if (isModel(layer)) {
             LayerWeightSource inner = source.nested(name, layer, layers);
-            return addModel(layer, nodeName + "/", List.of(args), inner, b);
+            List<Node> outputs = addModel(layer, nodeName + "/", List.of(args), inner, b);
+            if (outputs.size() != 1) {
+                throw new UnsupportedKerasFeatureException("nested model '" + name + "' has " + outputs.size()
+                        + " outputs; a model used as a layer must have one (the top model may have several)");
+            }
+            return outputs.get(0);
         }
         if (cls.equals("InputLayer")) {
             throw new KerasFormatException("InputLayer '" + name + "' is used as a layer inside the model");
@@ -251,6 +300,9 @@ public final class ModelConfigReader {
             }
         } else {
             collectKeras3Tensors(call.path("args"), refs);
+            if (refs.isEmpty()) {           // a layer called as layer(inputs=x)
+                collectKeras3Tensors(call.path("kwargs").path("inputs"), refs);
+            }
         }
         if (refs.isEmpty()) {
             throw new KerasFormatException("layer '" + name + "' call " + node + " has no input tensors");

@@ -20,6 +20,10 @@ import java.util.Map;
  * file's layers with weights are matched to the model's layers with weights in order
  * (topologically), so Keras's automatic names ({@code conv2d_1} in one Keras version,
  * {@code conv2d} in another) never need to agree; every weight's shape must.
+ *
+ * <p>A file saved with {@code include_top=False} holds the same layers without the classifier's,
+ * the last ones in that order: when the file's layers are exactly the first (or all but the last)
+ * of the architecture's, the message says the file is with or without its top and how to load it.
  */
 public final class WeightsOnlyFile {
     private WeightsOnlyFile() {
@@ -31,9 +35,7 @@ public final class WeightsOnlyFile {
         List<String> ours = spec.layerOrder().stream().filter(spec.weights()::containsKey).toList();
         List<String> theirs = new ArrayList<>(stored.keySet());
         if (ours.size() != theirs.size()) {
-            throw new KerasFormatException(file + ": holds weights for " + theirs.size() + " layers but "
-                    + app.name() + " has " + ours.size() + " layers with weights (is it the file for this model, "
-                    + "with or without its top?)");
+            throw layerCountMismatch(file, app, ours, theirs, stored);
         }
         Map<String, List<Tensor>> byLayer = new HashMap<>();
         for (int i = 0; i < ours.size(); i++) {
@@ -45,13 +47,45 @@ public final class WeightsOnlyFile {
                 .readModel(spec.modelConfig());
     }
 
-    private static void checkShapes(Path file, Application app, String layer, String stored, List<WeightSpec> specs,
-                                    List<Tensor> values) {
+    /**
+     * The error for a file with more or fewer layers than the architecture: a file for this model
+     * without its top (or with it) is named as such, with the way to load it; any other file is
+     * one for another model.
+     */
+    private static RuntimeException layerCountMismatch(Path file, Application app, List<String> ours, List<String> theirs,
+                                                       Map<String, List<Tensor>> stored) {
+        int common = Math.min(ours.size(), theirs.size());
+        boolean samePrefix = true;
+        for (int i = 0; samePrefix && i < common; i++) {
+            samePrefix = sameShapes(app.spec().weights().get(ours.get(i)), stored.get(theirs.get(i)));
+        }
+        String counts = file + ": holds weights for " + theirs.size() + " layers but " + app.name() + " has "
+                + ours.size() + " layers with weights";
+        if (samePrefix && theirs.size() < ours.size()) {
+            return new io.gradcam4j.engine.errors.InvalidRequestException(counts + ": they are its first " + common
+                    + ", without " + ours.subList(common, ours.size()) + " — include_top=False weights (no classifier). "
+                    + "Load them with " + app.name() + "_no_top (--no-top on the command line)");
+        }
+        if (samePrefix) {
+            return new io.gradcam4j.engine.errors.InvalidRequestException(counts + ": its " + common
+                    + " layers come first, followed by " + (theirs.size() - common) + " more, "
+                    + theirs.subList(common, theirs.size()) + " — weights saved with the classifier top "
+                    + "(include_top=True). Load them with " + app.name() + " (without --no-top)");
+        }
+        return new KerasFormatException(counts + ", and their shapes do not line up: it is the file of another model");
+    }
+
+    private static boolean sameShapes(List<WeightSpec> specs, List<Tensor> values) {
         boolean ok = specs.size() == values.size();
         for (int i = 0; ok && i < specs.size(); i++) {
             ok = Arrays.equals(specs.get(i).shape(), values.get(i).shape());
         }
-        if (!ok) {
+        return ok;
+    }
+
+    private static void checkShapes(Path file, Application app, String layer, String stored, List<WeightSpec> specs,
+                                    List<Tensor> values) {
+        if (!sameShapes(specs, values)) {
             throw new KerasFormatException(file + ": layer '" + stored + "' of the file holds weights "
                     + values.stream().map(t -> Arrays.toString(t.shape())).toList() + " but layer '" + layer + "' of "
                     + app.name() + " needs " + specs.stream().map(w -> w.name() + Arrays.toString(w.shape())).toList());

@@ -20,8 +20,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A directed acyclic graph of named nodes with one output, like a Keras functional model: a
- * node may take several inputs and its output may feed many nodes.
+ * A directed acyclic graph of named nodes, like a Keras functional model: a node may take
+ * several inputs and its output may feed many nodes. A model may have several inputs and several
+ * outputs (heads); {@link #output()} is the first output, the one the explanation methods explain,
+ * and {@link #withOutput} views the same nodes with another head as the output.
  *
  * <p>{@link #predict} runs inference and frees each activation once its last consumer has run.
  * {@link #record} also keeps, for the nodes between the tapped nodes and the output only, the
@@ -32,8 +34,8 @@ import java.util.stream.Collectors;
  */
 public final class Graph {
     private final List<Node> inputs;
-    private final Node output;
-    private final List<Node> order;              // topological order of the ancestors of output
+    private final List<Node> outputs;            // the model's outputs, in Keras order
+    private final List<Node> order;              // topological order of the ancestors of the outputs
     private final Map<String, Node> byName;
     /** Whether inference runs an {@link InferencePlan} of this graph instead of the graph itself. */
     private final boolean fusing;
@@ -41,6 +43,8 @@ public final class Graph {
     private final Map<Set<String>, Graph> plans = new java.util.concurrent.ConcurrentHashMap<>();
     /** {@link #withoutFinalActivation}, made once: it keeps its own plans. */
     private volatile Optional<Graph> logits;
+    /** {@link #withOutput} by output name, each made once: each keeps its own plans. */
+    private final Map<String, Graph> heads = new java.util.concurrent.ConcurrentHashMap<>();
     /** What all views of one model share (plans, logits graph, without fusion). */
     private final Shared shared;
 
@@ -53,16 +57,23 @@ public final class Graph {
         final Map<List<Node>, io.gradcam4j.engine.ops.FusedLinear> folds = new java.util.concurrent.ConcurrentHashMap<>();
     }
 
-    private Graph(List<Node> inputs, Node output) {
-        this(inputs, output, true, new Shared());
+    private Graph(List<Node> inputs, List<Node> outputs) {
+        this(inputs, outputs, true, new Shared());
     }
 
     Graph(List<Node> inputs, Node output, boolean fusing, Shared shared) {
+        this(inputs, List.of(output), fusing, shared);
+    }
+
+    Graph(List<Node> inputs, List<Node> outputs, boolean fusing, Shared shared) {
+        if (outputs.isEmpty()) {
+            throw new IllegalArgumentException("a graph needs at least one output");
+        }
         this.fusing = fusing;
         this.shared = shared;
         this.inputs = List.copyOf(inputs);
-        this.output = output;
-        this.order = topologicalOrder(output);
+        this.outputs = List.copyOf(new java.util.LinkedHashSet<>(outputs));   // an output listed twice is one head
+        this.order = topologicalOrder(this.outputs);
         this.byName = new LinkedHashMap<>();
         for (Node n : order) {
             if (byName.put(n.name(), n) != null) {
@@ -83,8 +94,8 @@ public final class Graph {
     }
 
     /** A graph built by {@link InferencePlan}: it runs as it is. */
-    static Graph fused(List<Node> inputs, Node output, Shared shared) {
-        return new Graph(inputs, output, false, shared);
+    static Graph fused(List<Node> inputs, List<Node> outputs, Shared shared) {
+        return new Graph(inputs, outputs, false, shared);
     }
 
     Shared shared() {
@@ -101,7 +112,7 @@ public final class Graph {
      * folded into the layer before it. For comparisons and for looking for a fault in the fusion.
      */
     public Graph withoutFusion() {
-        return new Graph(inputs, output, false, shared);
+        return new Graph(inputs, outputs, false, shared);
     }
 
     /**
@@ -117,7 +128,9 @@ public final class Graph {
         for (String t : taps) {
             keep.add(node(t).name());   // unknown names fail here, listing the valid ones
         }
-        keep.add(output.name());
+        for (Node o : outputs) {
+            keep.add(o.name());
+        }
         return plans.computeIfAbsent(Set.copyOf(keep), k -> InferencePlan.of(this, k));
     }
 
@@ -125,7 +138,7 @@ public final class Graph {
         return new Builder();
     }
 
-    /** Collects nodes; the graph is what the chosen output depends on. */
+    /** Collects nodes; the graph is what the chosen outputs depend on. */
     public static final class Builder {
         private final List<Node> inputs = new ArrayList<>();
 
@@ -143,7 +156,12 @@ public final class Graph {
         }
 
         public Graph build(Node output) {
-            return new Graph(inputs, output);
+            return new Graph(inputs, List.of(output));
+        }
+
+        /** A graph with several outputs (heads), in this order; the first is {@link Graph#output()}. */
+        public Graph build(List<Node> outputs) {
+            return new Graph(inputs, outputs);
         }
     }
 
@@ -151,8 +169,49 @@ public final class Graph {
         return inputs;
     }
 
+    /** The output the explanation methods explain: the first of {@link #outputs()}. */
     public Node output() {
-        return output;
+        return outputs.get(0);
+    }
+
+    /** Every output (head) of the model, in Keras order. */
+    public List<Node> outputs() {
+        return outputs;
+    }
+
+    /**
+     * The same nodes with only the output called {@code name}: the head to explain or predict
+     * when a model has several. Made once per name, so it keeps its inference plans; this graph
+     * itself when that is its only output.
+     */
+    public Graph withOutput(String name) {
+        Node head = outputs.stream().filter(o -> o.name().equals(name)).findFirst()
+                .orElseThrow(() -> new io.gradcam4j.engine.errors.InvalidRequestException("the model has no output named '"
+                        + name + "'; its outputs: " + outputs.stream().map(Node::name).collect(Collectors.joining(", "))));
+        if (outputs.size() == 1) {
+            return this;
+        }
+        return heads.computeIfAbsent(name, k -> new Graph(inputs, List.of(head), fusing, shared));
+    }
+
+    /**
+     * This graph with the inputs named in {@code values} held at those values (each a batch of
+     * one, repeated for every item of a batch): what a method explains when a model has several
+     * inputs and only one of them is the image. The remaining inputs stay inputs, in order; the
+     * nodes that read a held input are copied, the others shared. See {@link FixedInput}.
+     */
+    public Graph withFixedInputs(Map<String, Tensor> values) {
+        return FixedInput.hold(this, values);
+    }
+
+    /**
+     * A graph whose output is {@code op} applied to this graph's output, as a node called
+     * {@code name}: a score made from a model's output that the model does not compute itself
+     * (the sum of a feature extractor's features).
+     */
+    public Graph then(String name, Op op) {
+        Node last = new Node(name, op, List.of(output()));
+        return new Graph(inputs, List.of(last), fusing, shared);
     }
 
     /** All nodes in the order they run. */
@@ -164,7 +223,7 @@ public final class Graph {
     public Node node(String name) {
         Node n = byName.get(name);
         if (n == null) {
-            throw new IllegalArgumentException("no layer named '" + name + "'; layers: "
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("no layer named '" + name + "'; layers: "
                     + String.join(", ", byName.keySet()));
         }
         return n;
@@ -189,6 +248,11 @@ public final class Graph {
     /** Inference: the output for the given inputs (one per graph input, in order). */
     public Tensor predict(Tensor... in) {
         return record(in, Mode.INFERENCE, List.of(), false).output();
+    }
+
+    /** Inference: every output by name, in the order of {@link #outputs()}, from one pass. */
+    public Map<String, Tensor> predictAll(Tensor... in) {
+        return record(in, Mode.INFERENCE, List.of(), false).outputs();
     }
 
     /**
@@ -278,13 +342,15 @@ public final class Graph {
     }
 
 
-    private static List<Node> topologicalOrder(Node output) {
+    private static List<Node> topologicalOrder(List<Node> outputs) {
         List<Node> order = new ArrayList<>();
         Set<Node> done = new HashSet<>();
         Set<Node> active = new HashSet<>();
         // Iterative depth-first search: deep graphs (ResNet-152) must not overflow the stack.
         List<Object[]> stack = new ArrayList<>();
-        stack.add(new Object[] {output, 0});
+        for (int i = outputs.size() - 1; i >= 0; i--) {
+            stack.add(new Object[] {outputs.get(i), 0});   // the first output on top: its nodes run first
+        }
         while (!stack.isEmpty()) {
             Object[] top = stack.get(stack.size() - 1);
             Node n = (Node) top[0];

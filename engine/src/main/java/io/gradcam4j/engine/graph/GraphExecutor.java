@@ -34,7 +34,7 @@ final class GraphExecutor {
 
     Recording run(Tensor[] in, Mode mode, Collection<String> taps, boolean weightGradients, Observer observer) {
         List<Node> inputs = graph.inputs();
-        Node output = graph.output();
+        Set<Node> outputs = new HashSet<>(graph.outputs());
         if (in.length != inputs.size()) {
             throw new IllegalArgumentException("the graph has " + inputs.size() + " inputs " + inputs
                     + " but got " + in.length + " tensors");
@@ -52,7 +52,7 @@ final class GraphExecutor {
         }
         // arrays of kept nodes: a view of one (a Reshape of a tapped layer) must not be recycled either
         Set<float[]> pinned = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        Recording recording = new Recording(output, tapped, recorded);
+        Recording recording = new Recording(graph.output(), tapped, recorded);
         try (Workspace.Scope scope = graph.shared().workspace.enter()) {
             for (Node n : graph.nodes()) {
                 if (n.isInput()) {
@@ -79,7 +79,7 @@ final class GraphExecutor {
                 }
                 for (Node arg : n.inputs()) {
                     // Free an activation as soon as its last consumer has run; closures keep their own.
-                    if (pendingConsumers.merge(arg, -1, Integer::sum) == 0 && arg != output) {
+                    if (pendingConsumers.merge(arg, -1, Integer::sum) == 0 && !outputs.contains(arg)) {
                         Tensor dead = values.remove(arg);
                         if (!kept.contains(arg) && !pinned.contains(dead.data()) && !isViewed(dead, values.values())) {
                             Workspace.recycle(dead.data());
@@ -88,7 +88,11 @@ final class GraphExecutor {
                 }
             }
         }
-        recording.setOutput(values.get(output));
+        Map<String, Tensor> outputValues = new java.util.LinkedHashMap<>();
+        for (Node o : graph.outputs()) {
+            outputValues.put(o.name(), values.get(o));
+        }
+        recording.setOutputs(outputValues);
         return recording;
     }
 
@@ -131,7 +135,10 @@ final class GraphExecutor {
         try {
             return n.op().forward(args, mode);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("layer '" + n.name() + "' (" + n.op().describe() + "): " + e.getMessage(), e);
+            // An op refuses its input (a shape that does not fit): the caller's input or model
+            // does not fit this layer. Typed, with the layer, so that callers need not parse it.
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("layer '" + n.name() + "' ("
+                    + n.op().describe() + "): " + e.getMessage(), e);
         }
     }
 

@@ -23,7 +23,7 @@ import java.util.Set;
  * pass over a whole activation tensor.
  *
  * <p>The merged node takes the name of the last layer it absorbed, so taps on that name still
- * work; layers named in {@code keep} (taps, the output) are never absorbed into a later one, so
+ * work; layers named in {@code keep} (taps, the outputs) are never absorbed into a later one, so
  * their own outputs stay visible. Weights are shared with the original graph, not copied.
  */
 final class InferencePlan {
@@ -71,7 +71,11 @@ final class InferencePlan {
         for (Node in : graph.inputs()) {
             inputs.add(rewritten.get(in));
         }
-        return Graph.fused(inputs, rewritten.get(graph.output()), graph.shared());
+        List<Node> outputs = new ArrayList<>();
+        for (Node out : graph.outputs()) {
+            outputs.add(rewritten.get(out));
+        }
+        return Graph.fused(inputs, outputs, graph.shared());
     }
 
     /**
@@ -98,7 +102,7 @@ final class InferencePlan {
     /** The single node reading {@code n}'s output, if {@code n} may be absorbed into it. */
     private Node onlyReader(Node n) {
         List<Node> r = readers.getOrDefault(n, List.of());
-        if (keep.contains(n.name()) || r.size() != 1 || n == graph.output()) {
+        if (keep.contains(n.name()) || r.size() != 1 || graph.outputs().contains(n)) {
             return null;
         }
         Node m = r.get(0);

@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The result of {@link Graph#record}: the output, the tapped activations, and the backward
- * rules of the nodes between the taps and the output. {@link #backward} can run several times
+ * The result of {@link Graph#record}: the outputs, the tapped activations, and the backward
+ * rules of the nodes between the taps and the output (the first output, where a backward pass
+ * starts). {@link #backward} can run several times
  * (one per explained class) on the same recording: the forward pass is shared.
  */
 public final class Recording {
@@ -23,7 +24,7 @@ public final class Recording {
     private final Map<Node, Tensor> tapValues = new LinkedHashMap<>();
     private final Map<Node, Backward> rules = new HashMap<>();
     private final List<Node> recordedInOrder = new java.util.ArrayList<>();
-    private Tensor output;
+    private Map<String, Tensor> outputs;
 
     Recording(Node outputNode, Set<Node> tapped, Set<Node> recorded) {
         this.outputNode = outputNode;
@@ -42,12 +43,18 @@ public final class Recording {
         recordedInOrder.add(n);
     }
 
-    void setOutput(Tensor output) {
-        this.output = output;
+    void setOutputs(Map<String, Tensor> outputs) {
+        this.outputs = java.util.Collections.unmodifiableMap(outputs);
     }
 
+    /** The value of the graph's output ({@link Graph#output()}), where {@link #backward} starts. */
     public Tensor output() {
-        return output;
+        return outputs.get(outputNode.name());
+    }
+
+    /** Every output of the graph by name, in the order of {@link Graph#outputs()}. */
+    public Map<String, Tensor> outputs() {
+        return outputs;
     }
 
     /** The output of a tapped node. */
@@ -79,7 +86,7 @@ public final class Recording {
      * {@code weightGrads} when it is not null and the recording was made with weight gradients.
      */
     public Map<String, Tensor> backward(Tensor gradOutput, Gradients weightGrads) {
-        gradOutput.requireShape(output.shape(), "the output gradient");
+        gradOutput.requireShape(output().shape(), "the output gradient");
         Map<Node, Tensor> grads = new HashMap<>();
         grads.put(outputNode, gradOutput);
         for (int k = recordedInOrder.size() - 1; k >= 0; k--) {

@@ -86,7 +86,7 @@ class InferencePlanTest {
                 names(g.inferencePlan(List.of("sep_bn"))));
         assertEquals(List.of("input", "sep", "sep_bn", "sep_act", "conv", "add", "pool", "logits"),
                 names(g.inferencePlan(List.of("sep"))));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        RuntimeException e = assertThrows(io.gradcam4j.engine.errors.InvalidRequestException.class,
                 () -> g.inferencePlan(List.of("sep_bnn")));
         assertEquals(true, e.getMessage().contains("sep_bn"), e.getMessage());
     }

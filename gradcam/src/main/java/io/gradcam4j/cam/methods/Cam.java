@@ -33,7 +33,7 @@ public final class Cam extends BaseCam {
         int k = in.channels();
         int classes = kernel.dim(1);
         if (kernel.dim(0) != k) {
-            throw new IllegalArgumentException("cam: the Dense layer reads " + kernel.dim(0) + " values but layer '"
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("cam: the Dense layer reads " + kernel.dim(0) + " values but layer '"
                     + in.layer() + "' has " + k + " channels");
         }
         double[] w = new double[k];
@@ -77,8 +77,8 @@ public final class Cam extends BaseCam {
         return n;
     }
 
-    private static IllegalArgumentException refusal(String layer, String found) {
-        return new IllegalArgumentException("cam needs layer '" + layer + "' to feed GlobalAveragePooling2D and then "
+    private static io.gradcam4j.engine.errors.InvalidRequestException refusal(String layer, String found) {
+        return new io.gradcam4j.engine.errors.InvalidRequestException("cam needs layer '" + layer + "' to feed GlobalAveragePooling2D and then "
                 + "one Dense layer that gives the output (the head CAM's weights come from); " + found
                 + ". Use gradcam, which equals CAM on such a head and works on any other");
     }

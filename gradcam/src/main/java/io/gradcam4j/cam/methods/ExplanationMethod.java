@@ -43,7 +43,7 @@ public abstract class ExplanationMethod {
      */
     public List<Explanation> explain(Graph model, Tensor images, ExplainRequest request) {
         if (usesLayer() && request.layers().isEmpty()) {
-            throw new IllegalArgumentException(name() + " explains at a layer: name one (or several)");
+            throw new io.gradcam4j.engine.errors.InvalidRequestException(name() + " explains at a layer: name one (or several)");
         }
         MethodContext ctx = MethodContext.start(model, images, usesLayer() ? request : withoutLayers(request),
                 needsInputGradient());
@@ -67,7 +67,7 @@ public abstract class ExplanationMethod {
     /** One image (1, H, W, C) at one layer (ignored by input-space methods). */
     public Explanation explain(Graph model, Tensor image, String layer, List<Integer> classes, ScoreKind kind) {
         if (image.rank() != 4 || image.dim(0) != 1) {
-            throw new IllegalArgumentException("expected one image (1, H, W, C), got " + image);
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("expected one image (1, H, W, C), got " + image);
         }
         return explain(model, image, ExplainRequest.of(layer == null ? List.of() : List.of(layer), classes, kind)).get(0);
     }

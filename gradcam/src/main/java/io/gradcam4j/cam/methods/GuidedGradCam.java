@@ -30,7 +30,7 @@ public final class GuidedGradCam extends BaseAttribution {
     @Override
     protected Attribution attribution(MethodContext ctx, Target t) {
         if (ctx.request().layers().size() != 1) {
-            throw new IllegalArgumentException("guided-gradcam takes one layer, not " + ctx.request().layers());
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("guided-gradcam takes one layer, not " + ctx.request().layers());
         }
         LayerInput in = new LayerInput(ctx, t, ctx.request().layers().get(0));
         double[] cam = in.weightedSum(GradCam.meanGradient(in));

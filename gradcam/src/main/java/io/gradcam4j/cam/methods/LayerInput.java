@@ -24,7 +24,7 @@ public final class LayerInput {
         this.layer = layer;
         Tensor activation = ctx.activation(layer, target.image());
         if (activation.rank() != 4) {
-            throw new IllegalArgumentException("layer '" + layer + "' outputs " + activation
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("layer '" + layer + "' outputs " + activation
                     + "; a class activation map needs a 4-D (1, H, W, C) output");
         }
         this.a = activation.data();

@@ -72,7 +72,7 @@ public final class MethodContext {
         this.logits = finalActivation.isPresent() ? rows(output, n, classCount) : null;
         this.classes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            classes.add(chosenClasses(request.classes().apply(probabilities[i].clone()), probabilities[i]));
+            classes.add(chosenClasses(request.classes().classes(i, probabilities[i].clone()), probabilities[i]));
         }
         this.forwardPasses = new long[n];
         this.backwardPasses = new long[n];
@@ -85,11 +85,12 @@ public final class MethodContext {
      */
     static MethodContext start(Graph model, Tensor images, ExplainRequest request, boolean tapInput) {
         if (model.inputs().size() != 1) {
-            throw new IllegalArgumentException("explanations need a model with one input; this one has "
-                    + model.inputs().size());
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("explanations need a model with one input; this one has "
+                    + model.inputs().size() + ": hold the others at fixed values (Graph.withFixedInputs; on the "
+                    + "command line --input NAME=X.npy)");
         }
         if (images.rank() != 4) {
-            throw new IllegalArgumentException("images must be a batch (N, H, W, C), got " + images);
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("images must be a batch (N, H, W, C), got " + images);
         }
         checkLayers(model, request.layers());
         Set<String> taps = new LinkedHashSet<>(request.layers());
@@ -108,11 +109,11 @@ public final class MethodContext {
         Graph logits = model.withoutFinalActivation().orElse(model);
         for (String layer : layers) {
             if (model.node(layer).isInput()) {
-                throw new IllegalArgumentException("'" + layer + "' is the model's input, not a layer: a map at a layer "
+                throw new io.gradcam4j.engine.errors.InvalidRequestException("'" + layer + "' is the model's input, not a layer: a map at a layer "
                         + "weighs that layer's activations (input-space methods such as saliency explain the input)");
             }
             if (logits.nodes().stream().noneMatch(n -> n.name().equals(layer))) {
-                throw new IllegalArgumentException("'" + layer + "' is the model's final softmax or sigmoid, which "
+                throw new io.gradcam4j.engine.errors.InvalidRequestException("'" + layer + "' is the model's final softmax or sigmoid, which "
                         + "explanations run around; choose a spatial layer before the head");
             }
         }
@@ -130,7 +131,7 @@ public final class MethodContext {
         List<Integer> list = chosen.isEmpty() ? List.of(argmax(probabilities)) : chosen;
         for (int c : list) {
             if (c < 0 || c >= probabilities.length) {
-                throw new IllegalArgumentException("class " + c + " is out of range: the model has "
+                throw new io.gradcam4j.engine.errors.InvalidRequestException("class " + c + " is out of range: the model has "
                         + probabilities.length + " classes (0.." + (probabilities.length - 1) + ")");
             }
         }

@@ -75,7 +75,7 @@ public record MethodOptions(Integer steps, Baseline baseline, Integer window, In
         public Builder samples(Integer v) { samples = positive("samples", v); return this; }
         public Builder noiseLevel(Double v) {
             if (v != null && !(v >= 0 && v < Double.POSITIVE_INFINITY)) {
-                throw new IllegalArgumentException("noise level must be a number >= 0, got " + v);
+                throw new io.gradcam4j.engine.errors.InvalidRequestException("noise level must be a number >= 0, got " + v);
             }
             noiseLevel = v;
             return this;
@@ -94,14 +94,14 @@ public record MethodOptions(Integer steps, Baseline baseline, Integer window, In
 
         private static Integer positive(String what, Integer v) {
             if (v != null && v < 1) {
-                throw new IllegalArgumentException(what + " must be at least 1, got " + v);
+                throw new io.gradcam4j.engine.errors.InvalidRequestException(what + " must be at least 1, got " + v);
             }
             return v;
         }
 
         private static Float finite(String what, Float v) {
             if (v != null && !Float.isFinite(v)) {
-                throw new IllegalArgumentException(what + " must be a finite number, got " + v);
+                throw new io.gradcam4j.engine.errors.InvalidRequestException(what + " must be a finite number, got " + v);
             }
             return v;
         }

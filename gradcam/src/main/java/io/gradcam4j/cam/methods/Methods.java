@@ -58,7 +58,7 @@ public final class Methods {
     public static ExplanationMethod byName(String name) {
         Supplier<ExplanationMethod> make = BY_NAME.get(name.trim().toLowerCase(Locale.ROOT));
         if (make == null) {
-            throw new IllegalArgumentException("unknown method '" + name + "'; methods: " + String.join(", ", names()));
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("unknown method '" + name + "'; methods: " + String.join(", ", names()));
         }
         return make.get();
     }

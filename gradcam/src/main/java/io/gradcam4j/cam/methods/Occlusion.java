@@ -50,10 +50,10 @@ public final class Occlusion extends BaseAttribution {
         int stride = stride(ctx.options());
         float fill = ctx.options().fill() != null ? ctx.options().fill() : 0f;
         if (win > h || win > w) {
-            throw new IllegalArgumentException("occlusion window " + win + " is larger than the input " + h + "x" + w);
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("occlusion window " + win + " is larger than the input " + h + "x" + w);
         }
         if (stride > win && (win < h || win < w)) {
-            throw new IllegalArgumentException("occlusion stride " + stride + " is larger than the window " + win
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("occlusion stride " + stride + " is larger than the window " + win
                     + ": some pixels would never be occluded");
         }
         int rows = 1 + (int) Math.ceil((double) (h - win) / stride);

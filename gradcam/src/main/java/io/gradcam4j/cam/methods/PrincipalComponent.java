@@ -30,7 +30,7 @@ final class PrincipalComponent {
      */
     static Projection project(float[] matrix, int z, int k, double[] reference) {
         if (z < 2) {
-            throw new IllegalArgumentException("a principal component needs at least two pixels; the layer has " + z);
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("a principal component needs at least two pixels; the layer has " + z);
         }
         DMatrixRMaj x = new DMatrixRMaj(z, k);
         for (int c = 0; c < k; c++) {

@@ -45,7 +45,7 @@ public final class Rise extends BaseAttribution {
         MethodOptions o = ctx.options();
         Tensor given = o.masks();
         if (given != null && (given.rank() != 3 || given.dim(1) != h || given.dim(2) != w)) {
-            throw new IllegalArgumentException("rise masks must be (N, " + h + ", " + w + "), got " + given);
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("rise masks must be (N, " + h + ", " + w + "), got " + given);
         }
         int n = given != null ? given.dim(0) : o.samples() != null ? o.samples() : DEFAULT_MASKS;
         int cell = o.cellSize() != null ? o.cellSize() : (int) Math.ceil(h / 7.0);

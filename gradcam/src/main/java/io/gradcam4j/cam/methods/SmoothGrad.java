@@ -67,7 +67,7 @@ public final class SmoothGrad extends BaseAttribution {
     private static Tensor checked(Tensor noise, Tensor x) {
         int[] s = noise.shape();
         if (s.length != 4 || s[1] != x.dim(1) || s[2] != x.dim(2) || s[3] != x.dim(3)) {
-            throw new IllegalArgumentException("smoothgrad noise must be (N, " + x.dim(1) + ", " + x.dim(2) + ", "
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("smoothgrad noise must be (N, " + x.dim(1) + ", " + x.dim(2) + ", "
                     + x.dim(3) + ") for this model's input, got " + noise);
         }
         return noise;

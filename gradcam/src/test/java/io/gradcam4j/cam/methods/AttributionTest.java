@@ -304,7 +304,7 @@ class AttributionTest {
                 .batchSize(5).build(), null);
         assertClose(expected, e.maps().get(0).attribution().data(), 1e-5, "occlusion 3/2");
         assertEquals(1 + 16, e.passes().forward());
-        IllegalArgumentException tooFar = assertThrows(IllegalArgumentException.class, () -> explain("occlusion", g, x,
+        RuntimeException tooFar = assertThrows(io.gradcam4j.engine.errors.InvalidRequestException.class, () -> explain("occlusion", g, x,
                 cls, MethodOptions.builder().window(2).stride(3).build(), null));
         assertTrue(tooFar.getMessage().contains("stride 3 is larger than the window 2"), tooFar.getMessage());
     }

@@ -232,7 +232,7 @@ class BatchAndStatusTest {
                 new BiasAdd(Support.param("b", Tensor.zeros(3)))), pooled));
         Tensor x = Support.rand(random, -1f, 1f, 1, 4, 4, 2);
         for (String method : List.of("eigencam", "eigengradcam")) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            RuntimeException e = assertThrows(io.gradcam4j.engine.errors.InvalidRequestException.class,
                     () -> Support.explain(method, g, x, "pooled", 0));
             assertTrue(e.getMessage().contains("needs at least two pixels") && e.getMessage().contains("has 1"),
                     e.getMessage());
@@ -241,7 +241,7 @@ class BatchAndStatusTest {
 
     @Test
     void unknownMethodsAndMissingLayersAreClearErrors() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Methods.byName("gradkam"));
+        RuntimeException e = assertThrows(io.gradcam4j.engine.errors.InvalidRequestException.class, () -> Methods.byName("gradkam"));
         assertTrue(e.getMessage().startsWith("unknown method 'gradkam'"), e.getMessage());
         for (String name : Methods.names()) {
             assertTrue(e.getMessage().contains(name), name + " listed in: " + e.getMessage());
@@ -253,7 +253,7 @@ class BatchAndStatusTest {
 
         Graph g = net(0.3f).graph();
         Tensor x = Support.rand(random, -1f, 1f, 1, 8, 8, 2);
-        IllegalArgumentException noLayer = assertThrows(IllegalArgumentException.class,
+        RuntimeException noLayer = assertThrows(io.gradcam4j.engine.errors.InvalidRequestException.class,
                 () -> Support.explain("scorecam", g, x, null, 0));
         assertTrue(noLayer.getMessage().contains("scorecam explains at a layer"), noLayer.getMessage());
     }

@@ -117,7 +117,7 @@ class CamAndAblationTest {
     }
 
     private static void assertRefused(Graph g, Tensor image, String found) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        RuntimeException e = assertThrows(io.gradcam4j.engine.errors.InvalidRequestException.class,
                 () -> Support.explain("cam", g, image, "conv", 0));
         assertTrue(e.getMessage().contains("cam needs layer 'conv' to feed GlobalAveragePooling2D"), e.getMessage());
         assertTrue(e.getMessage().contains(found), e.getMessage());

@@ -153,13 +153,13 @@ class GradCamTest {
     @Test
     void badRequestsAreClearErrors() {
         Graph graph = model(dense);
-        IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+        RuntimeException range = assertThrows(io.gradcam4j.engine.errors.InvalidRequestException.class,
                 () -> Methods.byName("gradcam").explain(graph, image, "conv", List.of(4), ScoreKind.LOGIT));
         assertTrue(range.getMessage().contains("class 4 is out of range") && range.getMessage().contains("0..3"));
-        IllegalArgumentException layer = assertThrows(IllegalArgumentException.class,
+        RuntimeException layer = assertThrows(io.gradcam4j.engine.errors.InvalidRequestException.class,
                 () -> Methods.byName("gradcam").explain(graph, image, "conv9", List.of(), ScoreKind.LOGIT));
         assertTrue(layer.getMessage().contains("conv9") && layer.getMessage().contains("gap"), layer.getMessage());
-        IllegalArgumentException flat = assertThrows(IllegalArgumentException.class,
+        RuntimeException flat = assertThrows(io.gradcam4j.engine.errors.InvalidRequestException.class,
                 () -> Methods.byName("gradcam").explain(graph, image, "gap", List.of(), ScoreKind.LOGIT));
         assertTrue(flat.getMessage().contains("4-D"), flat.getMessage());
     }

@@ -35,7 +35,7 @@ class LayerChoiceTest {
 
     private String refusal(String layer) {
         Tensor x = GradientCheck.random(random, -1f, 1f, 1, 6, 6, 2);
-        return assertThrows(IllegalArgumentException.class,
+        return assertThrows(io.gradcam4j.engine.errors.InvalidRequestException.class,
                 () -> Methods.byName("gradcam").explain(model(), x, layer, List.of(), ScoreKind.LOGIT)).getMessage();
     }
 

@@ -1,0 +1,83 @@
+package io.gradcam4j.keras;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gradcam4j.engine.Op;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+
+/**
+ * Opens a Keras model file of either format Keras writes, told apart by the file's first bytes,
+ * never by its name: a Keras v3 archive ({@code model.save("m.keras")}, a zip) or a legacy HDF5
+ * file ({@code .h5}, or HDF5 named {@code .keras} by tf.keras 2.x). {@link KerasH5File#loadModel}
+ * opens archives too, through this class.
+ */
+public final class KerasModelFile {
+    /** The largest file mapped into one buffer (a ByteBuffer is int-indexed). */
+    private static final long MAX_MAPPED = Integer.MAX_VALUE - 8L;
+
+    private KerasModelFile() {
+    }
+
+    /**
+     * Opens {@code file} and builds its model.
+     *
+     * @throws IOException when the file cannot be read (missing, no permission)
+     * @throws KerasFormatException when its contents are not a Keras model we can build
+     *     ({@link CorruptModelFileException} when damaged, {@link UnsupportedKerasFeatureException}
+     *     when valid but beyond gradcam4j: a custom class, a Lambda)
+     * @throws io.gradcam4j.engine.errors.ResourceLimitException when an archive member would need
+     *     more memory than allowed (a decompression bomb)
+     */
+    public static KerasModel loadModel(Path file) throws IOException {
+        return loadModel(file, Map.of());
+    }
+
+    /**
+     * As {@link #loadModel(Path)}, with Java implementations, by layer name, for the model's
+     * {@code Lambda} layers and layers of custom classes (their Python code is never run; without
+     * one, such a layer is refused, naming its class).
+     */
+    public static KerasModel loadModel(Path file, Map<String, Op> supplied) throws IOException {
+        if (KerasFileFormat.of(file) != KerasFileFormat.KERAS_ARCHIVE) {
+            return KerasH5File.loadModel(file, supplied);
+        }
+        return KerasV3File.load(map(file), file.toString(), supplied);
+    }
+
+    /** The model in {@code bytes}, the contents of a model file of either format; {@code name} is used in messages. */
+    public static KerasModel loadModel(byte[] bytes, String name) {
+        return KerasH5File.loadModel(bytes, name);
+    }
+
+    /**
+     * A Keras 3 weights file ({@code model.save_weights("m.weights.h5")}) on a known architecture:
+     * a model config as Keras serializes it ({@code model.to_json()}, the {@code config.json} of an
+     * archive, or {@link KerasModel#modelConfig()} of a model loaded before).
+     */
+    public static KerasModel loadWeights(Path weightsFile, JsonNode architecture) throws IOException {
+        return loadWeights(weightsFile, architecture, Map.of());
+    }
+
+    /** As {@link #loadWeights(Path, JsonNode)}, with Java ops for Lambda and custom-class layers, by name. */
+    public static KerasModel loadWeights(Path weightsFile, JsonNode architecture, Map<String, Op> supplied)
+            throws IOException {
+        return KerasV3File.loadWeights(map(weightsFile), weightsFile.toString(), architecture, supplied);
+    }
+
+    private static ByteBuffer map(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_MAPPED) {
+            throw new UnsupportedKerasFeatureException(file + ": Keras v3 files over 2 GiB are not supported ("
+                    + size + " bytes)");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            return channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+        }
+    }
+}
