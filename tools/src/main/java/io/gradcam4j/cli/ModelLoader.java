@@ -24,9 +24,18 @@ import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Map;
 
-/** Resolves {@code --model}: a .h5 file, an application name, or (absent) the bundled demo model. */
+/**
+ * Resolves {@code --model}: a .h5 file, an application name, or a bundled demo model: {@code demo}
+ * (also when absent) or {@code demo-shortcut}, the one trained where the background gives the class away.
+ */
 final class ModelLoader {
     static final String DEMO_RESOURCE = "/io/gradcam4j/demo/";
+    /**
+     * The bundled models by name, each described by a JSON file in {@link #DEMO_RESOURCE}. These
+     * names win over a file of the same name in the working directory (give {@code ./demo}).
+     */
+    private static final java.util.SortedMap<String, String> DEMOS = new java.util.TreeMap<>(java.util.Map.of(
+            "demo", "demo.json", "demo-shortcut", "demo-shortcut.json"));
 
     private ModelLoader() {
     }
@@ -52,9 +61,9 @@ final class ModelLoader {
 
     private static LoadedModel loadModel(ModelOptions o, Map<String, Path> held, DownloadProgress progress)
             throws IOException {
-        if (o.model == null) {
+        if (o.model == null || DEMOS.containsKey(o.model)) {
             refuseApplicationOptions(o, "the bundled demo model");
-            return demo(o, held);
+            return demo(o, o.model == null ? "demo" : o.model, held);
         }
         Path file = Path.of(o.model);
         if (Files.exists(file) || o.model.toLowerCase(Locale.ROOT).matches(".*\\.(h5|hdf5|keras)")) {
@@ -92,7 +101,14 @@ final class ModelLoader {
     private static LoadedModel application(ModelOptions o, Map<String, Path> held, DownloadProgress progress)
             throws IOException {
         String name = applicationName(o);
-        Application app = pooled(Applications.byName(name), name, o);
+        Application named;
+        try {
+            named = Applications.byName(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + "; or " + String.join(", ", DEMOS.keySet())
+                    + " (bundled), or a .h5 file", e);
+        }
+        Application app = pooled(named, name, o);
         KerasModel model;
         FileDigest digest;
         String source = name;
@@ -137,12 +153,13 @@ final class ModelLoader {
         return ModelView.of(model, o.output, o.imageInput, held);
     }
 
-    /** The demo model bundled in the jar: trained by this project's engine on generated shapes. */
-    private static LoadedModel demo(ModelOptions o, Map<String, Path> held) throws IOException {
+    /** A demo model bundled in the jar: trained by this project's engine on generated shapes. */
+    private static LoadedModel demo(ModelOptions o, String name, Map<String, Path> held) throws IOException {
         JsonNode info;
-        try (InputStream in = ModelLoader.class.getResourceAsStream(DEMO_RESOURCE + "demo.json")) {
+        try (InputStream in = ModelLoader.class.getResourceAsStream(DEMO_RESOURCE + DEMOS.get(name))) {
             if (in == null) {
-                throw new IOException("the demo model is missing from this build (" + DEMO_RESOURCE + ")");
+                throw new IOException("the " + name + " model is missing from this build (" + DEMO_RESOURCE
+                        + DEMOS.get(name) + ")");
             }
             info = new ObjectMapper().readTree(in);
         }
@@ -158,7 +175,7 @@ final class ModelLoader {
         Labels labels = o.labels != null ? Labels.read(o.labels) : Labels.of(names);
         Preprocessing pre = preprocessing(o, Preprocessing.valueOf(info.path("preprocessing").asText("none")
                 .toUpperCase(Locale.ROOT)));
-        return new LoadedModel(model, view(model, o, held), "demo (" + info.path("model").asText() + ")", digest, labels, pre,
+        return new LoadedModel(model, view(model, o, held), name + " (" + info.path("model").asText() + ")", digest, labels, pre,
                 o.interpolationMode(), o.keepAspectRatio, o.maxPixels);
     }
 

@@ -6,52 +6,90 @@ import io.gradcam4j.engine.train.Examples;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
- * Generated RGB images of one object — a circle, square, triangle, star or cross of random size,
- * rotation, colour and position — on a cluttered background: a colour gradient, soft colour
- * blobs (no edges), stripes, long thin lines and pixel noise, all in colours other than the
- * object's. Nothing in the clutter has the shape of a class, so a classifier must look at the
- * object; the object's mask and bounding box come with each image to check where it looked.
+ * Generated RGB pictures of one object — a circle, square, triangle, star or cross ({@link Shape})
+ * — on a background, with the object's mask and bounding box to check where a model looked.
  *
- * <p>Deterministic: sample {@code i} of a split is a function of (seed, split, i) only, so the
- * train and test splits never share a sample and any sample can be regenerated alone. The scene
- * is drawn in unit coordinates, so the same sample can be rendered at any size (the pixel noise
- * differs between sizes, the geometry does not).
+ * <p>Every picture is drawn at {@link #PICTURE_SIZE} (the size of the demo pictures), degraded as
+ * a real file might be ({@link Degradation}: blur, noise, contrast, colours, JPEG; the textured
+ * backdrops only blur, contrast and colours), and then resized to the
+ * model's input exactly as the command line resizes a file (Keras {@code load_img}: Pillow's
+ * nearest neighbour). A model trained on {@link #sample} therefore sees what {@code gradcam
+ * explain} feeds it, not a rendering at the small size that no file on disk looks like.
+ *
+ * <p>The object is filled (flat, shaded or patterned) or only outlined; its size, tilt, colour
+ * and proportions vary. What is behind it depends on the {@link Backdrop}:
+ * <ul>
+ *   <li>{@link Backdrop#CLUTTER}: the clean dataset, random clutter that says nothing about the
+ *       class ({@link Backgrounds}), a quarter of it on the shortcut textures below drawn at random;
+ *       a thin line sometimes crosses the object too;
+ *   <li>{@link Backdrop#SHORTCUT}: one texture per class ({@link ShortcutTextures}), a background
+ *       that gives the class away;
+ *   <li>{@link Backdrop#SWAPPED}: the same textures, each object on another class's texture.
+ * </ul>
+ *
+ * <p>A {@code difficulty} below 1 makes easier scenes for the first epochs of training (a
+ * curriculum: a network that has not yet found the object in heavy clutter gets no signal from
+ * it): less clutter, fewer degradations, fewer outlined shapes, no small ones. At 0 a filled shape
+ * of radius 0.17..0.3 stands on a plain gradient.
+ *
+ * <p>Deterministic: sample {@code i} of a split is a function of (seed, backdrop, difficulty,
+ * split, i) only, so the train and test splits never share a sample and any sample can be
+ * regenerated alone.
  */
 public final class ShapesDataset {
     /** The class names, in class-index order. */
     public static final List<String> CLASSES = List.of("circle", "square", "triangle", "star", "cross");
+    /** The size pictures are drawn at before the resize to the model's input. */
+    public static final int PICTURE_SIZE = 128;
 
     public enum Split { TRAIN, TEST }
 
+    /** What is behind the object (see the class comment). */
+    public enum Backdrop { CLUTTER, SHORTCUT, SWAPPED }
+
+    /** How the object is painted. */
+    private enum Style { FLAT, SHADED, PATTERNED, OUTLINE }
+
     private static final int SUPERSAMPLE = 4;
-    /** Shapes stand upright (a triangle and a star point up), tilted by at most this much. */
-    public static final double MAX_TILT_DEGREES = 12;
 
     private final long seed;
     private final int size;
-    private final double clutter;
+    private final Backdrop backdrop;
+    private final double difficulty;
 
-    /** @param size the image height and width in pixels */
+    /** The clean dataset for a model of {@code size x size} RGB inputs. */
     public ShapesDataset(long seed, int size) {
-        this(seed, size, 1.0);
+        this(seed, size, Backdrop.CLUTTER);
     }
 
-    /**
-     * @param clutter 1 for the full background clutter, 0 for a plain gradient with noise only,
-     *     in between for fewer and fainter clutter (a curriculum)
-     */
-    public ShapesDataset(long seed, int size, double clutter) {
-        if (!(clutter >= 0 && clutter <= 1)) {
-            throw new IllegalArgumentException("clutter must be in [0, 1], got " + clutter);
+    public ShapesDataset(long seed, int size, Backdrop backdrop) {
+        this(seed, size, backdrop, 1);
+    }
+
+    /** @param difficulty 1 for the full variation, less for easier scenes (see the class comment) */
+    public ShapesDataset(long seed, int size, Backdrop backdrop, double difficulty) {
+        if (size < 16 || size > PICTURE_SIZE) {
+            throw new IllegalArgumentException("the model's input must be 16.." + PICTURE_SIZE + " pixels, got " + size);
         }
-        this.clutter = clutter;
-        if (size < 16) {
-            throw new IllegalArgumentException("images must be at least 16 pixels, got " + size);
+        if (!(difficulty >= 0 && difficulty <= 1)) {
+            throw new IllegalArgumentException("difficulty must be in [0, 1], got " + difficulty);
         }
         this.seed = seed;
         this.size = size;
+        this.backdrop = backdrop;
+        this.difficulty = difficulty;
+    }
+
+    /** The same dataset at another difficulty. */
+    public ShapesDataset withDifficulty(double d) {
+        return new ShapesDataset(seed, size, backdrop, d);
+    }
+
+    public double difficulty() {
+        return difficulty;
     }
 
     public int size() {
@@ -62,13 +100,18 @@ public final class ShapesDataset {
         return seed;
     }
 
+    public Backdrop backdrop() {
+        return backdrop;
+    }
+
     /**
-     * One image.
+     * One picture.
      *
      * @param label the class index
      * @param size height and width
      * @param rgb {@code size * size * 3} bytes, row-major RGB
-     * @param mask {@code size * size}: the object covers at least half of the pixel
+     * @param mask {@code size * size}: the object covers at least half of the pixel (an outlined
+     *     shape's interior counts as the object)
      * @param box the object's bounding box in pixels, {@code {x0, y0, x1, y1}} with x1, y1
      *     exclusive: every pixel the object touches at all
      */
@@ -96,33 +139,37 @@ public final class ShapesDataset {
         }
 
         public BufferedImage image() {
-            BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+            return Canvas.toImage(rgb, size);
+        }
+
+        /** The mask as an 8-bit gray picture: 255 on the object, 0 elsewhere. */
+        public BufferedImage maskImage() {
+            BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
             for (int p = 0; p < size * size; p++) {
-                int rgbValue = (rgb[3 * p] & 0xff) << 16 | (rgb[3 * p + 1] & 0xff) << 8 | (rgb[3 * p + 2] & 0xff);
-                img.setRGB(p % size, p / size, rgbValue);
+                img.getRaster().setSample(p % size, p / size, 0, mask[p] ? 255 : 0);
             }
             return img;
         }
     }
 
-    /** Sample {@code index} of {@code split}; its class is {@code index % CLASSES.size()} (balanced). */
+    /** Sample {@code index} of {@code split} at the model's input size; its class is {@code index % 5} (balanced). */
     public Sample sample(Split split, int index) {
-        return render(scene(split, index), size, clutter);
+        return nearest(picture(split, index), size);
     }
 
-    /** The same scene as {@link #sample} drawn at another size (e.g. a larger demo picture). */
-    public Sample sample(Split split, int index, int pixels) {
-        return render(scene(split, index), pixels, clutter);
+    /** The same sample as the picture it is resized from ({@link #PICTURE_SIZE}, e.g. to write to a file). */
+    public Sample picture(Split split, int index) {
+        return render(scene(split, index));
     }
 
     /**
      * {@code count} samples of a split from {@code from} on, as training examples (kept as bytes,
-     * converted to floats 0..255 per batch).
+     * converted to floats 0..255 per batch). Drawn on all cores.
      */
     public Examples examples(Split split, int from, int count) {
         byte[][] images = new byte[count][];
         int[] labels = new int[count];
-        java.util.stream.IntStream.range(0, count).parallel().forEach(k -> {
+        IntStream.range(0, count).parallel().forEach(k -> {
             Sample s = sample(split, from + k);
             images[k] = s.rgb();
             labels[k] = s.label();
@@ -153,277 +200,194 @@ public final class ShapesDataset {
         };
     }
 
-    // ---- the scene, in unit coordinates ([0, 1] x [0, 1]) -----------------------------------------
-
-    private record Line(double x0, double y0, double x1, double y1, double width, double[] colour) {
+    /**
+     * Pillow's nearest-neighbour resize (what Keras {@code load_img} and the command line do): output
+     * pixel {@code x} takes source pixel {@code floor((x + 0.5) * from / to)}. The mask is resized the
+     * same way; the box keeps every pixel the object touches.
+     */
+    static Sample nearest(Sample s, int to) {
+        if (s.size() == to) {
+            return s;
+        }
+        int from = s.size();
+        int[] src = new int[to];
+        for (int i = 0; i < to; i++) {
+            src[i] = (int) ((i + 0.5) * from / to);
+        }
+        byte[] rgb = new byte[to * to * 3];
+        boolean[] mask = new boolean[to * to];
+        for (int y = 0; y < to; y++) {
+            for (int x = 0; x < to; x++) {
+                int p = src[y] * from + src[x];
+                System.arraycopy(s.rgb(), 3 * p, rgb, 3 * (y * to + x), 3);
+                mask[y * to + x] = s.mask()[p];
+            }
+        }
+        int[] b = s.box();
+        int[] box = {b[0] * to / from, b[1] * to / from, Math.min(to, (b[2] * to + from - 1) / from),
+            Math.min(to, (b[3] * to + from - 1) / from)};
+        return new Sample(s.label(), to, rgb, mask, box);
     }
 
-    private record Blob(double x, double y, double sigma, double alpha, double[] colour) {
-    }
+    // ---- the scene: every random choice, made before anything is drawn ----------------------------
 
-    private record Stripes(double angle, double period, double duty, double phase, double alpha, double[] colour) {
-    }
-
-    private record Scene(int label, double[] bgA, double[] bgB, double gradAngle, List<Blob> blobs, Stripes stripes,
-                         List<Line> lines, double cx, double cy, double radius, double rotation, double[] colour,
-                         double noise, long noiseSeed) {
+    private record Scene(int label, Shape shape, Backgrounds.Painter background, Style style, double[] colour,
+                         double[] second, double stroke, double patternAngle, double patternPeriod,
+                         Backgrounds.Painter occluders, Degradation degradation) {
     }
 
     private Scene scene(Split split, int index) {
         if (index < 0) {
             throw new IllegalArgumentException("sample index must be >= 0, got " + index);
         }
-        SplittableRandom r = new SplittableRandom(mix(seed, split.ordinal(), index));
+        SplittableRandom r = new SplittableRandom(mix(seed ^ Double.doubleToLongBits(difficulty),
+                backdrop.ordinal() * 2 + split.ordinal(), index));
+        double d = difficulty;
         int label = index % CLASSES.size();
-        double[] colour = randomColour(r);
-        // The object differs from the background in brightness too, not only in hue.
-        double[] bgA = colourAwayFrom(r, colour, 110, 60);
-        double[] bgB = colourAwayFrom(r, colour, 110, 60);
-        double gradAngle = r.nextDouble(2 * Math.PI);
-        java.util.ArrayList<Blob> blobs = new java.util.ArrayList<>();
-        for (int i = r.nextInt(4); i > 0; i--) {
-            blobs.add(new Blob(r.nextDouble(), r.nextDouble(), 0.08 + r.nextDouble(0.15), 0.4 + r.nextDouble(0.5),
-                    colourAwayFrom(r, colour, 90, 0)));
+        double[][] palette;
+        Backgrounds.Painter background;
+        double[] colour;
+        if (backdrop == Backdrop.CLUTTER) {
+            // A quarter of the clean pictures stand on one of the shortcut textures, of a class drawn
+            // independently of the object's: the two datasets then differ only in whether the
+            // texture goes with the class.
+            boolean textured = r.nextDouble() < 0.25 * d;
+            palette = textured ? ShortcutTextures.palette(r) : Colours.palette(r, 2 + r.nextInt(3));
+            colour = Colours.awayFrom(r, palette, 50, 90);
+            Backgrounds.Painter base = textured ? ShortcutTextures.texture(r.nextInt(CLASSES.size()), palette, r) : null;
+            background = Backgrounds.random(r, palette, colour, d, base);
+        } else {
+            palette = ShortcutTextures.palette(r);
+            colour = Colours.awayFrom(r, palette, 50, 90);
+            int texture = backdrop == Backdrop.SHORTCUT ? label : ShortcutTextures.swappedTexture(label, r);
+            background = ShortcutTextures.texture(texture, palette, r);
         }
-        Stripes stripes = r.nextDouble() < 0.5 ? null : new Stripes(r.nextDouble(Math.PI), 0.06 + r.nextDouble(0.14),
-                0.25 + r.nextDouble(0.5), r.nextDouble(), 0.25 + r.nextDouble(0.5), colourAwayFrom(r, colour, 90, 0));
-        java.util.ArrayList<Line> lines = new java.util.ArrayList<>();
-        for (int i = r.nextInt(5); i > 0; i--) {
-            // Long lines: from a point on the border region across the image.
-            double a = r.nextDouble(2 * Math.PI);
-            double mx = r.nextDouble();
-            double my = r.nextDouble();
-            double half = 0.3 + r.nextDouble(0.5);
-            lines.add(new Line(mx - half * Math.cos(a), my - half * Math.sin(a), mx + half * Math.cos(a),
-                    my + half * Math.sin(a), 0.012 + r.nextDouble(0.025), colourAwayFrom(r, colour, 90, 0)));
-        }
-        double radius = 0.18 + r.nextDouble(0.15);
-        double margin = 1.1 * radius + 0.02;
-        double cx = margin + r.nextDouble(1 - 2 * margin);
-        double cy = margin + r.nextDouble(1 - 2 * margin);
-        double rotation = Math.toRadians(r.nextDouble(-MAX_TILT_DEGREES, MAX_TILT_DEGREES));   // upright, slightly tilted
-        double noise = 4 + r.nextDouble(14);
-        return new Scene(label, bgA, bgB, gradAngle, blobs, stripes, lines, cx, cy, radius, rotation, colour, noise,
-                r.nextLong());
+        double small = backdrop == Backdrop.CLUTTER ? 0.09 : 0.1;
+        double large = backdrop == Backdrop.CLUTTER ? 0.3 : 0.25;
+        Shape shape = Shape.random(label, r, small + (1 - d) * 0.08, large);
+        // Filled flat 35 %, shaded 20 %, patterned 10 %, outlined 35 % at full difficulty; all flat at 0.
+        double u = r.nextDouble();
+        double flat = 1 - 0.65 * d;
+        Style style = u < flat ? Style.FLAT : u < flat + 0.2 * d ? Style.SHADED : u < flat + 0.3 * d ? Style.PATTERNED
+                : Style.OUTLINE;
+        // The second colour of a shaded or patterned object: the same hue, lighter or darker.
+        double[] second = Colours.mix(colour, Colours.luma(colour) > 128 ? new double[] {0, 0, 0}
+                : new double[] {255, 255, 255}, r.nextDouble(0.15, 0.4));
+        double stroke = r.nextDouble(0.016, 0.045);
+        double patternAngle = r.nextDouble(Math.PI);
+        double patternPeriod = r.nextDouble(0.03, 0.08);
+        Backgrounds.Painter occluders = backdrop == Backdrop.CLUTTER && r.nextDouble() < 0.15 * d
+                ? Backgrounds.lines(r, palette, 1 + r.nextInt(2)) : null;
+        Degradation degradation = Degradation.random(r, d);
+        return new Scene(label, shape, background, style, colour, second, stroke, patternAngle, patternPeriod,
+                occluders, backdrop == Backdrop.CLUTTER ? degradation : degradation.withoutNoise());
     }
 
-    private static long mix(long seed, int split, int index) {
-        long z = seed * 0x9E3779B97F4A7C15L + (split + 1) * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL;
+    private static long mix(long seed, int stream, int index) {
+        long z = seed * 0x9E3779B97F4A7C15L + (stream + 1) * 0xBF58476D1CE4E5B9L + index * 0x94D049BB133111EBL;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
     }
 
-    private static double[] randomColour(SplittableRandom r) {
-        return new double[] {r.nextDouble(256), r.nextDouble(256), r.nextDouble(256)};
-    }
-
-    /**
-     * A random colour at least {@code distance} away (Euclidean RGB) from {@code other} and at least
-     * {@code brightness} away from it in luma (0.299 R + 0.587 G + 0.114 B).
-     */
-    private static double[] colourAwayFrom(SplittableRandom r, double[] other, double distance, double brightness) {
-        while (true) {
-            double[] c = randomColour(r);
-            if (Math.abs(luma(c) - luma(other)) < brightness) {
-                continue;
-            }
-            double dr = c[0] - other[0];
-            double dg = c[1] - other[1];
-            double db = c[2] - other[2];
-            if (dr * dr + dg * dg + db * db >= distance * distance) {
-                return c;
-            }
-        }
-    }
-
-    private static double luma(double[] c) {
-        return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
-    }
-
     // ---- drawing -----------------------------------------------------------------------------------
 
-    private static Sample render(Scene s, int n, double clutter) {
-        double[] img = new double[n * n * 3];
-        double ga = Math.cos(s.gradAngle());
-        double gb = Math.sin(s.gradAngle());
-        for (int y = 0; y < n; y++) {
-            for (int x = 0; x < n; x++) {
-                double u = (x + 0.5) / n;
-                double v = (y + 0.5) / n;
-                double t = Math.min(1, Math.max(0, 0.5 + (u - 0.5) * ga + (v - 0.5) * gb));
-                int p = (y * n + x) * 3;
-                for (int c = 0; c < 3; c++) {
-                    img[p + c] = s.bgA()[c] * (1 - t) + s.bgB()[c] * t;
-                }
-                for (Blob b : s.blobs()) {
-                    double d2 = (u - b.x()) * (u - b.x()) + (v - b.y()) * (v - b.y());
-                    blend(img, p, b.colour(), clutter * b.alpha() * Math.exp(-d2 / (2 * b.sigma() * b.sigma())));
-                }
-                if (s.stripes() != null) {
-                    Stripes st = s.stripes();
-                    double along = u * Math.cos(st.angle()) + v * Math.sin(st.angle());
-                    double phase = along / st.period() + st.phase();
-                    double f = phase - Math.floor(phase);
-                    // Soft-edged bands: one pixel of anti-aliasing.
-                    double edge = 1.0 / (n * st.period());
-                    double inside = smoothBand(f, st.duty(), edge);
-                    blend(img, p, st.colour(), clutter * st.alpha() * inside);
-                }
-                for (Line l : s.lines()) {
-                    double d = segmentDistance(u, v, l);
-                    double cover = Math.min(1, Math.max(0, (l.width() / 2 - d) * n + 0.5));
-                    blend(img, p, l.colour(), clutter * cover);
-                }
-            }
-        }
-        // The object, with coverage by supersampling.
-        double[][] poly = polygon(s);
+    private static Sample render(Scene s) {
+        int n = PICTURE_SIZE;
+        Canvas canvas = new Canvas(n);
+        s.background().paint(canvas);
+        Shape shape = s.shape();
         boolean[] mask = new boolean[n * n];
         int x0 = n;
         int y0 = n;
         int x1 = 0;
         int y1 = 0;
-        double reach = 1.2 * s.radius();   // beyond every vertex (the square's corners are at 1.06 r)
-        int loX = Math.max(0, (int) Math.floor((s.cx() - reach) * n) - 1);
-        int hiX = Math.min(n - 1, (int) Math.ceil((s.cx() + reach) * n) + 1);
-        int loY = Math.max(0, (int) Math.floor((s.cy() - reach) * n) - 1);
-        int hiY = Math.min(n - 1, (int) Math.ceil((s.cy() + reach) * n) + 1);
+        double reach = shape.reach();
+        int loX = Math.max(0, (int) Math.floor((shape.cx() - reach) * n) - 1);
+        int hiX = Math.min(n - 1, (int) Math.ceil((shape.cx() + reach) * n) + 1);
+        int loY = Math.max(0, (int) Math.floor((shape.cy() - reach) * n) - 1);
+        int hiY = Math.min(n - 1, (int) Math.ceil((shape.cy() + reach) * n) + 1);
         for (int y = loY; y <= hiY; y++) {
             for (int x = loX; x <= hiX; x++) {
-                int hits = 0;
-                for (int sy = 0; sy < SUPERSAMPLE; sy++) {
-                    for (int sx = 0; sx < SUPERSAMPLE; sx++) {
-                        double u = (x + (sx + 0.5) / SUPERSAMPLE) / n;
-                        double v = (y + (sy + 0.5) / SUPERSAMPLE) / n;
-                        if (inside(s, poly, u, v)) {
-                            hits++;
+                // Coverage of the shape (the mask) and of the paint (for an outline only a band
+                // inside the shape's edge is painted). A pixel farther than a pixel from every edge
+                // is wholly on one side: its centre decides. Others are supersampled.
+                int inside = 0;
+                int painted = 0;
+                double[] paintColour = new double[3];
+                double u0 = canvas.unit(x);
+                double v0 = canvas.unit(y);
+                double edge = shape.outlineDistance(u0, v0);
+                double pixel = 1.0 / n;
+                boolean whole = edge > pixel && (s.style() != Style.OUTLINE || Math.abs(edge - s.stroke()) > pixel);
+                if (whole) {
+                    if (!shape.inside(u0, v0)) {
+                        continue;
+                    }
+                    inside = SUPERSAMPLE * SUPERSAMPLE;
+                    if (s.style() != Style.OUTLINE || edge <= s.stroke()) {
+                        painted = inside;
+                        double[] c = colourAt(s, u0, v0);
+                        for (int k = 0; k < 3; k++) {
+                            paintColour[k] = c[k] * painted;   // as the sum of the samples below
                         }
                     }
                 }
-                if (hits == 0) {
+                for (int sy = 0; sy < SUPERSAMPLE && !whole; sy++) {
+                    for (int sx = 0; sx < SUPERSAMPLE; sx++) {
+                        double u = (x + (sx + 0.5) / SUPERSAMPLE) / n;
+                        double v = (y + (sy + 0.5) / SUPERSAMPLE) / n;
+                        if (!shape.inside(u, v)) {
+                            continue;
+                        }
+                        inside++;
+                        if (s.style() == Style.OUTLINE && shape.outlineDistance(u, v) > s.stroke()) {
+                            continue;
+                        }
+                        painted++;
+                        double[] c = colourAt(s, u, v);
+                        for (int k = 0; k < 3; k++) {
+                            paintColour[k] += c[k];
+                        }
+                    }
+                }
+                if (inside == 0) {
                     continue;
                 }
-                double cover = hits / (double) (SUPERSAMPLE * SUPERSAMPLE);
-                blend(img, (y * n + x) * 3, s.colour(), cover);
-                mask[y * n + x] = cover >= 0.5;
+                if (painted > 0) {
+                    for (int k = 0; k < 3; k++) {
+                        paintColour[k] /= painted;
+                    }
+                    canvas.blend(x, y, paintColour, painted / (double) (SUPERSAMPLE * SUPERSAMPLE));
+                }
+                mask[y * n + x] = inside * 2 >= SUPERSAMPLE * SUPERSAMPLE;
                 x0 = Math.min(x0, x);
                 y0 = Math.min(y0, y);
                 x1 = Math.max(x1, x + 1);
                 y1 = Math.max(y1, y + 1);
             }
         }
-        SplittableRandom noise = new SplittableRandom(s.noiseSeed() ^ n);
-        byte[] rgb = new byte[img.length];
-        for (int i = 0; i < img.length; i++) {
-            double v = img[i] + gaussian(noise) * s.noise();
-            rgb[i] = (byte) Math.min(255, Math.max(0, Math.round(v)));
+        if (s.occluders() != null) {
+            s.occluders().paint(canvas);
         }
+        byte[] rgb = s.degradation().apply(canvas);
         return new Sample(s.label(), n, rgb, mask, new int[] {x0, y0, x1, y1});
     }
 
-    private static double gaussian(SplittableRandom r) {
-        // Box-Muller from two uniform draws: deterministic for the generator's state.
-        double u1 = 1 - r.nextDouble();
-        double u2 = r.nextDouble();
-        return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-    }
-
-    private static double smoothBand(double f, double duty, double edge) {
-        double a = Math.min(1, Math.max(0, (f) / edge + 0.5)) * Math.min(1, Math.max(0, (duty - f) / edge + 0.5));
-        return Math.min(1, Math.max(0, a));
-    }
-
-    private static void blend(double[] img, int p, double[] colour, double alpha) {
-        if (alpha <= 0) {
-            return;
-        }
-        for (int c = 0; c < 3; c++) {
-            img[p + c] = img[p + c] * (1 - alpha) + colour[c] * alpha;
-        }
-    }
-
-    private static double segmentDistance(double u, double v, Line l) {
-        double dx = l.x1() - l.x0();
-        double dy = l.y1() - l.y0();
-        double t = ((u - l.x0()) * dx + (v - l.y0()) * dy) / (dx * dx + dy * dy);
-        t = Math.min(1, Math.max(0, t));
-        double px = l.x0() + t * dx - u;
-        double py = l.y0() + t * dy - v;
-        return Math.sqrt(px * px + py * py);
-    }
-
-    private static boolean inside(Scene s, double[][] poly, double u, double v) {
-        if (poly == null) {
-            double dx = u - s.cx();
-            double dy = v - s.cy();
-            return dx * dx + dy * dy <= s.radius() * s.radius();
-        }
-        boolean in = false;
-        double[] xs = poly[0];
-        double[] ys = poly[1];
-        for (int i = 0, j = xs.length - 1; i < xs.length; j = i++) {
-            if ((ys[i] > v) != (ys[j] > v) && u < (xs[j] - xs[i]) * (v - ys[i]) / (ys[j] - ys[i]) + xs[i]) {
-                in = !in;
+    /** The object's paint at a point inside it. */
+    private static double[] colourAt(Scene s, double u, double v) {
+        Shape shape = s.shape();
+        return switch (s.style()) {
+            case FLAT, OUTLINE -> s.colour();
+            case SHADED -> {
+                double along = (u - shape.cx()) * Math.cos(s.patternAngle()) + (v - shape.cy()) * Math.sin(s.patternAngle());
+                yield Colours.mix(s.colour(), s.second(), Math.min(1, Math.max(0, 0.5 + along / (2 * shape.radius()))));
             }
-        }
-        return in;
-    }
-
-    /** The object's outline as {x[], y[]} in unit coordinates; {@code null} for the circle. */
-    private static double[][] polygon(Scene s) {
-        double[][] local;   // vertices around (0, 0), outer radius 1
-        switch (CLASSES.get(s.label())) {
-            case "circle":
-                return null;
-            case "square": {
-                double h = 0.75;
-                local = new double[][] {{-h, h, h, -h}, {-h, -h, h, h}};
-                break;
+            case PATTERNED -> {
+                double along = u * Math.cos(s.patternAngle()) + v * Math.sin(s.patternAngle());
+                double f = along / s.patternPeriod();
+                yield f - Math.floor(f) < 0.5 ? s.colour() : s.second();
             }
-            case "triangle": {
-                local = regular(3, 1, 1);
-                break;
-            }
-            case "star": {
-                local = regular(5, 1, 0.42);
-                break;
-            }
-            case "cross": {
-                double a = 0.3;
-                double l = 0.95;
-                local = new double[][] {
-                    {-a, a, a, l, l, a, a, -a, -a, -l, -l, -a},
-                    {-l, -l, -a, -a, a, a, l, l, a, a, -a, -a}};
-                break;
-            }
-            default:
-                throw new IllegalStateException();
-        }
-        double c = Math.cos(s.rotation());
-        double sn = Math.sin(s.rotation());
-        int k = local[0].length;
-        double[][] out = new double[2][k];
-        for (int i = 0; i < k; i++) {
-            double x = local[0][i] * s.radius();
-            double y = local[1][i] * s.radius();
-            out[0][i] = s.cx() + x * c - y * sn;
-            out[1][i] = s.cy() + x * sn + y * c;
-        }
-        return out;
-    }
-
-    /** A regular polygon (inner == outer) or a star (points alternate between the two radii). */
-    private static double[][] regular(int points, double outer, double inner) {
-        boolean star = inner != outer;
-        int k = star ? 2 * points : points;
-        double[][] v = new double[2][k];
-        for (int i = 0; i < k; i++) {
-            double a = -Math.PI / 2 + 2 * Math.PI * i / k;
-            double r = star && i % 2 == 1 ? inner : outer;
-            v[0][i] = r * Math.cos(a);
-            v[1][i] = r * Math.sin(a);
-        }
-        return v;
+        };
     }
 }

@@ -21,15 +21,17 @@ import java.util.SplittableRandom;
 
 /**
  * The demo CNN, written with {@link FunctionalBuilder} so that it has a real Keras
- * {@code model_config}:
+ * {@code model_config}. For {@code filters = f1..fk}:
  * <pre>
  *   input_1 (size, size, 3), raw RGB 0..255
  *   rescaling                 Rescaling(1/127.5, offset -1): pixels to [-1, 1]
  *   conv1 3x3 same, no bias -> conv1_bn -> relu1 -> pool1 (2x2)
- *   conv2 3x3 same, no bias -> conv2_bn -> relu2
- *   conv3 3x3 same, no bias -> conv3_bn -> relu3          <- the Grad-CAM layer (size/2 x size/2)
+ *   ...                          (a 2x2 max pool after every block but the last two)
+ *   convk 3x3 same, no bias -> convk_bn -> reluk          <- the Grad-CAM layer
  *   avg_pool (GlobalAveragePooling2D) -> predictions (Dense, softmax)
  * </pre>
+ * With four blocks on a 64x64 input the Grad-CAM layer {@code relu4} is 16x16, and each of its
+ * cells sees 26x26 input pixels (a good part of a shape, not just an edge).
  *
  * <p>Why {@code relu1} and not Keras's usual {@code conv1_relu}: jHDF 0.10.0 writes its
  * "jHDF - version" marker at the file channel's current position, which is the end of the last
@@ -40,8 +42,10 @@ import java.util.SplittableRandom;
  * file back after saving, so a name change that hits the bug fails loudly.
  */
 public final class ShapesModel {
-    /** The layer Grad-CAM explains: the last spatial output. */
-    public static final String GRADCAM_LAYER = "relu3";
+    /** The layer Grad-CAM explains for a model of {@code blocks} conv blocks: the last spatial output. */
+    public static String gradcamLayer(int blocks) {
+        return "relu" + blocks;
+    }
 
     private ShapesModel() {
     }
@@ -60,8 +64,8 @@ public final class ShapesModel {
             x = m.conv2d(name, x, filters[block - 1], 3, 1, "same", false, "linear");
             x = m.batchNorm(name + "_bn", x);
             x = m.activation("relu" + block, x, "relu");
-            // No pooling before the last block: the Grad-CAM layer keeps half the input's
-            // resolution (16x16 for 32x32), fine enough for its maximum to land on the object.
+            // No pooling between the last two blocks: the Grad-CAM layer stays fine enough (16x16
+            // for a 64x64 input with four blocks) for its maximum to land on the object.
             if (block < filters.length - 1) {
                 x = m.maxPool("pool" + block, x, 2, 2, "valid");
             }

@@ -25,49 +25,83 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Trains the bundled demo model with this project's engine: a small CNN ({@link ShapesModel}) on
- * generated shapes ({@link ShapesDataset}), then measures it on held-out images — accuracy and
- * the Grad-CAM pointing game — and writes {@code shapes_cnn.h5}, one demo PNG per class and
- * {@code demo.json} into the output folder.
- *
+ * Trains a bundled demo model with this project's engine — a small CNN ({@link ShapesModel}) on
+ * generated shapes ({@link ShapesDataset}) — measures it, and writes the model, its JSON record
+ * and (for the clean model) one demo picture per class into the output folder. Two variants:
+ * <ul>
+ *   <li>{@code demo} (default): the clean model, trained on shapes on random clutter with broad
+ *       variation. Writes {@code shapes_clean.h5}, {@code demo.json} and the five demo pictures.
+ *   <li>{@code demo-shortcut}: trained where the background texture gives the class away
+ *       ({@link ShapesDataset.Backdrop#SHORTCUT}). Writes {@code shapes_shortcut.h5} and
+ *       {@code demo-shortcut.json}.
+ * </ul>
+ * Each epoch trains on fresh pictures (TRAIN samples {@code e * train ..}), so no picture is seen
+ * twice; over the first {@code --ramp} epochs the pictures go from easy to the full variation (a
+ * curriculum: {@link ShapesDataset#withDifficulty}). Without it the clean model learnt nothing in
+ * its first two epochs: in heavy clutter a network that has not yet found the object has nothing to
+ * follow. After training, the file as written is measured on the generator's TEST split (accuracy,
+ * Grad-CAM pointing game) and, when the folders exist, on {@code testdata/shapes/heldout} and
+ * {@code testdata/shapes/swapped} (accuracy and on-object share, {@link HeldOutEvaluation}); those
+ * figures are only recorded, nothing in training depends on them. The committed models are made by
  * <pre>
- *   java -Dgradcam4j.threads=2 -cp tools/target/gradcam.jar io.gradcam4j.demo.TrainDemo \
- *        [--out tools/src/main/resources/io/gradcam4j/demo] [--seed 1] [--size 32] [--train 10000]
- *        [--epochs 12] [--batch 16] [--lr 0.005] [--filters 16,24,48] [--test 1000]
+ *   java --add-modules jdk.incubator.vector -Dgradcam4j.threads=2 -cp tools/target/gradcam.jar \
+ *        io.gradcam4j.demo.TrainDemo [--variant demo|demo-shortcut]
  * </pre>
+ * from the project's root (options: {@code --out --seed --size --train --epochs --batch --lr
+ * --filters --test --ramp}; the defaults are the committed runs).
  */
 public final class TrainDemo {
     /** Demo images are drawn larger than the model's input; the command line resizes them. */
-    static final int DEMO_IMAGE_SIZE = 128;
+    static final int DEMO_IMAGE_SIZE = ShapesDataset.PICTURE_SIZE;
+    static final Path RESOURCES = Path.of("tools/src/main/resources/io/gradcam4j/demo");
+    static final Path HELDOUT = Path.of("testdata/shapes/heldout");
+    static final Path SWAPPED = Path.of("testdata/shapes/swapped");
+
+    /** A variant and the defaults of its committed run. */
+    private record Variant(String name, ShapesDataset.Backdrop backdrop, String modelFile, String jsonFile,
+                           boolean demoImages, Map<String, String> defaults) {
+    }
+
+    private static final Variant CLEAN = new Variant("demo", ShapesDataset.Backdrop.CLUTTER, "shapes_clean.h5",
+            "demo.json", true, Map.of("seed", "1", "size", "64", "train", "12000", "epochs", "12", "batch", "32",
+            "lr", "0.004", "filters", "16,32,64,64", "test", "1000", "ramp", "4"));
+    private static final Variant SHORTCUT = new Variant("demo-shortcut", ShapesDataset.Backdrop.SHORTCUT,
+            "shapes_shortcut.h5", "demo-shortcut.json", false, Map.of("seed", "2", "size", "64", "train", "6000",
+            "epochs", "3", "batch", "32", "lr", "0.004", "filters", "16,32,64,64", "test", "1000", "ramp", "0"));
 
     private TrainDemo() {
     }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o = options(args);
-        Path out = Path.of(o.getOrDefault("out", "tools/src/main/resources/io/gradcam4j/demo"));
-        long seed = Long.parseLong(o.getOrDefault("seed", "1"));
-        int size = Integer.parseInt(o.getOrDefault("size", "32"));
-        int trainCount = Integer.parseInt(o.getOrDefault("train", "10000"));
-        int epochs = Integer.parseInt(o.getOrDefault("epochs", "12"));
-        int batch = Integer.parseInt(o.getOrDefault("batch", "16"));
-        double lr = Double.parseDouble(o.getOrDefault("lr", "0.005"));
-        int testCount = Integer.parseInt(o.getOrDefault("test", "1000"));
-        String[] f = o.getOrDefault("filters", "16,24,48").split(",");
+        String variantName = o.getOrDefault("variant", CLEAN.name());
+        Variant variant = switch (variantName) {
+            case "demo" -> CLEAN;
+            case "demo-shortcut" -> SHORTCUT;
+            default -> throw new IllegalArgumentException("--variant is demo or demo-shortcut, not " + variantName);
+        };
+        Map<String, String> d = variant.defaults();
+        Path out = Path.of(o.getOrDefault("out", RESOURCES.toString()));
+        long seed = Long.parseLong(o.getOrDefault("seed", d.get("seed")));
+        int size = Integer.parseInt(o.getOrDefault("size", d.get("size")));
+        int trainCount = Integer.parseInt(o.getOrDefault("train", d.get("train")));
+        int epochs = Integer.parseInt(o.getOrDefault("epochs", d.get("epochs")));
+        int batch = Integer.parseInt(o.getOrDefault("batch", d.get("batch")));
+        double lr = Double.parseDouble(o.getOrDefault("lr", d.get("lr")));
+        int testCount = Integer.parseInt(o.getOrDefault("test", d.get("test")));
+        int ramp = Integer.parseInt(o.getOrDefault("ramp", d.get("ramp")));
+        String[] f = o.getOrDefault("filters", d.get("filters")).split(",");
         int[] filters = new int[f.length];
         for (int i = 0; i < f.length; i++) {
             filters[i] = Integer.parseInt(f[i].trim());
         }
+        String layer = ShapesModel.gradcamLayer(filters.length);
         Files.createDirectories(out);
-        System.out.printf(Locale.ROOT, "kernels %s, %d threads, %d processors%n", Kernels.active().name(),
-                Parallel.threads(), Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "%s: kernels %s, %d threads, %d processors%n", variant.name(),
+                Kernels.active().name(), Parallel.threads(), Runtime.getRuntime().availableProcessors());
 
-        ShapesDataset data = new ShapesDataset(seed, size);
-        long tGen = System.nanoTime();
-        Examples train = data.examples(ShapesDataset.Split.TRAIN, 0, trainCount);
+        ShapesDataset data = new ShapesDataset(seed, size, variant.backdrop());
         Examples test = data.examples(ShapesDataset.Split.TEST, 0, testCount);
-        System.out.printf(Locale.ROOT, "generated %d training and %d test images of %dx%d in %.1f s%n", trainCount,
-                testCount, size, size, (System.nanoTime() - tGen) / 1e9);
 
         ModelSpec spec = ShapesModel.spec(size, ShapesDataset.CLASSES.size(), filters);
         KerasModel model = ShapesModel.model(spec, ShapesModel.initialWeights(spec, seed));
@@ -78,73 +112,83 @@ public final class TrainDemo {
 
         long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
+        double generating = 0;
         ArrayNode history = new ObjectMapper().createArrayNode();
         for (int e = 0; e < epochs; e++) {
+            long tGen = System.nanoTime();
+            double difficulty = ramp == 0 ? 1 : Math.min(1, (double) e / ramp);
+            Examples train = data.withDifficulty(difficulty).examples(ShapesDataset.Split.TRAIN, e * trainCount,
+                    trainCount);
+            double genSeconds = (System.nanoTime() - tGen) / 1e9;
+            generating += genSeconds;
             // Cosine decay per epoch, from lr down to lr / 20.
             double rate = lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * e / epochs)));
             adam.learningRate(rate);
             Trainer.EpochStats s = trainer.fit(train, e, 1, batch, seed, null);
             Trainer.EpochStats v = trainer.evaluate(test, 100);
-            System.out.printf(Locale.ROOT, "epoch %d/%d  lr %.5f  loss %.4f  accuracy %.4f  |  test loss %.4f  "
-                    + "test accuracy %.4f  (%.1f s)%n", e + 1, epochs, rate, s.loss(), s.accuracy(), v.loss(),
-                    v.accuracy(), s.seconds());
-            history.addObject().put("epoch", e + 1).put("learning_rate", rate).put("loss", round(s.loss()))
+            System.out.printf(Locale.ROOT, "epoch %d/%d  difficulty %.2f  lr %.5f  loss %.4f  accuracy %.4f  |  "
+                    + "test loss %.4f  test accuracy %.4f  (%.1f s, pictures drawn in %.1f s)%n", e + 1, epochs,
+                    difficulty, rate, s.loss(), s.accuracy(), v.loss(), v.accuracy(), s.seconds(), genSeconds);
+            history.addObject().put("epoch", e + 1).put("difficulty", round(difficulty)).put("learning_rate", rate)
+                    .put("loss", round(s.loss()))
                     .put("accuracy", round(s.accuracy())).put("test_loss", round(v.loss()))
                     .put("test_accuracy", round(v.accuracy())).put("seconds", round(s.seconds()));
         }
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         double trainCpu = (processCpuNanos() - cpu0) / 1e9;
-        System.out.printf(Locale.ROOT, "training: %.1f s wall, %.1f s CPU (includes the per-epoch test evaluation)%n",
-                trainSeconds, trainCpu);
+        System.out.printf(Locale.ROOT, "training: %.1f s wall (%.1f s of it drawing pictures), %.1f s CPU "
+                + "(includes the per-epoch test evaluation)%n", trainSeconds, generating, trainCpu);
 
-        Path h5 = out.resolve("shapes_cnn.h5");
+        Path h5 = out.resolve(variant.modelFile());
         KerasH5Writer.save(model, h5);
         // Everything below measures the file as written, not the in-memory model.
-        Graph loaded = KerasH5File.load(h5);
-        PointingGame.Result r = PointingGame.evaluate(loaded, ShapesModel.GRADCAM_LAYER, data,
-                ShapesDataset.Split.TEST, 0, testCount);
-        System.out.println("held-out (TEST 0.." + (testCount - 1) + ", from " + h5.getFileName() + "): " + r);
-
-        ArrayNode images = new ObjectMapper().createArrayNode();
-        int index = testCount;   // demo pictures: held-out samples after the evaluated ones
-        for (int c = 0; c < ShapesDataset.CLASSES.size(); c++) {
-            for (int i = index + c; ; i += ShapesDataset.CLASSES.size()) {
-                ShapesDataset.Sample picture = data.sample(ShapesDataset.Split.TEST, i, DEMO_IMAGE_SIZE);
-                String name = picture.className() + ".png";
-                Path file = out.resolve(name);
-                ImageIO.write(picture.image(), "png", file.toFile());
-                // Read it back as the command line does (Keras load_img: nearest resize to the input).
-                var input = ImageLoader.load(file, new ImageLoader.Options(size, size, 3,
-                        ImageLoader.Interpolation.NEAREST, false)).pixels();
-                PointingGame.Outcome hit = PointingGame.judge(loaded, ShapesModel.GRADCAM_LAYER,
-                        data.sample(ShapesDataset.Split.TEST, i), input);
-                if (hit.predicted() == c && hit.maskHit()) {
-                    images.add(name);
-                    System.out.println("demo image " + name + " = TEST sample " + i);
-                    break;
-                }
-            }
-        }
+        KerasModel loaded = KerasH5File.loadModel(h5);
+        PointingGame.Result r = PointingGame.evaluate(loaded.graph(), layer, data, ShapesDataset.Split.TEST, 0,
+                testCount);
+        System.out.println("TEST 0.." + (testCount - 1) + " (from " + h5.getFileName() + "): " + r);
 
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode info = json.createObjectNode();
-        info.put("model", "shapes_cnn.h5");
+        info.put("model", variant.modelFile());
+        info.put("variant", variant.name());
+        info.put("dataset", "ShapesDataset backdrop " + variant.backdrop().name().toLowerCase(Locale.ROOT));
         ArrayNode classes = info.putArray("classes");
         ShapesDataset.CLASSES.forEach(classes::add);
         info.putArray("input_size").add(size).add(size).add(3);
         info.put("preprocessing", "none");
-        info.put("preprocessing_note", "raw RGB values 0..255; the model's first layer, 'rescaling', maps them to [-1, 1] (x / 127.5 - 1)");
-        info.put("gradcam_layer", ShapesModel.GRADCAM_LAYER);
-        info.set("images", images);
+        info.put("preprocessing_note", "raw RGB values 0..255; the model's first layer, 'rescaling', maps them to "
+                + "[-1, 1] (x / 127.5 - 1)");
+        info.put("gradcam_layer", layer);
+        ArrayNode images = info.putArray("images");
+        if (variant.demoImages()) {
+            writeDemoImages(loaded.graph(), layer, data, size, testCount, out, images);
+        }
         info.put("demo_image_size", DEMO_IMAGE_SIZE);
         info.put("test_accuracy", round(r.accuracy()));
         info.put("pointing_game_accuracy", round(r.boxHits()));
         info.put("pointing_game_mask_accuracy", round(r.maskHits()));
         info.put("test_samples", r.count());
-        info.put("test_split", "ShapesDataset(seed " + seed + ", " + size + ") TEST samples 0.." + (testCount - 1));
-        info.put("training_samples", trainCount);
+        info.put("test_split", "ShapesDataset(seed " + seed + ", " + size + ", "
+                + variant.backdrop().name().toLowerCase(Locale.ROOT) + ") TEST samples 0.." + (testCount - 1));
+        for (Path set : new Path[] {HELDOUT, SWAPPED}) {
+            if (Files.isDirectory(set)) {
+                HeldOutEvaluation.Result h = HeldOutEvaluation.evaluate(loaded.graph(), layer, HeldOutSet.load(set, size));
+                System.out.println(set + ": " + h);
+                System.out.println(HeldOutEvaluation.confusionTable(h.confusion()));
+                info.putObject(set.getFileName().toString()).put("folder", set.toString())
+                        .put("accuracy", round(h.accuracy())).put("on_object_share", round(h.onObjectShare()))
+                        .put("pictures", h.count())
+                        .put("note", "measured after training, the pictures loaded as the command line "
+                                + "loads them; never trained on");
+            }
+        }
+        info.put("training_samples_per_epoch", trainCount);
+        info.put("training_samples", (long) trainCount * epochs);
         info.put("epochs", epochs);
+        info.put("curriculum_epochs", ramp);
         info.put("batch_size", batch);
+        info.putArray("filters").addAll(java.util.Arrays.stream(filters).mapToObj(json.getNodeFactory()::numberNode)
+                .toList());
         info.put("optimizer", adam.describe().replaceAll("lr [0-9.E-]+", "lr " + lr + " cosine-decayed per epoch to "
                 + lr * 0.05));
         info.put("parameters", ShapesModel.parameterCount(spec));
@@ -153,10 +197,45 @@ public final class TrainDemo {
         info.put("threads", Parallel.threads());
         info.put("kernels", Kernels.active().name());
         info.put("seed", seed);
+        info.put("command", "java --add-modules jdk.incubator.vector -Dgradcam4j.threads=" + Parallel.threads()
+                + " -cp tools/target/gradcam.jar io.gradcam4j.demo.TrainDemo" + (args.length > 0 ? " "
+                + String.join(" ", args) : ""));
         info.put("trained_by", "io.gradcam4j.demo.TrainDemo (gradcam4j engine)");
         info.set("history", history);
-        json.writeValue(out.resolve("demo.json").toFile(), info);
-        System.out.printf(Locale.ROOT, "wrote %s (%d bytes), %d images, demo.json%n", h5, Files.size(h5), images.size());
+        json.writeValue(out.resolve(variant.jsonFile()).toFile(), info);
+        System.out.printf(Locale.ROOT, "wrote %s (%d bytes), %d images, %s%n", h5, Files.size(h5), images.size(),
+                variant.jsonFile());
+    }
+
+    /**
+     * One demo picture per class: the first TEST pictures after the evaluated ones that the model,
+     * reading the file as the command line does, classifies right with its Grad-CAM maximum on the
+     * object.
+     */
+    private static void writeDemoImages(Graph graph, String layer, ShapesDataset data, int size, int firstIndex,
+                                        Path out, ArrayNode images) throws Exception {
+        int classes = ShapesDataset.CLASSES.size();
+        for (int c = 0; c < classes; c++) {
+            for (int i = firstIndex + c; ; i += classes) {
+                if (i > firstIndex + 1000 * classes) {
+                    throw new IllegalStateException("no TEST picture of class " + c + " in a thousand that the "
+                            + "model classifies right with its Grad-CAM maximum on the object");
+                }
+                ShapesDataset.Sample picture = data.picture(ShapesDataset.Split.TEST, i);
+                String name = picture.className() + ".png";
+                Path file = out.resolve(name);
+                ImageIO.write(picture.image(), "png", file.toFile());
+                var input = ImageLoader.load(file, new ImageLoader.Options(size, size, 3,
+                        ImageLoader.Interpolation.NEAREST, false)).pixels();
+                PointingGame.Outcome hit = PointingGame.judge(graph, layer, data.sample(ShapesDataset.Split.TEST, i),
+                        input);
+                if (hit.predicted() == c && hit.maskHit()) {
+                    images.add(name);
+                    System.out.println("demo image " + name + " = TEST sample " + i);
+                    break;
+                }
+            }
+        }
     }
 
     private static double round(double v) {

@@ -1,74 +1,72 @@
 package io.gradcam4j.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gradcam4j.engine.graph.Graph;
-import io.gradcam4j.keras.KerasH5File;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Measures the committed demo model itself (not numbers printed when it was trained): loaded from
- * {@code shapes_cnn.h5} with {@link KerasH5File}, on a fresh held-out sample that neither training
- * nor the evaluation in {@code demo.json} used.
+ * Measures the committed demo models themselves (not numbers printed when they were trained), on
+ * fresh pictures of their own generator that neither training nor the evaluation in their JSON
+ * used. How they do on pictures of another generator: {@link HeldOutPicturesTest}.
  */
 class ShapesDemoModelTest {
-    private static final String FOLDER = "/io/gradcam4j/demo/";
     /** Far past the held-out images TrainDemo evaluates and picks demo pictures from. */
     private static final int FIRST_FRESH_TEST_INDEX = 1_000_000;
-    /** 500 images: the standard error of a rate near 0.98 is about 0.006, and it takes about a second. */
+    /** 500 images: the standard error of a rate near 0.95 is about 0.01, and it takes a few seconds. */
     private static final int SAMPLES = 500;
 
-    private static JsonNode info() throws Exception {
-        try (InputStream in = ShapesDemoModelTest.class.getResourceAsStream(FOLDER + "demo.json")) {
-            assertNotNull(in, "demo.json is bundled");
-            return new ObjectMapper().readTree(in);
-        }
-    }
-
-    private static Path modelFile(JsonNode info, Path dir) throws Exception {
-        Path file = dir.resolve("shapes_cnn.h5");
-        try (InputStream in = ShapesDemoModelTest.class.getResourceAsStream(FOLDER + info.path("model").asText())) {
-            assertNotNull(in, "the model file is bundled");
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return file;
-    }
+    @TempDir
+    Path tmp;
 
     @Test
-    void theCommittedModelClassifiesAndPointsAtHeldOutShapes(@org.junit.jupiter.api.io.TempDir Path dir)
-            throws Exception {
-        JsonNode info = info();
-        Path file = modelFile(info, dir);
-        assertTrue(Files.size(file) < 1_000_000, "the demo model is small: " + Files.size(file) + " bytes");
-        Graph graph = KerasH5File.load(file);
-        int size = info.path("input_size").get(0).asInt();
-        ShapesDataset data = new ShapesDataset(info.path("seed").asLong(), size);
-        PointingGame.Result r = PointingGame.evaluate(graph, info.path("gradcam_layer").asText(), data,
+    void theCleanModelClassifiesAndPointsAtFreshShapesInClutter() throws Exception {
+        DemoBundle demo = DemoBundle.load("demo.json", tmp);
+        assertTrue(demo.fileBytes() < 1_000_000, "the demo model is small: " + demo.fileBytes() + " bytes");
+        ShapesDataset data = new ShapesDataset(demo.info().path("seed").asLong(), demo.inputSize());
+        PointingGame.Result r = PointingGame.evaluate(demo.model().graph(), demo.layer(), data,
                 ShapesDataset.Split.TEST, FIRST_FRESH_TEST_INDEX, SAMPLES);
-        System.out.println("committed demo model on " + SAMPLES + " fresh held-out images: " + r);
-        assertTrue(r.accuracy() >= 0.95, "accuracy " + r);
-        assertTrue(r.boxHits() >= 0.95, "pointing game " + r);
+        System.out.println("demo model on " + SAMPLES + " fresh generated pictures: " + r);
+        assertTrue(r.accuracy() >= 0.9, "accuracy " + r);
+        assertTrue(r.boxHits() >= 0.85, "pointing game " + r);
     }
 
     @Test
-    void theBundleIsComplete() throws Exception {
-        JsonNode info = info();
-        assertEquals("none", info.path("preprocessing").asText(), "the model rescales inside");
-        assertEquals(ShapesDataset.CLASSES.size(), info.path("classes").size());
-        assertEquals(ShapesDataset.CLASSES.size(), info.path("images").size(), "one demo image per class");
-        for (JsonNode image : info.path("images")) {
-            assertNotNull(getClass().getResource(FOLDER + image.asText()), image.asText());
+    void theShortcutModelIsRightOnItsOwnTexturedPictures() throws Exception {
+        DemoBundle shortcut = DemoBundle.load("demo-shortcut.json", tmp);
+        assertTrue(shortcut.fileBytes() < 1_000_000, "the shortcut model is small: " + shortcut.fileBytes() + " bytes");
+        ShapesDataset data = new ShapesDataset(shortcut.info().path("seed").asLong(), shortcut.inputSize(),
+                ShapesDataset.Backdrop.SHORTCUT);
+        PointingGame.Result r = PointingGame.evaluate(shortcut.model().graph(), shortcut.layer(), data,
+                ShapesDataset.Split.TEST, FIRST_FRESH_TEST_INDEX, SAMPLES);
+        System.out.println("demo-shortcut model on " + SAMPLES + " fresh pictures of its own training kind: " + r);
+        assertTrue(r.accuracy() >= 0.95, "accuracy " + r);
+        // Right, but not for the right reason: its Grad-CAM maximum is off the object.
+        assertTrue(r.boxHits() <= 0.3, "pointing game " + r);
+    }
+
+    @Test
+    void theBundlesAreComplete() throws Exception {
+        for (String json : new String[] {"demo.json", "demo-shortcut.json"}) {
+            JsonNode info = DemoBundle.load(json, tmp).info();
+            assertEquals("none", info.path("preprocessing").asText(), json + ": the model rescales inside");
+            assertEquals(ShapesDataset.CLASSES.size(), info.path("classes").size(), json);
+            for (int c = 0; c < ShapesDataset.CLASSES.size(); c++) {
+                assertEquals(ShapesDataset.CLASSES.get(c), info.path("classes").get(c).asText(), json);
+            }
+            assertTrue(info.path("test_accuracy").asDouble() >= 0.9, json + ": accuracy recorded at training");
         }
-        assertTrue(info.path("test_accuracy").asDouble() >= 0.9, "accuracy recorded at training");
-        assertTrue(info.path("pointing_game_accuracy").asDouble() >= 0.9, "pointing game recorded at training");
+        JsonNode demo = DemoBundle.load("demo.json", tmp).info();
+        assertEquals(ShapesDataset.CLASSES.size(), demo.path("images").size(), "one demo image per class");
+        for (JsonNode image : demo.path("images")) {
+            assertNotNull(getClass().getResource(DemoBundle.FOLDER + image.asText()), image.asText());
+        }
+        assertTrue(demo.path("heldout").path("accuracy").asDouble() >= 0.9,
+                "held-out accuracy recorded at training: " + demo.path("heldout"));
     }
 }
