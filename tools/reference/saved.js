@@ -3,8 +3,8 @@
 //
 //   cd tools/reference && node saved.js [regex]
 //
-// For every *.h5 in testdata/saved/ and tools/src/main/resources/io/gradcam4j/demo/shapes_cnn.h5
-// (when it exists): the file is read with h5wasm, its layout is checked against the Keras 2
+// For every *.h5 in testdata/saved/ and every bundled demo model (each JSON record in
+// tools/src/main/resources/io/gradcam4j/demo/ names its .h5: shapes_clean.h5, shapes_shortcut.h5): the file is read with h5wasm, its layout is checked against the Keras 2
 // full-model layout (root attrs model_config / keras_version / backend, /model_weights with
 // layer_names, weight_names per layer group — absent for layers without weights, which Keras's
 // load_attributes_from_hdf5_group reads as [] — datasets /model_weights/<layer>/<layer>/<w>:0),
@@ -23,10 +23,9 @@ const { tf } = C;
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SAVED = path.join(ROOT, 'testdata', 'saved');
-// DEMO_DIR=<folder with shapes_cnn.h5 and demo.json> checks a freshly trained demo model before it is
-// copied into the resources (its case still goes to testdata/saved/shapes_cnn/)
+// DEMO_DIR=<folder with the models and their JSON records> checks freshly trained demo models before
+// they are copied into the resources (their cases still go to testdata/saved/<model stem>/)
 const DEMO_DIR = process.env.DEMO_DIR ? path.resolve(process.env.DEMO_DIR) : path.join(ROOT, 'tools', 'src', 'main', 'resources', 'io', 'gradcam4j', 'demo');
-const DEMO = path.join(DEMO_DIR, 'shapes_cnn.h5');
 const TOL = 1e-5;
 
 const failures = [];
@@ -263,11 +262,15 @@ async function main() {
   const only = process.argv[2] ? new RegExp(process.argv[2]) : null;
   const files = [];
   if (fs.existsSync(SAVED)) for (const n of fs.readdirSync(SAVED).filter((n) => n.endsWith('.h5')).sort()) files.push({ full: path.join(SAVED, n), stem: n.replace(/\.h5$/, '') });
-  if (fs.existsSync(DEMO)) {
-    const dj = path.join(DEMO_DIR, 'demo.json');
-    if (!fs.existsSync(dj)) fail('shapes_cnn', 'shapes_cnn.h5 exists but demo.json does not');
-    else files.push({ full: DEMO, stem: 'shapes_cnn', demo: JSON.parse(fs.readFileSync(dj, 'utf8')) });
-  } else console.log(`(${path.relative(ROOT, DEMO)} not present: skipped)`);
+  // each bundled model's JSON record (demo.json, demo-shortcut.json) names its .h5
+  const records = fs.existsSync(DEMO_DIR) ? fs.readdirSync(DEMO_DIR).filter((n) => n.endsWith('.json')).sort() : [];
+  for (const r of records) {
+    const demo = JSON.parse(fs.readFileSync(path.join(DEMO_DIR, r), 'utf8'));
+    const full = path.join(DEMO_DIR, demo.model || '');
+    if (!demo.model || !fs.existsSync(full)) fail(r, `names model ${demo.model}, which is not in ${DEMO_DIR}`);
+    else files.push({ full, stem: demo.model.replace(/\.h5$/, ''), demo });
+  }
+  if (!records.length) console.log(`(no demo model records in ${path.relative(ROOT, DEMO_DIR)}: skipped)`);
   for (const fl of files) {
     if (only && !only.test(fl.stem)) continue;
     try { await runFile(h5, fl.full, fl.stem, fl.demo); } catch (e) { fail(fl.stem, 'cannot load: ' + e.stack); }

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EvaluateCommandTest {
     private static final Path DEMO = TestData.projectRoot().resolve("tools/src/main/resources/io/gradcam4j/demo");
-    private static final Path DEMO_MODEL = DEMO.resolve("shapes_cnn.h5");
+    private static final Path DEMO_MODEL = DEMO.resolve("shapes_clean.h5");
     private static final Path SQUARE = DEMO.resolve("square.png");
 
     @TempDir
@@ -78,7 +78,7 @@ class EvaluateCommandTest {
         // no --model: the bundled demo model, with its class names
         CliRun r = CliRun.run("evaluate", "--metrics", "deletion,average-drop", "--out", tmp.toString(), SQUARE.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("gradcam at relu3, class square (1)"), r.out());
+        assertTrue(r.out().contains("gradcam at relu4, class square (1)"), r.out());
         assertTrue(r.out().contains("deletion      auc ") && r.out().contains("(21 forward passes)"), r.out());
         assertTrue(r.out().contains("average-drop  drop ") && r.out().contains("(2 forward passes)"), r.out());
     }
@@ -138,7 +138,7 @@ class EvaluateCommandTest {
     }
 
     /**
-     * Grad-CAM (at relu3) on the five demo images, the demo model randomised layer by layer from
+     * Grad-CAM (at relu4) on the five demo images, the demo model randomised layer by layer from
      * the top (seed 0). Measured Spearman correlations, predictions / conv3_bn / conv3 / conv2_bn
      * / conv2 / conv1_bn / conv1:
      * <pre>
