@@ -203,6 +203,10 @@ class AuditCommandTest {
                 "--out", out.toString(), "--json");
         assertTrue(csv.json().get("error").asText().contains("line 2"), csv.out());
         assertTrue(Files.notExists(out.resolve("audit.jsonl")), "nothing started");
+        Path empty = Files.createDirectories(tmp.resolve("empty/square"));
+        CliRun none = CliRun.run("audit", "--images", empty.getParent().toString(), "--out", out.toString(), "--json");
+        assertEquals(2, none.code());
+        assertTrue(none.json().get("error").asText().contains("holds no JPEG or PNG image"), none.out());
     }
 
     @Test
