@@ -142,6 +142,29 @@ public final class ImageLoader {
         return new double[] {left, top, left + cropWidth, top + cropHeight};
     }
 
+    /**
+     * The pixels an image's header declares (width x height), read without decoding it, to plan
+     * how many images go into one batch; 0 when the header cannot be read (loading the image then
+     * says why).
+     */
+    public static long declaredPixels(Path file) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return 0;
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return (long) reader.getWidth(0) * reader.getHeight(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            return 0;
+        }
+    }
+
     private static Decoded decode(Path file, long maxPixels) throws IOException {
         byte[] bytes;
         try {

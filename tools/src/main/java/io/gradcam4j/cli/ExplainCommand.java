@@ -149,9 +149,15 @@ final class ExplainCommand implements Callable<Integer> {
         Tensor npy = npyInput != null ? ImageInputs.batched(Npy.read(npyInput)) : null;
         int count = npy != null ? npy.dim(0) : inputs.size();
         Progress bar = Progress.bar(System.err, count);
-        for (int from = 0; from < count; from += perBatch) {
-            int to = Math.min(count, from + perBatch);
-            List<Item> batch = npy != null ? npyItems(npy, from, to) : loadImages(model, inputs.subList(from, to), failures);
+        for (int from = 0, to; from < count; from = to) {
+            List<Item> batch;
+            if (npy != null) {
+                to = Math.min(count, from + perBatch);
+                batch = npyItems(npy, from, to);
+            } else {
+                to = lastOfBatch(inputs, from, perBatch, Runtime.getRuntime().maxMemory() / 8 / 4);
+                batch = loadImages(model, inputs.subList(from, to), failures);
+            }
             Map<Item, Map<String, Explanation>> done = explainBatch(explained, batch, methods, request, failures);
             for (Item item : batch) {
                 Map<String, Explanation> byMethod = done.get(item);
@@ -203,6 +209,26 @@ final class ExplainCommand implements Callable<Integer> {
     }
 
     /** The images decoded for the model; one that cannot be read is a failure and the rest go on. */
+    /**
+     * Where the batch that starts at {@code from} ends (exclusive): at most {@code perBatch} images,
+     * and no more original pixels together than {@code budget} (the caller gives what an eighth of
+     * the heap holds at 4 bytes a pixel: each image's original is kept until its overlay is drawn,
+     * and sixteen 8000 x 8000 photos would hold 4 GB). The sizes come from the files' headers; an
+     * image alone is never refused here.
+     */
+    static int lastOfBatch(List<ImageInputs.ImageInput> inputs, int from, int perBatch, long budget) {
+        long pixels = 0;
+        int to = from;
+        while (to < inputs.size() && to - from < perBatch) {
+            pixels += ImageLoader.declaredPixels(inputs.get(to).path());
+            if (to > from && pixels > budget) {
+                break;
+            }
+            to++;
+        }
+        return to;
+    }
+
     private static List<Item> loadImages(LoadedModel model, List<ImageInputs.ImageInput> inputs,
                                          Map<Path, Failure> failures) {
         List<Item> items = new ArrayList<>();
