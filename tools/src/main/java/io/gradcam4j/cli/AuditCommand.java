@@ -136,6 +136,31 @@ final class AuditCommand implements Callable<Integer> {
 
         ObjectNode settings = settings(model, method, explainer, options, targetLayers, kind, explainTrue, metrics);
         Map<String, Failure> failures = new LinkedHashMap<>();
+        List<JsonNode> audited = auditAll(model, explainer, data, settings, targetLayers, kind, explainTrue, options,
+                metrics, regions, failures, info);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        List<String> classNames = labels(model, classCount);
+        AuditSummary summary = AuditSummary.of(audited.stream().map(AuditJson::fromJson).toList(), failures.size(),
+                classNames);
+        ObjectNode report = writeOutputs(model, settings, summary, classNames, audited, failures, data, seconds,
+                regions);
+        printHeadline(info, summary, failures);
+        info.printf(Locale.ROOT, "  %d images in %.1f s this run (%.1f images/s); %s%n", doneNow, seconds,
+                doneNow / Math.max(seconds, 1e-9), out.resolve("report.html"));
+        if (json) {
+            System.out.println(Reports.JSON.writeValueAsString(report.get("summary")));
+        }
+        return failures.isEmpty() ? 0 : 1;
+    }
+
+    /**
+     * Every image not yet in the journal, in batches: loaded, explained, measured and journaled as
+     * it is done. Returns the records of the whole folder (earlier runs' included).
+     */
+    private List<JsonNode> auditAll(LoadedModel model, ExplanationMethod explainer, AuditDataset data,
+                                    ObjectNode settings, List<String> targetLayers, ScoreKind kind, boolean explainTrue,
+                                    MethodOptions options, List<FaithfulnessMetric> metrics, ObjectRegions regions,
+                                    Map<String, Failure> failures, PrintStream info) throws IOException {
         List<JsonNode> audited = new ArrayList<>();
         try (AuditJournal journal = AuditJournal.open(out, settings, resume)) {
             List<AuditDataset.Entry> todo = new ArrayList<>();
@@ -151,7 +176,7 @@ final class AuditCommand implements Callable<Integer> {
                 info.println("resuming: " + audited.size() + " of " + data.entries().size() + " images already audited");
             }
             info.printf("audit of %s: %d images, model %s, method %s%s, score %s, %s class%n", images,
-                    data.entries().size(), model.source(), method,
+                    data.entries().size(), model.source(), explainer.name(),
                     targetLayers.isEmpty() ? "" : " at " + String.join(",", targetLayers),
                     kind.name().toLowerCase(Locale.ROOT), explainTrue ? "true" : "predicted");
             int perBatch = options.batchSize() != null ? options.batchSize() : 16;
@@ -172,9 +197,13 @@ final class AuditCommand implements Callable<Integer> {
                 doneNow += batch.size();
             }
         }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        List<ImageAudit> records = audited.stream().map(AuditJson::fromJson).toList();
-        AuditSummary summary = AuditSummary.of(records, failures.size(), labels(model, classCount));
+        return audited;
+    }
+
+    /** audit.json, audit.csv and report.html; returns the report written as audit.json. */
+    private ObjectNode writeOutputs(LoadedModel model, ObjectNode settings, AuditSummary summary,
+                                    List<String> classNames, List<JsonNode> audited, Map<String, Failure> failures,
+                                    AuditDataset data, double seconds, ObjectRegions regions) throws IOException {
         ObjectNode report = Reports.JSON.createObjectNode();
         report.set("provenance", provenance(settings));
         report.set("summary", AuditJson.summary(summary, model::label));
@@ -188,15 +217,9 @@ final class AuditCommand implements Callable<Integer> {
         data.unknownFolders().forEach(unknown::put);
         Files.writeString(out.resolve("audit.json"), Reports.JSON.writeValueAsString(report));
         Files.writeString(out.resolve("audit.csv"), AuditJson.csv(audited));
-        AuditReportPage.write(out.resolve("report.html"), report, summary, labels(model, classCount),
-                gallery, image -> galleryPicture(model, regions, image));
-        printHeadline(info, summary, failures);
-        info.printf(Locale.ROOT, "  %d images in %.1f s this run (%.1f images/s); %s%n", doneNow, seconds,
-                doneNow / Math.max(seconds, 1e-9), out.resolve("report.html"));
-        if (json) {
-            System.out.println(Reports.JSON.writeValueAsString(report.get("summary")));
-        }
-        return failures.isEmpty() ? 0 : 1;
+        AuditReportPage.write(out.resolve("report.html"), report, summary, classNames, gallery,
+                image -> galleryPicture(model, regions, image));
+        return report;
     }
 
     private String oneMethod() {
