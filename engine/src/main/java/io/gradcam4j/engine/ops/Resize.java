@@ -29,11 +29,20 @@ public final class Resize implements Op {
         this.interpolation = interpolation;
     }
 
-    /** Source taps of one output coordinate: two indices and the weight of the second. */
-    private record Taps(int[] lo, int[] hi, float[] frac) {
+    /**
+     * Source taps of each output coordinate along one axis: two indices and the weight of the
+     * second (for nearest, both indices are the same). Public so that code resizing a map row by
+     * row (the overlay) samples exactly as this op does.
+     */
+    public record Taps(int[] lo, int[] hi, float[] frac) {
     }
 
     private Taps taps(int in, int out) {
+        return taps(in, out, interpolation);
+    }
+
+    /** The taps of {@code out} output coordinates over {@code in} input ones. */
+    public static Taps taps(int in, int out, Interpolation interpolation) {
         int[] lo = new int[out];
         int[] hi = new int[out];
         float[] frac = new float[out];
