@@ -9,11 +9,11 @@ import java.util.function.Function;
  * Which classes to explain, from {@code --class}: a class index, a label, or {@code top:K}
  * (comma-separated or repeated). None means the predicted class.
  */
-final class ClassSelection {
+public final class ClassSelection {
     private ClassSelection() {
     }
 
-    static Function<float[], List<Integer>> parse(List<String> specs, LoadedModel model) {
+    public static Function<float[], List<Integer>> parse(List<String> specs, LoadedModel model) {
         List<String> parts = new ArrayList<>();
         for (String s : specs) {
             parts.addAll(Arrays.asList(s.split(",")));
@@ -49,7 +49,7 @@ final class ClassSelection {
      * Checked before any work: {@code top:K} with K >= 1, and at least one class named when
      * {@code --class} was given ({@code given}: picocli drops the empty items of {@code --class ,,,}).
      */
-    static void validate(List<String> specs, boolean given) {
+    public static void validate(List<String> specs, boolean given) {
         List<String> parts = new ArrayList<>();
         for (String s : specs) {
             parts.addAll(Arrays.asList(s.split(",")));

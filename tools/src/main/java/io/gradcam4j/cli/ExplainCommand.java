@@ -286,15 +286,10 @@ final class ExplainCommand implements Callable<Integer> {
             throws IOException {
         String suffix = e.method().equals("gradcam") ? "" : "." + e.method();
         Files.createDirectories(out.resolve(item.stem()).getParent());
-        ObjectNode report = Reports.explanation(model, item.source().toString(), e);
-        if (scoreChoice.onFeatures()) {
-            report.put("score", scoreChoice.name());
-        }
-        Reports.outputs(report, model, heads);
-        ArrayNode targets = report.putArray("targets");
-        for (ClassMap map : e.maps()) {
-            ObjectNode t = Reports.target(model, e, map);
-            ObjectNode files = t.putObject("files");
+        ObjectNode report = Reports.report(model, item.source().toString(), e, heads, scoreChoice, loadMs);
+        for (int i = 0; i < e.maps().size(); i++) {
+            ClassMap map = e.maps().get(i);
+            ObjectNode files = ((ObjectNode) report.get("targets").get(i)).putObject("files");
             String base = item.stem() + "." + model.fileLabel(map.classIndex()) + suffix;
             Npy.write(map.cam(), out.resolve(base + ".cam.npy"));
             files.put("cam", base + ".cam.npy");
@@ -310,16 +305,7 @@ final class ExplainCommand implements Callable<Integer> {
                 files.put("overlay", base + ".overlay.png");
                 files.put("heatmap", base + ".heatmap.png");
             }
-            targets.add(t);
         }
-        ObjectNode timings = report.putObject("timings_ms");
-        timings.put("load", loadMs);
-        timings.put("forward", e.forwardMillis());
-        timings.put("method", e.methodMillis());
-        ObjectNode passes = report.putObject("passes");
-        passes.put("forward", e.passes().forward());
-        passes.put("backward", e.passes().backward());
-        report.set("model", Reports.model(model));   // keeps its place, first in the report
         if (Reports.replaceNonFinite(report)) {
             failures.put(item.source(), new Failure("non-finite-output: the " + e.method() + " report held NaN or "
                     + "infinite numbers, written as null", "damaged-input"));

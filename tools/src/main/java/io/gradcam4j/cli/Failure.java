@@ -10,9 +10,9 @@ import java.io.IOException;
  * {@code invalid-request}, {@code damaged-input}, {@code unsupported}, {@code resource-limit}
  * (gradcam4j's own exceptions say which), {@code io} for file errors, {@code usage} for options.
  */
-record Failure(String message, String kind) {
+public record Failure(String message, String kind) {
 
-    static Failure of(Throwable e) {
+    public static Failure of(Throwable e) {
         if (e instanceof Gradcam4jException g) {
             return new Failure(text(e), g.kind().json());
         }

@@ -1,9 +1,6 @@
 package io.gradcam4j.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gradcam4j.keras.KerasModel;
-import io.gradcam4j.keras.LayerInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,25 +27,7 @@ final class LayersCommand implements Callable<Integer> {
             System.out.print(model.summary());
             return 0;
         }
-        ObjectNode r = Reports.JSON.createObjectNode();
-        r.set("model", Reports.model(loaded));
-        r.put("gradcam_layer", model.suggestedGradcamLayer());
-        ArrayNode layers = r.putArray("layers");
-        for (LayerInfo l : model.layers()) {
-            ObjectNode n = layers.addObject();
-            n.put("name", l.name());
-            n.put("class_name", l.className());
-            ArrayNode shape = n.putArray("output_shape");
-            int[] s = model.outputShapes().get(l.name());
-            for (int i = 1; s != null && i < s.length; i++) {
-                shape.add(s[i]);
-            }
-            var node = model.graph().node(l.name());
-            n.put("params", node.isInput() ? 0 : node.op().params().stream().mapToLong(p -> p.value().size()).sum());
-            ArrayNode in = n.putArray("inputs");
-            l.inputs().forEach(in::add);
-        }
-        System.out.println(Reports.JSON.writeValueAsString(r));
+        System.out.println(Reports.JSON.writeValueAsString(Reports.layers(loaded)));
         return 0;
     }
 }

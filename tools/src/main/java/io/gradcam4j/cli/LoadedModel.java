@@ -15,11 +15,11 @@ import io.gradcam4j.keras.applications.Preprocessing;
  * @param weightsDigest the SHA-256 of the file the weights came from, computed when first needed
  * @param labels class names of the chosen output; {@code null} shows classes by index
  */
-record LoadedModel(KerasModel model, ModelView view, String source, FileDigest weightsDigest, Labels labels,
+public record LoadedModel(KerasModel model, ModelView view, String source, FileDigest weightsDigest, Labels labels,
                    Preprocessing preprocessing, ImageLoader.Interpolation interpolation, boolean keepAspectRatio,
                    long maxPixels) {
 
-    LoadedModel {
+    public LoadedModel {
         if (labels != null) {
             int classes = view.classCount();
             if (classes > 0 && labels.size() != classes) {
@@ -32,12 +32,12 @@ record LoadedModel(KerasModel model, ModelView view, String source, FileDigest w
     }
 
     /** The graph the commands explain: the chosen output, the image as its only input ({@link ModelView}). */
-    io.gradcam4j.engine.graph.Graph graph() {
+    public io.gradcam4j.engine.graph.Graph graph() {
         return view.graph();
     }
 
     /** The default Grad-CAM layer on the way to the chosen output. */
-    String suggestedGradcamLayer() {
+    public String suggestedGradcamLayer() {
         return view.suggestedGradcamLayer();
     }
 
@@ -47,7 +47,7 @@ record LoadedModel(KerasModel model, ModelView view, String source, FileDigest w
     }
 
     /** Load options for this model's input: its size and channels, this model's resize rules. */
-    ImageLoader.Options imageOptions() {
+    public ImageLoader.Options imageOptions() {
         int[] s = view.imageShape();
         if (s.length != 3) {
             throw new IllegalArgumentException("model input " + java.util.Arrays.toString(s)
@@ -62,11 +62,11 @@ record LoadedModel(KerasModel model, ModelView view, String source, FileDigest w
         return new ImageLoader.Options(h, w, s[2], interpolation, keepAspectRatio, maxPixels);
     }
 
-    Tensor preprocess(Tensor pixels) {
+    public Tensor preprocess(Tensor pixels) {
         return preprocessing.apply(pixels);
     }
 
-    String label(int index) {
+    public String label(int index) {
         return labels != null ? labels.name(index) : Integer.toString(index);
     }
 

@@ -28,7 +28,7 @@ import java.util.Map;
  * Resolves {@code --model}: a .h5 file, an application name, or a bundled demo model: {@code demo}
  * (also when absent) or {@code demo-shortcut}, the one trained where the background gives the class away.
  */
-final class ModelLoader {
+public final class ModelLoader {
     static final String DEMO_RESOURCE = "/io/gradcam4j/demo/";
     /**
      * The bundled models by name, each described by a JSON file in {@link #DEMO_RESOURCE}. These
@@ -40,13 +40,18 @@ final class ModelLoader {
     private ModelLoader() {
     }
 
+    /** The names of the bundled demo models ({@code demo}, {@code demo-shortcut}). */
+    public static java.util.Set<String> demoNames() {
+        return DEMOS.keySet();
+    }
+
     /**
      * The model the options name. While its file is read (one core), the kernels are compiled on
      * the other by the {@link KernelWarmUp} that {@code main} started; it stops here, when the
      * real work needs both cores. Xception's first image then takes about a third of the time it
      * takes in a JVM that has compiled nothing.
      */
-    static LoadedModel load(ModelOptions o, DownloadProgress progress) throws IOException {
+    public static LoadedModel load(ModelOptions o, DownloadProgress progress) throws IOException {
         return load(o, Map.of(), progress);
     }
 

@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 
 /** The options every command that loads a model shares. */
-final class ModelOptions {
+public final class ModelOptions {
 
     @Option(names = "--model", paramLabel = "FILE.keras|FILE.h5|NAME",
             description = "A Keras .keras or .h5 file, demo-shortcut, or a keras.applications name[_no_top]: vgg16, "
@@ -68,6 +68,15 @@ final class ModelOptions {
     @Option(names = "--cache", paramLabel = "DIR",
             description = "Folder for downloaded weights (default: $GRADCAM4J_CACHE or ~/.gradcam4j/models).")
     Path cache;
+
+    /** The options of {@code --model NAME} and nothing else (a file path, an application or demo name). */
+    public static ModelOptions forModel(String model) {
+        ModelOptions o = new ModelOptions();
+        o.model = model;
+        o.pooling = "none";
+        o.interpolation = "nearest";
+        return o;
+    }
 
     /** {@code --weights none}: the application with seeded weights, no file. */
     boolean noWeights() {

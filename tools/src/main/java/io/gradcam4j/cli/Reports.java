@@ -8,9 +8,9 @@ import io.gradcam4j.cam.ClassMap;
 import io.gradcam4j.cam.Explanation;
 import io.gradcam4j.engine.Tensor;
 
-/** The JSON documents the commands print and write. */
-final class Reports {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+/** The JSON documents the commands (and the web page's API) print and write. */
+public final class Reports {
+    public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Reports() {
     }
@@ -74,6 +74,66 @@ final class Reports {
                 l.add(v);
             }
         }
+    }
+
+    /**
+     * One image's report for one method, as {@code explain --json} prints it, without the output
+     * files (which the caller adds to each of {@code targets}, in the order of {@code e.maps()}).
+     *
+     * @param x the model input the explanation was computed on, (1, H, W, C): a model with
+     *     several heads reports every head's vectors for it
+     */
+    public static ObjectNode report(LoadedModel model, String image, Explanation e, Tensor x, ScoreChoice scoreChoice,
+                                    double loadMs) {
+        return report(model, image, e, model.view().outputs().size() > 1 ? HeadOutputs.all(model.view(), x)
+                : java.util.List.of(), scoreChoice, loadMs);
+    }
+
+    /** {@link #report(LoadedModel, String, Explanation, Tensor, ScoreChoice, double)} with the heads' vectors computed once per image. */
+    static ObjectNode report(LoadedModel model, String image, Explanation e, java.util.List<HeadOutputs> heads,
+                             ScoreChoice scoreChoice, double loadMs) {
+        ObjectNode report = explanation(model, image, e);
+        if (scoreChoice.onFeatures()) {
+            report.put("score", scoreChoice.name());
+        }
+        outputs(report, model, heads);
+        ArrayNode targets = report.putArray("targets");
+        for (ClassMap map : e.maps()) {
+            targets.add(target(model, e, map));
+        }
+        ObjectNode timings = report.putObject("timings_ms");
+        timings.put("load", loadMs);
+        timings.put("forward", e.forwardMillis());
+        timings.put("method", e.methodMillis());
+        ObjectNode passes = report.putObject("passes");
+        passes.put("forward", e.passes().forward());
+        passes.put("backward", e.passes().backward());
+        report.set("model", model(model));   // keeps its place, first in the report
+        return report;
+    }
+
+    /** {@code layers --json}: the model, its suggested Grad-CAM layer and every layer's shape and size. */
+    public static ObjectNode layers(LoadedModel loaded) {
+        io.gradcam4j.keras.KerasModel model = loaded.model();
+        ObjectNode r = JSON.createObjectNode();
+        r.set("model", model(loaded));
+        r.put("gradcam_layer", model.suggestedGradcamLayer());
+        ArrayNode layers = r.putArray("layers");
+        for (io.gradcam4j.keras.LayerInfo l : model.layers()) {
+            ObjectNode n = layers.addObject();
+            n.put("name", l.name());
+            n.put("class_name", l.className());
+            ArrayNode shape = n.putArray("output_shape");
+            int[] s = model.outputShapes().get(l.name());
+            for (int i = 1; s != null && i < s.length; i++) {
+                shape.add(s[i]);
+            }
+            var node = model.graph().node(l.name());
+            n.put("params", node.isInput() ? 0 : node.op().params().stream().mapToLong(p -> p.value().size()).sum());
+            ArrayNode in = n.putArray("inputs");
+            l.inputs().forEach(in::add);
+        }
+        return r;
     }
 
     /**
@@ -175,7 +235,7 @@ final class Reports {
      * has no NaN or infinity, and the commands then exit non-zero (the statuses and checks
      * upstream should have caught it first).
      */
-    static boolean replaceNonFinite(com.fasterxml.jackson.databind.JsonNode node) {
+    public static boolean replaceNonFinite(com.fasterxml.jackson.databind.JsonNode node) {
         boolean found = false;
         if (node instanceof ObjectNode o) {
             for (var it = o.fields(); it.hasNext(); ) {

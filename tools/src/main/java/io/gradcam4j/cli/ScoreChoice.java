@@ -21,9 +21,9 @@ import java.util.Locale;
  * @param featureSum for a feature extractor, what is added; null for a classifier's score
  * @param channel the channel of {@code channel:K}, 0 for {@code sum}
  */
-record ScoreChoice(String name, ScoreKind kind, FeatureSum.Over featureSum, int channel) {
+public record ScoreChoice(String name, ScoreKind kind, FeatureSum.Over featureSum, int channel) {
 
-    static ScoreChoice parse(String s) {
+    public static ScoreChoice parse(String s) {
         String n = s.toLowerCase(Locale.ROOT).strip();
         if (n.equals("logit") || n.equals("probability")) {
             return new ScoreChoice(n, ExplainCommand.parseScore(n), null, 0);
@@ -39,7 +39,7 @@ record ScoreChoice(String name, ScoreKind kind, FeatureSum.Over featureSum, int 
     }
 
     /** Whether this scores a feature extractor's output (sum, channel:K). */
-    boolean onFeatures() {
+    public boolean onFeatures() {
         return featureSum != null;
     }
 
@@ -48,7 +48,7 @@ record ScoreChoice(String name, ScoreKind kind, FeatureSum.Over featureSum, int 
      * feature sums after it. A feature score of a classifier (a final softmax or sigmoid) is
      * refused, as is a channel the output does not have.
      */
-    Graph explained(LoadedModel model) {
+    public Graph explained(LoadedModel model) {
         Graph head = model.graph();
         if (!onFeatures()) {
             return head;
@@ -68,7 +68,7 @@ record ScoreChoice(String name, ScoreKind kind, FeatureSum.Over featureSum, int 
     }
 
     /** The class the feature score is, for the methods: 0 (the sum) or K; empty for a classifier. */
-    List<Integer> classes() {
+    public List<Integer> classes() {
         return onFeatures() ? List.of(channel) : List.of();
     }
 }
