@@ -37,7 +37,7 @@ public record Failure(String message, String kind) {
     }
 
     /** The exit code for a failure of this kind: 2 for a request to correct, 1 otherwise. */
-    int exitCode() {
+    public int exitCode() {
         return kind.equals(Gradcam4jException.Kind.INVALID_REQUEST.json()) || kind.equals("usage") ? 2 : 1;
     }
 
