@@ -12,6 +12,9 @@ import io.javalin.http.Context;
  * server's standard error instead.
  */
 final class ApiErrors {
+    /** Set on a request whose error was answered here, so that the 404 page does not replace it. */
+    static final String ANSWERED = "gradcam.error-answered";
+
     private ApiErrors() {
     }
 
@@ -52,6 +55,7 @@ final class ApiErrors {
         ObjectNode body = Reports.JSON.createObjectNode();
         body.put("error", message);
         body.put("kind", kind);
+        ctx.attribute(ANSWERED, true);
         ctx.status(status).contentType("application/json").result(body.toString());
     }
 }

@@ -31,7 +31,7 @@ record ExplainForm(byte[] image, String imageName, String model, String method, 
     private static final int MAX_STEPS = 1_000;
 
     static ExplainForm read(Context ctx, long maxUploadBytes) throws IOException {
-        UploadedFile file = ctx.uploadedFile("image");
+        UploadedFile file = upload(ctx, maxUploadBytes);
         if (file == null) {
             throw new InvalidRequestException("no image: send the picture as the multipart field 'image'");
         }
@@ -68,6 +68,19 @@ record ExplainForm(byte[] image, String imageName, String model, String method, 
         String name = file.filename() == null || file.filename().isBlank() ? "upload" : file.filename();
         return new ExplainForm(bytes, name, field(ctx, "model", "demo"), method, classes, field(ctx, "layer", "auto"),
                 score, Colormap.parse(field(ctx, "colormap", "jet")), alpha, options, job);
+    }
+
+    /**
+     * The multipart part {@code image}. A body sent without its length (chunked) is cut off by
+     * Jetty's multipart limits while it is read, which Jetty reports as an IllegalStateException.
+     */
+    private static UploadedFile upload(Context ctx, long maxUploadBytes) {
+        try {
+            return ctx.uploadedFile("image");
+        } catch (IllegalStateException tooLarge) {
+            throw new ApiException(413, "resource-limit", "the upload is larger than the " + maxUploadBytes
+                    + " bytes this server accepts (" + tooLarge.getMessage() + ")");
+        }
     }
 
     private static String field(Context ctx, String name, String fallback) {

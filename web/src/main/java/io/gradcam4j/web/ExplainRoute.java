@@ -66,7 +66,7 @@ final class ExplainRoute {
         List<String> layers = List.of(form.layer().equalsIgnoreCase("auto") ? model.suggestedGradcamLayer() : form.layer());
         MethodContext.checkLayers(explained, layers);
         job.checkCancelled();
-        ImageLoader.LoadedImage image = UploadedImage.load(form.image(), model.imageOptions());
+        ImageLoader.LoadedImage image = UploadedImage.load(form.image(), form.imageName(), model.imageOptions());
         Tensor x = model.preprocess(image.pixels());
         Function<float[], List<Integer>> classes = form.score().onFeatures() ? p -> form.score().classes()
                 : checkedClasses(ClassSelection.parse(form.classes(), model));

@@ -1,6 +1,7 @@
 package io.gradcam4j.web;
 
 import io.gradcam4j.cam.ImageLoader;
+import io.gradcam4j.cli.Failure;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,14 +48,20 @@ final class UploadedImage {
 
     /**
      * The picture decoded for a model with {@code options}, through a temporary file (the loader
-     * reads files) that is deleted afterwards.
+     * reads files) that is deleted afterwards. Errors name the upload by {@code name}.
      */
-    static ImageLoader.LoadedImage load(byte[] bytes, ImageLoader.Options options) throws IOException {
+    static ImageLoader.LoadedImage load(byte[] bytes, String name, ImageLoader.Options options) throws IOException {
         String format = sniff(bytes);
         Path tmp = Files.createTempFile("gradcam-upload", "." + format);
         try {
             Files.write(tmp, bytes);
             return ImageLoader.load(tmp, options);
+        } catch (IOException | RuntimeException e) {
+            // the loader names the file it read: the page is told the upload's name, not a server path
+            Failure f = Failure.of(e);
+            String message = f.message().replace(tmp.toString(), name);
+            throw f.kind().equals("io") ? new ApiException(422, "damaged-input", message)
+                    : new ApiException(ApiErrors.status(f.kind()), f.kind(), message);
         } finally {
             Files.deleteIfExists(tmp);
         }

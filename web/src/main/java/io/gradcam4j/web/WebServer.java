@@ -60,7 +60,7 @@ final class WebServer implements AutoCloseable {
         });
         app.exception(Exception.class, ApiErrors::answer);
         app.error(404, ctx -> {
-            if (ctx.path().startsWith("/api/") && !ctx.res().isCommitted() && ctx.result() == null) {
+            if (ctx.path().startsWith("/api/") && ctx.attribute(ApiErrors.ANSWERED) == null) {
                 ApiErrors.send(ctx, 404, "invalid-request", "no such route: " + ctx.method() + " " + ctx.path());
             }
         });
