@@ -28,6 +28,18 @@ java_opts+=(-XX:+UseTransparentHugePages -XX:-UsePerfData)
 java_opts+=(-XX:CompileCommand=quiet
   "-XX:CompileCommand=CompileThresholdScaling,io.gradcam4j.engine.kernels.VectorKernels::*,0.1")
 quiet() { grep -v -e "^WARNING: Using incubator modules" -e "UseTransparentHugePages disabled" >&2 || true; }
+# `serve` runs the web page from the web module's own jar (web/target/gradcam-web.jar, the CLI plus
+# the Javalin server), built on first use like the CLI's, so that the CLI jar carries no server.
+if [ "${1:-}" = serve ]; then
+  shift
+  web_jar="$root/web/target/gradcam-web.jar"
+  if [ ! -f "$web_jar" ] || [ -n "$(find "$root" -name node_modules -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
+        -newer "$web_jar" -print -quit)" ]; then
+    echo "gradcam: building the web page (mvn package -pl web -am)..." >&2
+    mvn -q -B -f "$root/pom.xml" -DskipTests -pl web -am package >&2
+  fi
+  exec java "${java_opts[@]}" ${GRADCAM_JAVA_OPTS:-} -jar "$web_jar" "$@" 2> >(quiet)
+fi
 if [ ! -f "$jar" ] || [ -n "$(find "$root" -name node_modules -prune -o \( -path '*/src/main/*' -o -name pom.xml \) \
       -newer "$jar" -print -quit)" ]; then
   echo "gradcam: building (mvn package -pl tools -am)..." >&2
