@@ -83,9 +83,15 @@ final class AuditFolders {
                     + index);
         }
         Path root = Path.of(settings(audit).path("images").asText(".")).toAbsolutePath().normalize();
-        Path file = root.resolve(images.get(index).path("image").asText()).normalize();
-        if (!file.startsWith(root) || !Files.isRegularFile(file)) {
-            throw new ApiException(404, "io", "image " + index + " of audit " + id + " is no longer at " + file);
+        String name = images.get(index).path("image").asText();
+        Path file = root.resolve(name).normalize();
+        if (!file.startsWith(root)) {   // a record edited to point elsewhere: neither served nor named
+            throw new ApiException(404, "invalid-request", "image " + index + " of audit " + id
+                    + " lies outside the audited folder");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new ApiException(404, "io", "image " + index + " of audit " + id + " (" + name
+                    + ") is no longer in the audited folder");
         }
         return file;
     }

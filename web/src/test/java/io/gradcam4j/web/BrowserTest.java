@@ -22,6 +22,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,13 +51,15 @@ class BrowserTest {
     private static ChromeDriver browser;
     private static Path downloads;
     private static Path profile;
+    private static Path audits;
 
     @BeforeAll
     static void start() throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "no /usr/bin/chromium or /usr/bin/chromedriver (web/scripts/install-browser.sh installs them as root: "
                         + "apt-get install -y chromium chromium-driver); the browser tests are skipped");
-        s = new LocalServer(8);
+        audits = AuditFixture.make();
+        s = new LocalServer(8, audits);
         downloads = Files.createTempDirectory("gradcam-web-downloads");
         profile = Files.createTempDirectory("gradcam-web-chromium");
         Files.createDirectories(SHOTS);
@@ -80,6 +83,9 @@ class BrowserTest {
         }
         if (s != null) {
             s.close();
+        }
+        if (audits != null) {
+            AuditFixture.delete(audits);
         }
     }
 
@@ -174,6 +180,29 @@ class BrowserTest {
                 "the downloaded report is explain --json's, without the page's pictures");
     }
 
+    /** The audit's galleries: each picture opens its explanation, with the audit's method and class. */
+    @Test
+    void anAuditsGalleryLinksEachImageToItsExplanation() throws Exception {
+        browser.get(s.url("/"));
+        waiting().until(d -> d.findElement(By.id("explain")).isEnabled());
+        waiting().until(d -> d.findElement(By.id("audits-section")).isDisplayed()
+                && d.findElements(By.cssSelector("#audit-galleries .gallery button")).size() == 10);
+        assertEquals("/api/audits/shapes-audit/report", URI.create(browser.findElement(By.id("audit-report"))
+                .getAttribute("href")).getPath());
+        WebElement first = browser.findElements(By.cssSelector("#audit-galleries .gallery button")).get(0);
+        String label = first.getAttribute("aria-label");   // "explain circle/000.png, predicted circle"
+        String image = label.substring("explain ".length(), label.indexOf(','));
+        int before = cards().size();
+        first.click();
+        waiting().until(d -> cards().size() == before + 1);
+        String meta = cards().get(0).findElement(By.className("meta")).getText();
+        assertTrue(meta.endsWith(image.substring(image.lastIndexOf('/') + 1)), meta + " names " + image);
+        assertTrue(cards().get(0).findElement(By.tagName("h3")).getText().endsWith("· gradcam"),
+                "explained with the audit's method");
+        assertEquals(5, browser.findElements(By.cssSelector("#predictions button")).size());
+        screenshot("6-audit-gallery");
+    }
+
     /** At twice the text size the page still shows every control in one column, nothing cut off. */
     @Test
     void readableAtTwoHundredPercent() throws Exception {
@@ -183,7 +212,10 @@ class BrowserTest {
         browser.manage().window().setSize(new org.openqa.selenium.Dimension(640, 1000));   // 1280 px at 200 %
         long overflow = (Long) browser.executeScript(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        assertTrue(overflow <= 0, "the page scrolls sideways by " + overflow + " px at 200 %");
+        Object wide = browser.executeScript("const w = document.documentElement.clientWidth; return [...document"
+                + ".querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1).slice(0, 5)"
+                + ".map(e => e.tagName + '#' + e.id + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))");
+        assertTrue(overflow <= 0, "the page scrolls sideways by " + overflow + " px at 200 %: " + wide);
         for (String id : List.of("model", "method", "layer", "score", "colormap", "opacity", "explain")) {
             assertTrue(browser.findElement(By.id(id)).isDisplayed(), id);
             String label = (String) browser.executeScript(
