@@ -370,10 +370,11 @@ async function showAudit() {
   const indexed = audit.images.map((image, index) => ({ image, index }));
   const right = (e) => e.image.true_index === undefined || e.image.true_index === e.image.predicted_index;
   const outside = (e) => (e.image.on_object === undefined || e.image.on_object === null ? 1 : e.image.on_object);
-  gallery(galleries, id, audit, 'Right answers, looking most outside the object',
-    indexed.filter(right).sort((a, b) => outside(a) - outside(b)));
-  gallery(galleries, id, audit, 'Wrong answers, looking most outside the object',
-    indexed.filter((e) => !right(e)).sort((a, b) => outside(a) - outside(b)));
+  // with object masks or boxes the galleries are ordered as the audit's report orders them
+  const located = audit.images.some((image) => image.on_object !== undefined && image.on_object !== null);
+  const order = located ? ', looking most outside the object' : '';
+  gallery(galleries, id, audit, 'Right answers' + order, indexed.filter(right).sort((a, b) => outside(a) - outside(b)));
+  gallery(galleries, id, audit, 'Wrong answers' + order, indexed.filter((e) => !right(e)).sort((a, b) => outside(a) - outside(b)));
 }
 
 function gallery(parent, id, audit, title, entries) {
