@@ -93,8 +93,11 @@ final class WebServer implements AutoCloseable {
         });
         app.get("/api/audits", ctx -> json(ctx, audits.json()));
         app.get("/api/audits/{id}", ctx -> json(ctx, audits.read(ctx.pathParam("id"))));
-        app.get("/api/audits/{id}/report", ctx -> ctx.contentType("text/html; charset=utf-8")
-                .result(Files.readAllBytes(audits.reportPage(ctx.pathParam("id")))));
+        app.get("/api/audits/{id}/report", ctx -> {
+            // the audit's own self-contained page: its inline style and data-URL pictures, no script
+            ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox");
+            ctx.contentType("text/html; charset=utf-8").result(Files.readAllBytes(audits.reportPage(ctx.pathParam("id"))));
+        });
         app.get("/api/audits/{id}/images/{index}", ctx -> {
             var file = audits.image(ctx.pathParam("id"), index(ctx.pathParam("index")));
             byte[] bytes = Files.readAllBytes(file);

@@ -51,6 +51,8 @@ class AuditRoutesTest {
         HttpResponse<String> page = s.get("/api/audits/shapes-audit/report");
         assertEquals(200, page.statusCode());
         assertEquals(Files.readString(audits.resolve("shapes-audit/report.html")), page.body());
+        assertEquals("default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox",
+                page.headers().firstValue("Content-Security-Policy").orElse(""), "its styles shown, no script run");
     }
 
     @Test
