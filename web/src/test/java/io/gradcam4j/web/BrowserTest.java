@@ -203,6 +203,30 @@ class BrowserTest {
         screenshot("6-audit-gallery");
     }
 
+    /** A slow method shows how far it got and stops when Cancel is pressed; the page is ready again. */
+    @Test
+    void aSlowMethodShowsProgressAndCanBeCancelled() throws Exception {
+        browser.get(s.url("/"));
+        waiting().until(d -> d.findElement(By.id("explain")).isEnabled());
+        browser.findElement(By.cssSelector("button.demo[data-name='circle.png']")).click();
+        waiting().until(d -> cards().size() == 1);
+        new Select(browser.findElement(By.id("method"))).selectByValue("rise");
+        browser.findElement(By.id("samples")).sendKeys("10000");
+        browser.findElement(By.id("explain")).click();
+        WebElement progress = browser.findElement(By.id("progress"));
+        waiting().until(d -> progress.isDisplayed() && progress.getAttribute("value") != null
+                && Double.parseDouble(progress.getAttribute("value")) > 0);
+        assertEquals("10000", progress.getAttribute("max"));
+        assertTrue(browser.findElement(By.id("status")).getText().matches("Explaining: .* \\d+/10000"),
+                browser.findElement(By.id("status")).getText());
+        screenshot("7-progress");
+        browser.findElement(By.id("cancel")).click();
+        waiting().until(d -> d.findElement(By.id("status")).getText().equals("Cancelled."));
+        assertTrue(browser.findElement(By.id("explain")).isEnabled() && !browser.findElement(By.id("cancel")).isEnabled());
+        assertEquals(1, cards().size(), "a cancelled explanation adds no card");
+        assertEquals("", browser.findElement(By.id("error")).getText());
+    }
+
     /** At twice the text size the page still shows every control in one column, nothing cut off. */
     @Test
     void readableAtTwoHundredPercent() throws Exception {

@@ -119,6 +119,9 @@ async function explain() {
   form.append('score', $('score').value);
   form.append('colormap', $('colormap').value);
   form.append('alpha', $('opacity').value);
+  if ($('samples').value) {
+    form.append('samples', $('samples').value);
+  }
   form.append('class', state.chosenClass);
   form.append('job', job);
   running(job);
