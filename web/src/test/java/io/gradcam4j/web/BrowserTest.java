@@ -203,6 +203,20 @@ class BrowserTest {
         screenshot("6-audit-gallery");
     }
 
+    /** A file chosen with the picker is explained like a demo image. */
+    @Test
+    void aPickedFileIsExplained() throws Exception {
+        Path picked = downloads.resolveSibling(downloads.getFileName() + "-picked.png");
+        Files.write(picked, LocalServer.demoImage("triangle.png"));
+        browser.get(s.url("/"));
+        waiting().until(d -> d.findElement(By.id("explain")).isEnabled());
+        browser.findElement(By.id("image-file")).sendKeys(picked.toAbsolutePath().toString());
+        waiting().until(d -> cards().size() == 1);
+        assertTrue(cards().get(0).findElement(By.className("meta")).getText().endsWith(picked.getFileName().toString()));
+        assertTrue(browser.findElement(By.cssSelector("#predictions button")).getText().startsWith("triangle (2)"));
+        Files.delete(picked);
+    }
+
     /** A slow method shows how far it got and stops when Cancel is pressed; the page is ready again. */
     @Test
     void aSlowMethodShowsProgressAndCanBeCancelled() throws Exception {
