@@ -63,7 +63,7 @@ final class ExplainRoute {
     private ObjectNode explain(ExplainForm form, ExplainJob job) throws Exception {
         LoadedModel model = catalog.load(form.model());
         Graph explained = form.score().explained(model);
-        List<String> layers = List.of(form.layer().equalsIgnoreCase("auto") ? model.suggestedGradcamLayer() : form.layer());
+        List<String> layers = layers(form.layer(), model);
         MethodContext.checkLayers(explained, layers);
         job.checkCancelled();
         ImageLoader.LoadedImage image = UploadedImage.load(form.image(), form.imageName(), model.imageOptions());
@@ -89,6 +89,12 @@ final class ExplainRoute {
             target.put("overlay", Pictures.overlay(map, picture, form.colormap(), form.alpha()));
         }
         return report;
+    }
+
+    /** {@code layer}: a name, several (comma-separated: their maps are fused, as {@code --layer}) or {@code auto}. */
+    private static List<String> layers(String field, LoadedModel model) {
+        return java.util.Arrays.stream(field.split(",")).map(String::strip).filter(n -> !n.isEmpty())
+                .map(n -> n.equalsIgnoreCase("auto") ? model.suggestedGradcamLayer() : n).distinct().toList();
     }
 
     /** The classes chosen, each checked to be one of the model's: an index past the last is refused by name. */

@@ -150,6 +150,21 @@ class ApiRoutesTest {
                 "the demo model names the star picture");
     }
 
+    /** Two layers, comma-separated, are fused as {@code --layer a,b} fuses them. */
+    @Test
+    void severalLayersAreFusedAsOnTheCommandLine() throws Exception {
+        Path dir = Files.createTempDirectory("gradcam-web-cli");
+        Path star = dir.resolve("star.png");
+        Files.write(star, LocalServer.demoImage("star.png"));
+        JsonNode cli = runCli(dir, "explain", "--json", "--layer", "relu3,relu4", "--out", dir.resolve("out").toString(),
+                star.toString());
+        JsonNode api = LocalServer.json(s.explain(Files.readAllBytes(star), "star.png",
+                LocalServer.fields("layer", "relu3, relu4")));
+        assertEquals(cli.get("layer"), api.get("layer"));
+        assertEquals("relu3,relu4", api.get("layer").get("name").asText());
+        assertEquals(cli.get("targets").get(0).get("cam"), api.get("targets").get(0).get("cam"));
+    }
+
     @Test
     void aJobCanBeFollowedAndCancelled() throws Exception {
         var pending = s.http.sendAsync(s.explainRequest(LocalServer.demoImage("circle.png"), "circle.png",

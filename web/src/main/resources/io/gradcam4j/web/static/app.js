@@ -44,7 +44,8 @@ async function init() {
   try {
     const [models, choices, demos, audits] = await Promise.all([
       api('/api/models'), api('/api/methods'), api('/api/demo-images'), api('/api/audits')]);
-    models.forEach((m) => option($('model'), m.id, m.id + ' (' + m.kind + ')'));
+    const kinds = { demo: 'bundled demo', file: 'model file', application: 'keras.applications, cached weights' };
+    models.forEach((m) => option($('model'), m.id, m.id + ' (' + (kinds[m.kind] || m.kind) + ')'));
     choices.methods.forEach((m) => option($('method'), m, m));
     choices.colormaps.forEach((c) => option($('colormap'), c, c));
     demos.forEach(addDemoButton);
