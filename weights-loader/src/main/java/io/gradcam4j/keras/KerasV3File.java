@@ -153,7 +153,8 @@ final class KerasV3File {
         if (i == names.size()) {
             return build.get();
         }
-        String shard = index.resolveSibling(names.get(i)).toString();
+        // a shard's errors name the index too: that is the file the user gave
+        String shard = index.resolveSibling(names.get(i)) + " (a shard of " + index.getFileName() + ")";
         return KerasH5File.read(buffers.get(i), shard, reader -> {
             reader.checkNotTruncated();
             open.put(names.get(i), reader);
