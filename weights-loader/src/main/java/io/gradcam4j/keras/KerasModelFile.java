@@ -76,7 +76,7 @@ public final class KerasModelFile {
     }
 
     /** The index of sharded weights is JSON (an object); a weights file is HDF5. Decided by content, not name. */
-    private static boolean isJson(Path file) throws IOException {
+    static boolean isJson(Path file) throws IOException {
         try (java.io.InputStream in = Files.newInputStream(file)) {
             for (int b = in.read(); b >= 0; b = in.read()) {
                 if (!Character.isWhitespace(b)) {

@@ -222,6 +222,28 @@ class KerasV3WriterTest {
         assertTrue(tooSmall.getMessage().contains("more than the largest shard"), tooSmall.getMessage());
     }
 
+    /**
+     * testdata/saved/mobilenet_0.25_128_seeded.keras, which TF.js reads back (saved_keras.js,
+     * SavedFileReferenceTest), must be what the writer writes today from the .h5 beside it: the
+     * same config.json and the same variables at the same places.
+     */
+    @Test
+    void theArchiveTfjsReadIsWhatTheWriterWritesToday() throws IOException {
+        Path committed = io.gradcam4j.engine.TestData.testdata("saved", "mobilenet_0.25_128_seeded.keras");
+        KerasModel model = KerasH5File.loadModel(io.gradcam4j.engine.TestData.testdata("saved",
+                "mobilenet_0.25_128_seeded.h5"));
+        Path today = dir.resolve("today.keras");
+        KerasV3Writer.save(model, today);
+        try (ZipFile a = new ZipFile(committed.toFile()); ZipFile b = new ZipFile(today.toFile())) {
+            assertEquals(JSON.readTree(a.getInputStream(a.getEntry("config.json"))),
+                    JSON.readTree(b.getInputStream(b.getEntry("config.json"))),
+                    "config.json has changed: rewrite the fixture (tools/reference/README.md, saved_keras.js)");
+        }
+        Tensor x = GradientCheck.random(new Random(9), -1f, 1f, 1, 128, 128, 3);
+        assertArrayEquals(KerasModelFile.loadModel(committed).graph().predict(x).data(),
+                KerasModelFile.loadModel(today).graph().predict(x).data(), 0f);
+    }
+
     private static byte[] sequentialArchive() {
         return Keras3Fixture.archive(Keras3Fixture.SEQUENTIAL, Keras3Fixture.sequentialWeights(7),
                 Keras3Fixture.SEQUENTIAL_PLACES, Layout.NESTED, false);
