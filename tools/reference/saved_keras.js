@@ -26,7 +26,11 @@ const SV = require('./saved');
 const { tf } = C;
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const SAVED = path.join(ROOT, 'testdata', 'saved');
+// SAVED_DIR=<folder of .keras files> checks other archives (e.g. corpus models converted by
+// `gradcam convert`, never committed); TWINS=<folder> takes each one's input.npy/output.npy from
+// TWINS/<stem>/ (testdata/corpus: TF.js's outputs for the original file) instead of saved.js's.
+const SAVED = process.env.SAVED_DIR ? path.resolve(process.env.SAVED_DIR) : path.join(ROOT, 'testdata', 'saved');
+const TWINS = process.env.TWINS ? path.resolve(process.env.TWINS) : SAVED;
 const DEMO_DIR = path.join(ROOT, 'tools', 'src', 'main', 'resources', 'io', 'gradcam4j', 'demo');
 const TOL = 1e-5;
 const TWIN_TOL = 1e-6;
@@ -74,6 +78,8 @@ async function runFile(h5, full, stem, demo) {
   walk(config);
   if (spelling.length) fail(stem, 'config.json not in Keras 3 spelling: ' + spelling.slice(0, 5).join('; '));
   const model = KH.buildModel(config);
+  if (model.outputs && model.outputs.length > 1) { summary.push({ stem, status: 'skipped: several outputs (the executor here runs one; heads.js runs several)' }); return; }
+  const replaced = CK.identityForAugmentation(model);
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'saved-keras-'));
   const weightsFile = path.join(tmp, 'model.weights.h5');
@@ -86,8 +92,13 @@ async function runFile(h5, full, stem, demo) {
 
   // ---- input: as saved.js feeds the .h5 of the same stem
   const inShape = model.inputShape.slice(1);
+  const twinDir = path.join(TWINS, stem);
   let x, fed;
-  if (demo) {
+  if (TWINS !== SAVED && fs.existsSync(path.join(twinDir, 'input.npy'))) {
+    const t = C.readNpy(path.join(twinDir, 'input.npy'));
+    x = { shape: t.shape, data: Float32Array.from(t.data) };
+    fed = `the input of ${path.relative(ROOT, twinDir)}`;
+  } else if (demo) {
     x = { shape: [1, ...inShape], data: C.imageU8('image/' + stem, inShape) };
     fed = `random 8-bit image: v = floor(256*u), u from mulberry32(fnv1a("image/${stem}")), one draw per element in (H,W,C) C order, ` +
       `shape ${x.shape.join('x')}, fed raw as 0..255 float32 (the model rescales itself)`;
@@ -121,7 +132,6 @@ async function runFile(h5, full, stem, demo) {
 
   // ---- the .h5 twin (saved.js's output for the same stem and input)
   let twin = null;
-  const twinDir = path.join(SAVED, stem);
   if (fs.existsSync(path.join(twinDir, 'output.npy'))) {
     const tin = C.readNpy(path.join(twinDir, 'input.npy'));
     const tout = C.readNpy(path.join(twinDir, 'output.npy'));
@@ -150,6 +160,7 @@ async function runFile(h5, full, stem, demo) {
     tfjs_layers_max_rel_diff: layersDiff,
     tfjs_workarounds: tfjsPatches,
     h5_twin: twin,
+    augmentation_as_identity: replaced,
     input: { file: 'input.npy', shape: x.shape, fed },
     output: { file: 'output.npy', shape: outShape, from: 'the op-level executor' },
     final_activation: C.finalActivation(model),

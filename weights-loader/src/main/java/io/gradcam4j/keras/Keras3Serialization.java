@@ -18,8 +18,8 @@ import java.util.Map;
  *       module {@code keras.layers}, {@code Sequential} from {@code keras},
  *       {@code Functional} from {@code keras.src.models.functional} with registered name
  *       {@code Functional} (as Keras 3.10 writes them);</li>
- *   <li>a layer's {@code dtype} as a {@code DTypePolicy} object (an InputLayer's stays the string
- *       of its input's dtype);</li>
+ *   <li>a layer's {@code dtype} as a {@code DTypePolicy} object, float32 when the config has none
+ *       (an InputLayer's stays the string of its input's dtype);</li>
  *   <li>{@code InputLayer}'s {@code batch_shape} (Keras 2: {@code batch_input_shape}) and
  *       {@code BatchNormalization}'s {@code axis} as one integer (Keras 2.15 writes {@code [3]},
  *       which Keras 3's {@code int(axis)} refuses);</li>
@@ -71,8 +71,12 @@ final class Keras3Serialization {
         c.put("trainable", config.path("trainable").asBoolean(true));
         c.set("dtype", policy("float32"));
         ArrayNode layers = c.putArray("layers");
+        Map<String, JsonNode> byName = new java.util.HashMap<>();
         for (JsonNode layer : ModelConfigReader.layersOf(model)) {
-            layers.add(sequential ? element(layer, prefix) : functionalLayer(layer, prefix));
+            byName.put(layerName(layer), layer);
+        }
+        for (JsonNode layer : ModelConfigReader.layersOf(model)) {
+            layers.add(sequential ? element(layer, prefix) : functionalLayer(layer, prefix, byName));
         }
         if (!sequential) {
             c.set("input_layers", config.path("input_layers").deepCopy());
@@ -105,23 +109,23 @@ final class Keras3Serialization {
     }
 
     /** A layer of a Functional: as in a Sequential, plus its name and its calls. */
-    private ObjectNode functionalLayer(JsonNode layer, String prefix) {
+    private ObjectNode functionalLayer(JsonNode layer, String prefix, Map<String, JsonNode> byName) {
         ObjectNode out = element(layer, prefix);
         out.put("name", layerName(layer));
         ArrayNode calls = out.putArray("inbound_nodes");
         for (JsonNode call : layer.path("inbound_nodes")) {
-            calls.add(call.isArray() ? keras3Call(call, prefix) : call.deepCopy());
+            calls.add(call.isArray() ? keras3Call(call, prefix, byName) : call.deepCopy());
         }
         return out;
     }
 
     /** One Keras 2 call {@code [["conv1", 0, 0, {}], ...]} as Keras 3's {@code {"args": [...], "kwargs": {...}}}. */
-    private ObjectNode keras3Call(JsonNode call, String prefix) {
+    private ObjectNode keras3Call(JsonNode call, String prefix, Map<String, JsonNode> byName) {
         ObjectNode out = JSON.objectNode();
         ArrayNode tensors = JSON.arrayNode();
         ObjectNode kwargs = JSON.objectNode();
         for (JsonNode t : call) {
-            tensors.add(kerasTensor(t, prefix));
+            tensors.add(kerasTensor(t, prefix, byName));
             if (t.size() > 3 && t.get(3).isObject()) {
                 kwargs.setAll((ObjectNode) t.get(3).deepCopy());
             }
@@ -136,13 +140,18 @@ final class Keras3Serialization {
         return out;
     }
 
-    private ObjectNode kerasTensor(JsonNode ref, String prefix) {
+    private ObjectNode kerasTensor(JsonNode ref, String prefix, Map<String, JsonNode> byName) {
         ObjectNode t = JSON.objectNode();
         t.put("class_name", "__keras_tensor__");
         ObjectNode c = t.putObject("config");
         String layer = ref.path(0).asText();
         int node = ref.path(1).asInt();
-        c.set("shape", shapeOf(prefix + (node == 0 ? layer : layer + "#" + node)));
+        JsonNode source = byName.get(layer);
+        boolean nestedInput = !prefix.isEmpty() && source != null
+                && "InputLayer".equals(source.path("class_name").asText());
+        // a nested model's input is no graph node (the outer model feeds it): its declared shape
+        c.set("shape", nestedInput ? declaredShape(source.path("config"))
+                : shapeOf(prefix + (node == 0 ? layer : layer + "#" + node)));
         c.put("dtype", "float32");
         c.putArray("keras_history").add(layer).add(node).add(ref.path(2).asInt());
         return t;
@@ -191,8 +200,9 @@ final class Keras3Serialization {
             return c;
         }
         JsonNode dtype = c.path("dtype");
-        if (dtype.isTextual()) {
-            c.set("dtype", policy(dtype.asText()));
+        if (dtype.isTextual() || dtype.isMissingNode() || dtype.isNull()) {
+            // Keras 3 writes every layer's policy; configs of early Keras 2 have none: float32
+            c.set("dtype", policy(dtype.isTextual() ? dtype.asText() : "float32"));
         }
         JsonNode axis = c.path("axis");
         if (cls.equals("BatchNormalization") && axis.isArray() && axis.size() == 1) {
@@ -208,6 +218,15 @@ final class Keras3Serialization {
         p.putObject("config").put("name", name);
         p.putNull("registered_name");
         return p;
+    }
+
+    private static JsonNode declaredShape(JsonNode inputConfig) {
+        JsonNode shape = inputConfig.has("batch_shape") ? inputConfig.get("batch_shape")
+                : inputConfig.get("batch_input_shape");
+        if (shape == null || !shape.isArray()) {
+            throw new KerasFormatException("cannot write the input of a nested model: its InputLayer declares no shape");
+        }
+        return shape.deepCopy();
     }
 
     private static ArrayNode shapeWithBatch(int[] shape) {
