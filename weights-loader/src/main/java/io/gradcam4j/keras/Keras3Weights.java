@@ -71,6 +71,8 @@ final class Keras3Weights implements LayerWeightSource {
     private final List<String> container;
     private final Map<String, JsonNode> layerByName = new HashMap<>();
     private final Map<String, String> placeByName = new HashMap<>();
+    /** Which file each dataset collected is in: its values are read through that file's reader. */
+    private final Map<Dataset, KerasH5File.Reader> readers = new java.util.IdentityHashMap<>();
 
     private Keras3Weights(VarsFiles files, KerasLayers layers, List<String> container, JsonNode model) {
         this.files = files;
@@ -80,7 +82,9 @@ final class Keras3Weights implements LayerWeightSource {
         boolean keras3 = layers.origin().isKeras3();
         for (JsonNode layer : ModelConfigReader.layersOf(model)) {
             String name = layer.path("config").path("name").asText(layer.path("name").asText());
-            String snake = snakeCase(layer.path("class_name").asText(), keras3);
+            String cls = layer.path("class_name").asText();
+            // Keras 3 rebuilds a Keras 2 "Model" config as a Functional, and saves it under that class
+            String snake = snakeCase(keras3 && cls.equals("Model") ? "Functional" : cls, keras3);
             int count = used.merge(snake, 1, Integer::sum) - 1;
             layerByName.putIfAbsent(name, layer);
             placeByName.putIfAbsent(name, count == 0 ? snake : snake + "_" + count);
@@ -160,9 +164,6 @@ final class Keras3Weights implements LayerWeightSource {
             readers.put(dataset, reader);
         }
     }
-
-    /** Which file each dataset collected is in: its values are read through that file's reader. */
-    private final Map<Dataset, KerasH5File.Reader> readers = new java.util.IdentityHashMap<>();
 
     @Override
     public LayerWeightSource nested(String modelName, JsonNode model, KerasLayers layers) {
