@@ -317,4 +317,6 @@ async function main() {
   console.log(`wrote ${C.written.length} files, ${(bytes / 1e6).toFixed(2)} MB`);
   if (failures.length) { console.error(failures.length + ' failure(s)'); process.exit(1); }
 }
-main().catch((e) => { console.error(e); process.exit(1); });
+// saved_keras.js reads the archives gradcam4j writes with the same functions
+module.exports = { readArchive, readWeights, identityForAugmentation, withoutTrainingObjects, snakeCase };
+if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });

@@ -281,4 +281,6 @@ async function main() {
   console.log(`wrote ${C.written.length} files, ${(bytes / 1e6).toFixed(2)} MB`);
   if (failures.length) { console.error(failures.length + ' failure(s)'); process.exit(1); }
 }
-main().catch((e) => { console.error(e); process.exit(1); });
+// saved_keras.js applies the same tf.js workarounds to the archives
+module.exports = { patchedJson, deviationPatches };
+if (require.main === module) main().catch((e) => { console.error(e); process.exit(1); });

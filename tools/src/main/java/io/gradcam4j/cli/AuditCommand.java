@@ -73,6 +73,10 @@ final class AuditCommand implements Callable<Integer> {
     @Mixin
     LayerArguments layerArguments;
 
+    /** {@code --input NAME=X.npy}: the value of each input of the model that is not the image. */
+    @Mixin
+    NpyInputs npyInputs;
+
     @Option(names = "--classes", paramLabel = "predicted|true", defaultValue = "predicted",
             description = "Which class's map is measured: the predicted one (default; where the model looked to "
                     + "decide) or the true one.")
@@ -124,7 +128,8 @@ final class AuditCommand implements Callable<Integer> {
         List<FaithfulnessMetric> metrics = metricArguments.chosen(List.of());   // none unless asked: each costs passes
         ObjectRegions regions = masks != null ? ObjectRegions.masks(masks, modelOptions.maxPixels)
                 : boxes != null ? ObjectRegions.boxes(boxes) : ObjectRegions.none();
-        LoadedModel model = ModelLoader.load(modelOptions, Progress.download(System.err));
+        Map<String, Path> held = npyInputs.otherInputsOnly("audit");
+        LoadedModel model = ModelLoader.load(modelOptions, held, Progress.download(System.err));
         model.weightsDigest().beginInBackground();
         ExplanationMethod explainer = Methods.byName(method);
         List<String> targetLayers = explainer.usesLayer() ? layerArguments.chosen(model, model.graph()) : List.of();
@@ -356,7 +361,7 @@ final class AuditCommand implements Callable<Integer> {
     /** The settings that make two runs the same audit (a resumed run must match them). */
     private ObjectNode settings(LoadedModel model, String method, ExplanationMethod explainer, MethodOptions options,
                                 List<String> targetLayers, ScoreKind kind, boolean explainTrue,
-                                List<FaithfulnessMetric> metrics) {
+                                List<FaithfulnessMetric> metrics) throws IOException {
         ObjectNode s = Reports.JSON.createObjectNode();
         s.put("model", model.source());
         s.put("model_sha256", model.sha256());
@@ -373,6 +378,12 @@ final class AuditCommand implements Callable<Integer> {
         s.put("preprocessing", model.preprocessing().name().toLowerCase(Locale.ROOT));
         s.put("interpolation", model.interpolation().name().toLowerCase(Locale.ROOT));
         s.put("iou_threshold", Localisation.IOU_THRESHOLD);
+        // the other inputs' values decide every answer: a resumed audit must hold the same ones
+        ObjectNode held = s.putObject("other_inputs");
+        for (Map.Entry<String, Path> in : npyInputs.named().entrySet()) {
+            held.putObject(in.getKey()).put("file", in.getValue().toAbsolutePath().normalize().toString())
+                    .put("sha256", FileDigest.sha256(in.getValue()));
+        }
         ObjectNode m = s.putObject("metrics");
         metrics.forEach(metric -> m.set(metric.name(), Reports.JSON.valueToTree(metric.parameters())));
         return s;

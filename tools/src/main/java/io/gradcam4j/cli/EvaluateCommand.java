@@ -86,6 +86,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", arity = "0..*", description = "Images or folders of images.")
     List<Path> images = new ArrayList<>();
 
+    /** {@code --input NAME=X.npy}: the value of each input of the model that is not the image. */
+    @Mixin
+    NpyInputs npyInputs;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -100,7 +104,8 @@ final class EvaluateCommand implements Callable<Integer> {
         List<String> methods = methodArguments.methodNames();
         List<FaithfulnessMetric> chosen = metricArguments.chosen(List.of("all"));   // refused before the model loads
         MethodOptions methodOptions = methodArguments.options();
-        LoadedModel model = ModelLoader.load(modelOptions, Progress.download(System.err));
+        LoadedModel model = ModelLoader.load(modelOptions, npyInputs.otherInputsOnly("evaluate"),
+                Progress.download(System.err));
         model.weightsDigest().beginInBackground();
         List<String> targetLayers = layerArguments.chosen(model, model.graph());
         Files.createDirectories(out);

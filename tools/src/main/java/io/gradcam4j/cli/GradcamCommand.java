@@ -18,7 +18,8 @@ import java.util.Map;
 public final class GradcamCommand implements Runnable {
     /** The subcommands by name, in the order the usage lists them. */
     private static final Map<String, Class<?>> SUBCOMMANDS = subcommands(ExplainCommand.class, EvaluateCommand.class,
-            AuditCommand.class, PredictCommand.class, LayersCommand.class, BenchCommand.class, SelfCheckCommand.class);
+            AuditCommand.class, PredictCommand.class, LayersCommand.class, ConvertCommand.class, BenchCommand.class,
+            SelfCheckCommand.class);
 
     @Spec
     CommandSpec spec;

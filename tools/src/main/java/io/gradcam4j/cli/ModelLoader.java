@@ -72,8 +72,12 @@ public final class ModelLoader {
         }
         Path file = Path.of(o.model);
         if (Files.exists(file) || o.model.toLowerCase(Locale.ROOT).matches(".*\\.(h5|hdf5|keras)")) {
-            refuseApplicationOptions(o, "a model file, which holds its own weights");
-            return fromFile(file, o, held);
+            if (o.weightsFile() != null && !o.noTop && Pooling.parse(o.pooling).equals(Pooling.NONE)) {
+                return fromFile(file, o.weightsFile(), o, held);   // its architecture, other weights
+            }
+            refuseApplicationOptions(o, "a model file, which holds its own weights (--weights FILE may replace "
+                    + "them with Keras 3 weights: .weights.h5 or sharded .weights.json)");
+            return fromFile(file, null, o, held);
         }
         return application(o, held, progress);
     }
@@ -88,15 +92,40 @@ public final class ModelLoader {
         }
     }
 
-    private static LoadedModel fromFile(Path file, ModelOptions o, Map<String, Path> held) throws IOException {
+    /**
+     * A model file (.h5 or .keras, told by its first bytes) with its own weights, or with those of
+     * {@code weights}: Keras 3 weights ({@code model.save_weights("m.weights.h5")}, or sharded
+     * {@code m.weights.json}) put on its architecture, as Keras's {@code model.load_weights} does.
+     */
+    private static LoadedModel fromFile(Path file, Path weights, ModelOptions o, Map<String, Path> held)
+            throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("model file " + file + " does not exist");
         }
-        FileDigest digest = FileDigest.of(file);
         KerasModel model = KerasModelFile.loadModel(file);     // .h5 or .keras, told by the first bytes
+        FileDigest digest = FileDigest.of(file);
+        String source = file.toString();
+        if (weights != null) {
+            model = withWeights(model, weights);
+            digest = FileDigest.of(weights);
+            source = file + " with the weights of " + weights;
+        }
         Labels labels = o.labels != null ? Labels.read(o.labels) : null;
-        return new LoadedModel(model, view(model, o, held), file.toString(), digest, labels,
+        return new LoadedModel(model, view(model, o, held), source, digest, labels,
                 preprocessing(o, Preprocessing.NONE), o.interpolationMode(), o.keepAspectRatio, o.maxPixels);
+    }
+
+    private static KerasModel withWeights(KerasModel architecture, Path weights) throws IOException {
+        if (!Files.isRegularFile(weights)) {
+            throw new IOException("weights file " + weights + " does not exist");
+        }
+        if (!WeightsOnlyFile.isKeras3Weights(weights)) {
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("--weights " + weights + " with a model file "
+                    + "takes Keras 3 weights (model.save_weights(\"m.weights.h5\"), or sharded m.weights.json); this "
+                    + "file is in Keras 2's layout (layer_names or model_config at its root): its weights pair layers by "
+                    + "position and go with an application name");
+        }
+        return KerasModelFile.loadWeights(weights, architecture.modelConfig());
     }
 
     /**

@@ -18,10 +18,12 @@ public final class ModelOptions {
     /** The value of {@code --weights} that asks for no weights file: seeded values. */
     static final String NO_WEIGHTS = "none";
 
-    @Option(names = "--weights", paramLabel = "FILE.h5|none",
-            description = "With an application name: its weights from this file (the keras.applications layout, "
-                    + "as model.save_weights writes it) instead of the official download; none: seeded values, "
-                    + "as Keras's weights=None (no file, no download).")
+    @Option(names = "--weights", paramLabel = "FILE.h5|FILE.weights.json|none",
+            description = "With an application name: its weights from this file instead of the official download "
+                    + "(the keras.applications layout of Keras 2's save_weights, or Keras 3's .weights.h5, or the "
+                    + ".weights.json index of sharded weights); none: seeded values, as Keras's weights=None (no file, "
+                    + "no download). With --model FILE: Keras 3 weights (.weights.h5 or sharded .weights.json) put on "
+                    + "that file's architecture, as model.load_weights.")
     String weights;
 
     @Option(names = "--no-top",

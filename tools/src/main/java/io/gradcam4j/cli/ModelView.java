@@ -191,7 +191,7 @@ final class ModelView {
         Path file = heldFiles.get(name);
         if (file == null) {
             throw new InvalidRequestException("the model's input '" + name + "' " + shapeText(declared)
-                    + " needs a value: --input " + name + "=X.npy (explain, predict; the image goes to '"
+                    + " needs a value: --input " + name + "=X.npy (explain, predict, evaluate, audit; the image goes to '"
                     + imageInput + "')");
         }
         Tensor t;

@@ -52,6 +52,19 @@ final class NpyInputs {
         return named;
     }
 
+    /**
+     * For a command that takes image files only ({@code evaluate}, {@code audit}): the values of
+     * the model's other inputs ({@code NAME=X.npy}); an image batch {@code X.npy} is refused.
+     */
+    Map<String, Path> otherInputsOnly(String command) {
+        Path batch = images();
+        if (batch != null) {
+            throw new InvalidRequestException(command + " takes image files; --input " + batch + " is not NAME=X.npy "
+                    + "(here --input gives the model's other inputs their values, for every image)");
+        }
+        return named();
+    }
+
     /** NAME=FILE: an '=' after a name, unless the whole value is a file that exists. */
     private static boolean isNamed(String v) {
         int eq = v.indexOf('=');

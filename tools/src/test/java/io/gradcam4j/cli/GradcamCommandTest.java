@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command line adds only the subcommand a run invokes, and all of them otherwise. */
 class GradcamCommandTest {
-    private static final List<String> ALL = List.of("explain", "evaluate", "audit", "predict", "layers", "bench", "selfcheck");
+    private static final List<String> ALL = List.of("explain", "evaluate", "audit", "predict", "layers", "convert", "bench",
+            "selfcheck");
 
     @Test
     void aRunOfOneSubcommandBuildsOnlyThatOne() {

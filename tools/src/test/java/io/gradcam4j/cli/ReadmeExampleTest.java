@@ -12,6 +12,7 @@ import io.gradcam4j.cam.ScoreKind;
 import io.gradcam4j.engine.Tensor;
 import io.gradcam4j.engine.TestData;
 import io.gradcam4j.keras.KerasModelFile;
+import io.gradcam4j.keras.KerasV3Writer;
 import io.gradcam4j.keras.KerasModel;
 import io.gradcam4j.keras.applications.Preprocessing;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -39,6 +41,8 @@ class ReadmeExampleTest {
 
         // --- as in README.md ---
         KerasModel model = KerasModelFile.loadModel(modelFile);
+        KerasV3Writer.save(model, out.resolve("tm_cat_dog.keras"));
+        KerasModel same = KerasModelFile.loadModel(out.resolve("tm_cat_dog.keras"));
         ImageLoader.LoadedImage img = ImageLoader.load(image,
                 new ImageLoader.Options(224, 224, 3, ImageLoader.Interpolation.BILINEAR, true));
         Tensor x = Preprocessing.TF.apply(img.pixels());
@@ -61,6 +65,8 @@ class ReadmeExampleTest {
         assertEquals(32, each.get(1).parameters().get("steps"));
         assertEquals(1, each.get(0).maps().get(0).classIndex(), "the predicted class of both.png");
 
+        assertArrayEquals(model.graph().predict(x).data(), same.graph().predict(x).data(), 0f,
+                "the .keras computes what the .h5 computes");
         assertEquals("sequential_1/model1/out_relu", e.layer());
         assertTrue(Files.size(out.resolve("both.0.png")) > 1000 && Files.size(out.resolve("both.1.png")) > 1000);
         assertTrue(e.probabilities()[1] > 0.99f, "both.png is class 1 for this model, as the README says");

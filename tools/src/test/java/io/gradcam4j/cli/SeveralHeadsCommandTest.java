@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -255,6 +256,67 @@ class SeveralHeadsCommandTest {
                 "--input", "meta=" + meta, "--json");
         assertEquals(2, both.code());
         assertTrue(both.json().get("error").asText().contains("both --image-input and given by --input"), both.out());
+    }
+
+    /** A 4 x 4 grayscale picture of small values: the label's probability stays far from 0 and 1. */
+    private static final int[] PICTURE = {0, 1, 2, 3, 3, 2, 1, 0, 1, 1, 2, 2, 0, 3, 0, 3};
+
+    /** sigmoid(u . h + c) for the picture (fed raw: an .h5 file gets no preprocessing) and the metadata M. */
+    private static double pictureProbability() {
+        double g0 = 0;
+        double g1 = 0;
+        for (int v : PICTURE) {
+            g0 += Math.max(W[0] * v + B[0], 0) / 16.0;
+            g1 += Math.max(W[1] * v + B[1], 0) / 16.0;
+        }
+        double z = C + U[0] * g0 + U[1] * g1 + U[2] * M[0] + U[3] * M[1];
+        return 1 / (1 + Math.exp(-z));
+    }
+
+    private static Path picture() throws IOException {
+        Path png = tmp.resolve("pictures/small.png");
+        Files.createDirectories(png.getParent());
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(4, 4,
+                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        for (int i = 0; i < 16; i++) {
+            img.getRaster().setSample(i % 4, i / 4, 0, PICTURE[i]);
+        }
+        javax.imageio.ImageIO.write(img, "png", png.toFile());
+        return png;
+    }
+
+    /** evaluate and audit take the other inputs as explain and predict do: the probability in closed form. */
+    @Test
+    void evaluateAndAuditHoldTheOtherInput() throws IOException {
+        Path png = picture();
+        double p = pictureProbability();
+        assertTrue(p > 0.6 && p < 0.95, "the case keeps away from saturation: " + p);
+        CliRun evaluate = run("evaluate", "--model", model.toString(), "--input", "meta=" + meta, "--metrics",
+                "deletion", "--json", "--out", tmp.resolve("evaluation").toString(), png.toString());
+        assertEquals(0, evaluate.code(), evaluate.err() + evaluate.out());
+        JsonNode e = evaluate.json();
+        JsonNode first = e.has("results") ? e.get("results").get(0) : e;
+        assertEquals(1, first.get("class").asInt(), first.toString());
+        assertEquals(p, first.get("model_output").asDouble(), 1e-6, first.toString());
+
+        Path out = tmp.resolve("audit");
+        CliRun audit = run("audit", "--model", model.toString(), "--input", "meta=" + meta, "--images",
+                png.getParent().toString(), "--out", out.toString(), "--json");
+        assertEquals(0, audit.code(), audit.err() + audit.out());
+        List<String> lines = Files.readAllLines(out.resolve("audit.jsonl"));
+        JsonNode settings = new ObjectMapper().readTree(lines.get(0)).get("settings");
+        assertTrue(settings.get("other_inputs").get("meta").get("sha256").asText().matches("[0-9a-f]{64}"),
+                settings.toString());
+        JsonNode image = new ObjectMapper().readTree(lines.get(1));
+        assertEquals(1, image.get("predicted_index").asInt(), image.toString());
+        assertEquals(p, image.get("confidence").asDouble(), 1e-6, image.toString());
+
+        // without the other input, or with an image batch in its place, each says what it needs
+        CliRun missing = run("evaluate", "--model", model.toString(), "--json", png.toString());
+        assertTrue(missing.out().contains("--input meta=X.npy"), missing.out());
+        CliRun batch = run("audit", "--model", model.toString(), "--input", image.toString(), "--images",
+                png.getParent().toString(), "--out", tmp.resolve("audit2").toString(), "--json");
+        assertTrue(batch.code() != 0 && batch.out().contains("audit takes image files"), batch.out());
     }
 
     @Test

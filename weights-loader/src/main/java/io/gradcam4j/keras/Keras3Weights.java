@@ -43,22 +43,48 @@ final class Keras3Weights implements LayerWeightSource {
     private static final Pattern LOWER_UPPER = Pattern.compile("([a-z])([A-Z])");
     private static final String LEGACY_LAYERS = "_layer_checkpoint_dependencies";
 
-    private final KerasH5File.Reader reader;
+    /** The file (or, for sharded weights, the shards) holding a {@code vars} group's variables. */
+    interface VarsFiles {
+        List<KerasH5File.Reader> holding(String varsPath);
+
+        /** What messages call the weights when no one file is to blame. */
+        String describe();
+
+        static VarsFiles single(KerasH5File.Reader reader) {
+            return new VarsFiles() {
+                @Override
+                public List<KerasH5File.Reader> holding(String varsPath) {
+                    return List.of(reader);
+                }
+
+                @Override
+                public String describe() {
+                    return reader.file();
+                }
+            };
+        }
+    }
+
+    private final VarsFiles files;
     private final KerasLayers layers;
     /** The container's own place, e.g. {@code []} for the model, {@code [layers, sequential]} for a nested one. */
     private final List<String> container;
     private final Map<String, JsonNode> layerByName = new HashMap<>();
     private final Map<String, String> placeByName = new HashMap<>();
+    /** Which file each dataset collected is in: its values are read through that file's reader. */
+    private final Map<Dataset, KerasH5File.Reader> readers = new java.util.IdentityHashMap<>();
 
-    private Keras3Weights(KerasH5File.Reader reader, KerasLayers layers, List<String> container, JsonNode model) {
-        this.reader = reader;
+    private Keras3Weights(VarsFiles files, KerasLayers layers, List<String> container, JsonNode model) {
+        this.files = files;
         this.layers = layers;
         this.container = container;
         Map<String, Integer> used = new HashMap<>();
         boolean keras3 = layers.origin().isKeras3();
         for (JsonNode layer : ModelConfigReader.layersOf(model)) {
             String name = layer.path("config").path("name").asText(layer.path("name").asText());
-            String snake = snakeCase(layer.path("class_name").asText(), keras3);
+            String cls = layer.path("class_name").asText();
+            // Keras 3 rebuilds a Keras 2 "Model" config as a Functional, and saves it under that class
+            String snake = snakeCase(keras3 && cls.equals("Model") ? "Functional" : cls, keras3);
             int count = used.merge(snake, 1, Integer::sum) - 1;
             layerByName.putIfAbsent(name, layer);
             placeByName.putIfAbsent(name, count == 0 ? snake : snake + "_" + count);
@@ -67,7 +93,12 @@ final class Keras3Weights implements LayerWeightSource {
 
     /** The weights of {@code model} (the top of config.json) in the file that {@code reader} has open. */
     static Keras3Weights of(KerasH5File.Reader reader, JsonNode model, KerasLayers layers) {
-        return new Keras3Weights(reader, layers, List.of(), model);
+        return of(VarsFiles.single(reader), model, layers);
+    }
+
+    /** The weights of {@code model} in several files: the shards of sharded weights. */
+    static Keras3Weights of(VarsFiles files, JsonNode model, KerasLayers layers) {
+        return new Keras3Weights(files, layers, List.of(), model);
     }
 
     @Override
@@ -79,36 +110,64 @@ final class Keras3Weights implements LayerWeightSource {
         List<String> vars = place(layerName);
         vars.add("vars");
         String path = "/" + String.join("/", vars);
-        try {
-            return weightsOf(layerName, layer, vars, path);
-        } catch (CorruptModelFileException e) {
-            throw storedOutsideTheFile(e, path);
+        Map<String, Dataset> found = new HashMap<>();
+        boolean anyGroup = false;
+        KerasH5File.Reader last = null;
+        for (KerasH5File.Reader reader : files.holding(path)) {
+            last = reader;
+            try {
+                Group group = find(reader, vars);
+                if (group != null) {
+                    anyGroup = true;
+                    checkName(reader, group, path, layerName, layer);
+                    collect(reader, group, path, found);
+                }
+            } catch (CorruptModelFileException e) {
+                throw storedOutsideTheFile(reader, e, path);
+            }
         }
-    }
-
-    private List<Tensor> weightsOf(String layerName, JsonNode layer, List<String> vars, String path) {
-        Group group = find(vars);
-        String cls = layer.path("class_name").asText();
-        if (group == null) {
+        if (!anyGroup) {
+            String cls = layer.path("class_name").asText();
             int expected = layers.weightKinds(cls, layer.path("config")).size();
             if (expected > 0) {
-                throw new CorruptModelFileException(reader.file(), "group " + path, "is missing: layer '" + layerName
-                        + "' (" + cls + ") has " + expected + " weights, which Keras saves there");
+                throw new CorruptModelFileException(last == null ? files.describe() : last.file(), "group " + path,
+                        "is missing: layer '" + layerName + "' (" + cls + ") has " + expected + " weights, which "
+                        + "Keras saves there");
             }
             return List.of();
         }
+        return variables(found, path);
+    }
+
+    private void checkName(KerasH5File.Reader reader, Group group, String path, String layerName, JsonNode layer) {
         String savedName = reader.stringAttribute(group, path, "name");
         if (savedName != null && !savedName.equals(layerName)) {
             throw new CorruptModelFileException(reader.file(), "group " + path, "holds the weights of layer '"
-                    + savedName + "', but config.json puts layer '" + layerName + "' (" + cls + ") there: the "
-                    + "archive's config and weights do not belong together");
+                    + savedName + "', but config.json puts layer '" + layerName + "' ("
+                    + layer.path("class_name").asText() + ") there: the config and the weights do not belong together");
         }
-        return variables(group, path);
+    }
+
+    /** The datasets of one {@code vars} group (one file's share, for sharded weights), by name. */
+    private void collect(KerasH5File.Reader reader, Group vars, String path, Map<String, Dataset> found) {
+        Map<String, Node> children = reader.at("group " + path, vars::getChildren);
+        for (Map.Entry<String, Node> child : children.entrySet()) {
+            String datasetPath = path + "/" + child.getKey();
+            Node node = notALink(reader, child.getValue(), datasetPath);
+            if (!(node instanceof Dataset dataset)) {
+                throw new CorruptModelFileException(reader.file(), datasetPath, "is a group, not a dataset");
+            }
+            if (found.containsKey(child.getKey())) {
+                throw new CorruptModelFileException(reader.file(), datasetPath, "is held by two shards");
+            }
+            found.put(child.getKey(), dataset);
+            readers.put(dataset, reader);
+        }
     }
 
     @Override
     public LayerWeightSource nested(String modelName, JsonNode model, KerasLayers layers) {
-        return new Keras3Weights(reader, layers, List.copyOf(place(modelName)), model);
+        return new Keras3Weights(files, layers, List.copyOf(place(modelName)), model);
     }
 
     /**
@@ -132,22 +191,21 @@ final class Keras3Weights implements LayerWeightSource {
     }
 
     /** The datasets {@code 0, 1, ...} of a {@code vars} group, in that order. */
-    private List<Tensor> variables(Group vars, String path) {
-        Map<String, Node> children = reader.at("group " + path, vars::getChildren);
-        Tensor[] out = new Tensor[children.size()];
-        for (Map.Entry<String, Node> child : children.entrySet()) {
+    private List<Tensor> variables(Map<String, Dataset> found, String path) {
+        Tensor[] out = new Tensor[found.size()];
+        for (Map.Entry<String, Dataset> child : found.entrySet()) {
             String name = child.getKey();
-            String datasetPath = path + "/" + name;
+            KerasH5File.Reader reader = readers.remove(child.getValue());
             int index = index(name, out.length);
             if (index < 0) {
                 throw new CorruptModelFileException(reader.file(), "group " + path, "holds '" + name + "', but "
                         + "Keras names a layer's " + out.length + " variables 0 to " + (out.length - 1));
             }
-            Node node = notALink(child.getValue(), datasetPath);
-            if (!(node instanceof Dataset dataset)) {
-                throw new CorruptModelFileException(reader.file(), datasetPath, "is a group, not a dataset");
+            try {
+                out[index] = tensor(reader, child.getValue(), path + "/" + name);
+            } catch (CorruptModelFileException e) {
+                throw storedOutsideTheFile(reader, e, path);
             }
-            out[index] = tensor(dataset, datasetPath);
         }
         return List.of(out);
     }
@@ -162,7 +220,7 @@ final class Keras3Weights implements LayerWeightSource {
         return i < count ? i : -1;
     }
 
-    private Tensor tensor(Dataset dataset, String path) {
+    private static Tensor tensor(KerasH5File.Reader reader, Dataset dataset, String path) {
         String object = "dataset " + path;
         if ("bfloat16".equals(reader.stringAttribute(dataset, path, "dtype"))) {
             throw new UnsupportedKerasFeatureException(reader.file() + ": " + object + " holds bfloat16 values, "
@@ -177,7 +235,8 @@ final class Keras3Weights implements LayerWeightSource {
      * damaged. jHDF meets it while reading a dataset's header, when the {@code vars} group lists its
      * datasets or one is read.
      */
-    private RuntimeException storedOutsideTheFile(CorruptModelFileException e, String vars) {
+    private static RuntimeException storedOutsideTheFile(KerasH5File.Reader reader, CorruptModelFileException e,
+                                                         String vars) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = String.valueOf(t.getMessage());
             if (t instanceof UnsupportedHdfException && (m.contains("External Data Files") || m.contains("Virtual"))) {
@@ -189,7 +248,7 @@ final class Keras3Weights implements LayerWeightSource {
         return e;
     }
 
-    private Node notALink(Node node, String path) {
+    private static Node notALink(KerasH5File.Reader reader, Node node, String path) {
         if (node != null && node.isLink()) {
             throw new UnsupportedKerasFeatureException(reader.file() + ": " + path + " is a soft or external link; "
                     + "refused, as Keras refuses links in weights files (they can point into other files)");
@@ -201,11 +260,11 @@ final class Keras3Weights implements LayerWeightSource {
      * The group at {@code path}, or null. Tried as written, then (tf.keras 2.13) with
      * {@code _layer_checkpoint_dependencies} for {@code layers}.
      */
-    private Group find(List<String> path) {
-        Group group = find(reader.root(), path, 0);
-        if (group == null && child(reader.root(), LEGACY_LAYERS, "/") != null) {
+    private static Group find(KerasH5File.Reader reader, List<String> path) {
+        Group group = find(reader, reader.root(), path, 0);
+        if (group == null && child(reader, reader.root(), LEGACY_LAYERS, "/") != null) {
             List<String> legacy = path.stream().map(p -> p.equals("layers") ? LEGACY_LAYERS : p).toList();
-            group = find(reader.root(), legacy, 0);
+            group = find(reader, reader.root(), legacy, 0);
         }
         return group;
     }
@@ -216,13 +275,13 @@ final class Keras3Weights implements LayerWeightSource {
      * {@code layers\sequential} (the nested model's own vars) and
      * {@code layers\sequential\layers\conv2d}, so every child that matches is tried.
      */
-    private Group find(Group group, List<String> path, int from) {
+    private static Group find(KerasH5File.Reader reader, Group group, List<String> path, int from) {
         if (from == path.size()) {
             return group;
         }
         String where = from == 0 ? "/" : "/" + String.join("/", path.subList(0, from));
-        if (child(group, path.get(from), where) instanceof Group next) {
-            Group found = find(next, path, from + 1);
+        if (child(reader, group, path.get(from), where) instanceof Group next) {
+            Group found = find(reader, next, path, from + 1);
             if (found != null) {
                 return found;
             }
@@ -231,8 +290,8 @@ final class Keras3Weights implements LayerWeightSource {
             List<String> steps = List.of(name.split("\\\\", -1));
             if (steps.size() > 1 && from + steps.size() <= path.size()
                     && steps.equals(path.subList(from, from + steps.size()))
-                    && child(group, name, where) instanceof Group next) {
-                Group found = find(next, path, from + steps.size());
+                    && child(reader, group, name, where) instanceof Group next) {
+                Group found = find(reader, next, path, from + steps.size());
                 if (found != null) {
                     return found;
                 }
@@ -241,8 +300,8 @@ final class Keras3Weights implements LayerWeightSource {
         return null;
     }
 
-    private Node child(Group group, String name, String where) {
+    private static Node child(KerasH5File.Reader reader, Group group, String name, String where) {
         String path = (where.endsWith("/") ? where : where + "/") + name;
-        return notALink(reader.at("group " + path, () -> group.getChild(name)), path);
+        return notALink(reader, reader.at("group " + path, () -> group.getChild(name)), path);
     }
 }

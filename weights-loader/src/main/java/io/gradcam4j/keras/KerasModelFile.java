@@ -56,7 +56,9 @@ public final class KerasModelFile {
     }
 
     /**
-     * A Keras 3 weights file ({@code model.save_weights("m.weights.h5")}) on a known architecture:
+     * A Keras 3 weights file ({@code model.save_weights("m.weights.h5")}), or the index of sharded
+     * weights ({@code model.save_weights("m.weights.json", max_shard_size=...)}, its shards beside
+     * it), on a known architecture:
      * a model config as Keras serializes it ({@code model.to_json()}, the {@code config.json} of an
      * archive, or {@link KerasModel#modelConfig()} of a model loaded before).
      */
@@ -67,10 +69,25 @@ public final class KerasModelFile {
     /** As {@link #loadWeights(Path, JsonNode)}, with Java ops for Lambda and custom-class layers, by name. */
     public static KerasModel loadWeights(Path weightsFile, JsonNode architecture, Map<String, Op> supplied)
             throws IOException {
+        if (isJson(weightsFile)) {
+            return KerasV3File.loadSharded(weightsFile, architecture, supplied);
+        }
         return KerasV3File.loadWeights(map(weightsFile), weightsFile.toString(), architecture, supplied);
     }
 
-    private static ByteBuffer map(Path file) throws IOException {
+    /** The index of sharded weights is JSON (an object); a weights file is HDF5. Decided by content, not name. */
+    static boolean isJson(Path file) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            for (int b = in.read(); b >= 0; b = in.read()) {
+                if (!Character.isWhitespace(b)) {
+                    return b == '{';
+                }
+            }
+            return false;
+        }
+    }
+
+    static ByteBuffer map(Path file) throws IOException {
         long size = Files.size(file);
         if (size > MAX_MAPPED) {
             throw new UnsupportedKerasFeatureException(file + ": Keras v3 files over 2 GiB are not supported ("

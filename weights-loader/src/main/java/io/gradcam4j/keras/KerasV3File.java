@@ -10,7 +10,13 @@ import io.gradcam4j.engine.errors.InvalidRequestException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A model in Keras's v3 format ({@code model.save("m.keras")}, the default since Keras 3): a zip
@@ -18,7 +24,8 @@ import java.util.Map;
  * {@code config.json} (the architecture, checked by {@link Keras3Config} and built by
  * {@link ModelConfigReader}) and {@code model.weights.h5} (the variables, placed by
  * {@link Keras3Weights}). Also a Keras 3 weights file alone ({@code model.save_weights}) put on an
- * architecture given as a config. See keras/src/saving/saving_lib.py.
+ * architecture given as a config, whole or in shards ({@link ShardedWeightsIndex}). See
+ * keras/src/saving/saving_lib.py.
  */
 final class KerasV3File {
     static final String CONFIG = "config.json";
@@ -67,18 +74,17 @@ final class KerasV3File {
      * architecture {@code config} ({@code model.to_json()}, an archive's config.json).
      */
     static KerasModel loadWeights(ByteBuffer weights, String file, JsonNode config, Map<String, Op> supplied) {
+        requireModelConfig(config, file);
+        Keras3Config.check(config, supplied.keySet(), file);
+        return build(weights, file, config, ASSUMED_ORIGIN, supplied);
+    }
+
+    private static void requireModelConfig(JsonNode config, String file) {
         if (config == null || !ModelConfigReader.isModel(config)) {
             throw new InvalidRequestException("the architecture given for " + file + " is not a Keras model config "
                     + "({\"class_name\": \"Sequential\" or \"Functional\", \"config\": {...}}, as model.to_json() "
                     + "or an archive's config.json): " + abbreviated(config));
         }
-        if (weights.capacity() > 0 && weights.get(0) == '{') {
-            throw new UnsupportedKerasFeatureException(file + ": this is JSON, such as the index of sharded weights "
-                    + "(model.save_weights(\"m.weights.json\", max_shard_size=...)); sharded weights are not supported, "
-                    + "save them unsharded (m.weights.h5)");
-        }
-        Keras3Config.check(config, supplied.keySet(), file);
-        return build(weights, file, config, ASSUMED_ORIGIN, supplied);
     }
 
     private static String abbreviated(JsonNode node) {
@@ -105,26 +111,78 @@ final class KerasV3File {
                                     Map<String, Op> supplied) {
         return KerasH5File.read(weights, weightsFile, reader -> {
             reader.checkNotTruncated();
-            KerasLayers layers = new KerasLayers(origin);
-            supplied.forEach(layers::withLambda);
-            try {
-                return new ModelConfigReader(layers, Keras3Weights.of(reader, config, layers)).readModel(config);
-            } catch (CorruptModelFileException e) {
-                throw e;
-            } catch (KerasFormatException e) {
-                String message = e.getMessage() == null ? "" : e.getMessage();
-                throw e.withMessage(message.contains(weightsFile) ? message : weightsFile + ": " + message);
-            } catch (Gradcam4jException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                // A config that parses but holds values the layer builders did not expect.
-                throw new KerasFormatException(weightsFile + ": " + CONFIG + ": cannot build the model from it ("
-                        + KerasH5File.describe(e) + ")", e);
-            } catch (StackOverflowError e) {
-                throw new KerasFormatException(weightsFile + ": " + CONFIG + ": the model nests too deeply to be "
-                        + "built (or refers to itself)", e);
-            }
+            return build(weightsFile, config, origin, supplied, layers -> Keras3Weights.of(reader, config, layers));
         });
+    }
+
+    /**
+     * Sharded weights ({@code model.save_weights("m.weights.json", max_shard_size=...)}): the
+     * index ({@link ShardedWeightsIndex}) and its shards, all open while the model is built, on
+     * the architecture {@code config}.
+     */
+    static KerasModel loadSharded(Path index, JsonNode config, Map<String, Op> supplied) throws IOException {
+        String file = index.toString();
+        requireModelConfig(config, file);
+        ShardedWeightsIndex shards = ShardedWeightsIndex.read(index);
+        Keras3Config.check(config, supplied.keySet(), file);
+        List<String> names = shards.shards();
+        List<ByteBuffer> buffers = new ArrayList<>();
+        for (String name : names) {
+            buffers.add(KerasModelFile.map(shards.resolve(index, name)));
+        }
+        Map<String, KerasH5File.Reader> open = new HashMap<>();
+        Keras3Weights.VarsFiles files = new Keras3Weights.VarsFiles() {
+            @Override
+            public List<KerasH5File.Reader> holding(String varsPath) {
+                return shards.shardsOf(varsPath).stream().map(open::get).toList();
+            }
+
+            @Override
+            public String describe() {
+                return file;
+            }
+        };
+        return openShards(index, names, buffers, open, () -> build(file, config, ASSUMED_ORIGIN, supplied,
+                layers -> Keras3Weights.of(files, config, layers)));
+    }
+
+    /** Opens shard {@code open.size()} and the ones after it, then builds (each HDF5 file is closed after). */
+    private static KerasModel openShards(Path index, List<String> names, List<ByteBuffer> buffers,
+                                         Map<String, KerasH5File.Reader> open, Supplier<KerasModel> build) {
+        int i = open.size();
+        if (i == names.size()) {
+            return build.get();
+        }
+        // a shard's errors name the index too: that is the file the user gave
+        String shard = index.resolveSibling(names.get(i)) + " (a shard of " + index.getFileName() + ")";
+        return KerasH5File.read(buffers.get(i), shard, reader -> {
+            reader.checkNotTruncated();
+            open.put(names.get(i), reader);
+            return openShards(index, names, buffers, open, build);
+        });
+    }
+
+    private static KerasModel build(String weightsFile, JsonNode config, KerasOrigin origin, Map<String, Op> supplied,
+                                    Function<KerasLayers, LayerWeightSource> weights) {
+        KerasLayers layers = new KerasLayers(origin);
+        supplied.forEach(layers::withLambda);
+        try {
+            return new ModelConfigReader(layers, weights.apply(layers)).readModel(config);
+        } catch (CorruptModelFileException e) {
+            throw e;
+        } catch (KerasFormatException e) {
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            throw e.withMessage(message.contains(weightsFile) ? message : weightsFile + ": " + message);
+        } catch (Gradcam4jException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A config that parses but holds values the layer builders did not expect.
+            throw new KerasFormatException(weightsFile + ": " + CONFIG + ": cannot build the model from it ("
+                    + KerasH5File.describe(e) + ")", e);
+        } catch (StackOverflowError e) {
+            throw new KerasFormatException(weightsFile + ": " + CONFIG + ": the model nests too deeply to be "
+                    + "built (or refers to itself)", e);
+        }
     }
 
     /** The Keras version from metadata.json: tf.keras 2.13+ (Keras 2 semantics) or Keras 3. */

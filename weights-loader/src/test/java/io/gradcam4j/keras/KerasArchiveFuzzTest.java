@@ -42,7 +42,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * or a config number of 1e18 or more, which the case's label reports).
  *
  * <p>The seeds are archives written here (Keras3Fixture: the Sequential in the nested and Windows
- * layouts, stored and deflated, and the Keras 3 functional model), so the fuzz always runs, plus
+ * layouts, stored and deflated, and the Keras 3 functional model; the Sequential saved again by
+ * KerasV3Writer), so the fuzz always runs, plus
  * cifar10_bn_dropout.keras when ../shared/corpus is present. The damage: KerasArchiveMutations
  * (the zip, config.json, metadata.json, model.weights.h5, hostile members).
  *
@@ -262,6 +263,7 @@ class KerasArchiveFuzzTest {
                 Keras3Fixture.SEQUENTIAL_PLACES, Layout.WINDOWS), true, CASES));
         seeds.add(seed("functional-stored", Keras3Fixture.FUNCTIONAL, Keras3Fixture.weightsFile(
                 Keras3Fixture.functionalWeights(5), Keras3Fixture.FUNCTIONAL_PLACES, Layout.NESTED), false, CASES));
+        seeds.add(writtenHere(weights));
         Path corpus = TestData.sharedCorpus().resolve("models").resolve("cifar10_bn_dropout.keras");
         if (Files.exists(corpus)) {
             Map<String, byte[]> members = new LinkedHashMap<>();
@@ -276,6 +278,26 @@ class KerasArchiveFuzzTest {
             System.out.println("KerasArchiveFuzzTest: " + corpus + " is absent; fuzzing the generated archives only");
         }
         return seeds;
+    }
+
+    /** The nested Sequential as KerasV3Writer saves it (its config in Keras 3 spelling, its own weights layout). */
+    private static Seed writtenHere(Map<String, Tensor[]> weights) throws IOException {
+        KerasModel model = KerasModelFile.loadModel(Keras3Fixture.archive(Keras3Fixture.SEQUENTIAL, weights,
+                Keras3Fixture.SEQUENTIAL_PLACES, Layout.NESTED, false), "tiny.keras");
+        Path file = Files.createTempFile("gradcam4j-fuzz-seed", ".keras");
+        try {
+            KerasV3Writer.save(model, file);
+            Map<String, byte[]> members = new LinkedHashMap<>();
+            try (ZipFile zip = new ZipFile(file.toFile())) {
+                for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+                    members.put(e.getName(), zip.getInputStream(e).readAllBytes());
+                }
+            }
+            return new Seed("written-by-KerasV3Writer", members, false,
+                    KerasArchiveMutations.rawData(members.get(KerasV3File.WEIGHTS)), CORPUS_CASES, true);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
     private static Seed seed(String name, String config, byte[] weights, boolean deflated, int cases) {

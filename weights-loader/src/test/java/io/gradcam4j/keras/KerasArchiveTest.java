@@ -207,10 +207,12 @@ class KerasArchiveTest {
         assertMessage(misspelt, "tiny.weights.h5", "[conv_c]", "conv_a", "dense_in");
         assertEquals(Gradcam4jException.Kind.INVALID_REQUEST, misspelt.kind());
 
+        // an index of sharded weights that names no shard: the layers with weights find none
         Path sharded = dir.resolve("tiny.weights.json");
         Files.writeString(sharded, "{\"metadata\": {\"total_size\": 4}, \"weight_map\": {}}");
-        assertMessage(assertThrows(UnsupportedKerasFeatureException.class, () -> KerasModelFile.loadWeights(sharded,
-                new ObjectMapper().readTree(Keras3Fixture.SEQUENTIAL))), "tiny.weights.json", "sharded weights");
+        assertMessage(assertThrows(CorruptModelFileException.class, () -> KerasModelFile.loadWeights(sharded,
+                new ObjectMapper().readTree(Keras3Fixture.SEQUENTIAL))), "tiny.weights.json",
+                "/layers/conv2d/vars", "is missing");
     }
 
     // ---- refused: the archive's config and weights disagree, or hold Python code

@@ -20,8 +20,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
- * Files written by our KerasH5Writer, run by TF.js (tools/reference/saved.js reads them with
- * h5wasm): loaded back here, they must give TF.js's outputs (testdata/saved).
+ * Files written by our KerasH5Writer (.h5) and KerasV3Writer (.keras), run by TF.js
+ * (tools/reference/saved.js and saved_keras.js read them with h5wasm, and fflate for the zip):
+ * loaded back here, they must give TF.js's outputs (testdata/saved/<stem>, <stem>_keras).
  */
 class SavedFileReferenceTest {
 
