@@ -136,7 +136,7 @@ public final class KerasH5File {
      * for each layer of the root's {@code layer_names} that has weights, in that order, its weights
      * in {@code weight_names} order. Same checks as {@link #loadModel(Path)}.
      */
-    static java.util.LinkedHashMap<String, List<Tensor>> readWeightsOnly(Path file) throws IOException {
+    public static java.util.LinkedHashMap<String, List<Tensor>> readWeightsOnly(Path file) throws IOException {
         String name = file.toString();
         long size = Files.size(file);
         if (size == 0) {

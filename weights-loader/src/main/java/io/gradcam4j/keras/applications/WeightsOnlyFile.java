@@ -1,9 +1,12 @@
-package io.gradcam4j.keras;
+package io.gradcam4j.keras.applications;
 
 import io.gradcam4j.engine.Tensor;
-import io.gradcam4j.keras.applications.Application;
-import io.gradcam4j.keras.applications.ModelSpec;
-import io.gradcam4j.keras.applications.WeightSpec;
+import io.gradcam4j.keras.KerasFormatException;
+import io.gradcam4j.keras.KerasH5File;
+import io.gradcam4j.keras.KerasLayers;
+import io.gradcam4j.keras.KerasModel;
+import io.gradcam4j.keras.KerasOrigin;
+import io.gradcam4j.keras.ModelConfigReader;
 
 import java.io.IOException;
 import java.nio.file.Path;
