@@ -81,7 +81,7 @@ final class Keras3Weights implements LayerWeightSource {
         String path = "/" + String.join("/", vars);
         try {
             return weightsOf(layerName, layer, vars, path);
-        } catch (CorruptModelFileException e) {
+        } catch (UnsupportedKerasFeatureException e) {
             throw storedOutsideTheFile(e, path);
         }
     }
@@ -177,7 +177,7 @@ final class Keras3Weights implements LayerWeightSource {
      * damaged. jHDF meets it while reading a dataset's header, when the {@code vars} group lists its
      * datasets or one is read.
      */
-    private RuntimeException storedOutsideTheFile(CorruptModelFileException e, String vars) {
+    private RuntimeException storedOutsideTheFile(UnsupportedKerasFeatureException e, String vars) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = String.valueOf(t.getMessage());
             if (t instanceof UnsupportedHdfException && (m.contains("External Data Files") || m.contains("Virtual"))) {

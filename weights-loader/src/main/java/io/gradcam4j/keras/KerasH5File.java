@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.errors.Gradcam4jException;
 import io.gradcam4j.engine.graph.Graph;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
@@ -13,6 +14,7 @@ import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.jhdf.api.dataset.ChunkedDataset;
 import io.jhdf.api.dataset.ContiguousDataset;
+import io.jhdf.exceptions.UnsupportedHdfException;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
@@ -30,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -197,9 +200,28 @@ public final class KerasH5File {
         try {
             return opener.get();
         } catch (RuntimeException | StackOverflowError e) {
-            throw new CorruptModelFileException(name, "superblock at byte " + base,
-                    "cannot be read: the file is truncated or damaged (" + describe(e) + ")", e);
+            throw jhdfFailure(name, "superblock at byte " + base, "cannot be read: the file is truncated or damaged", e);
         }
+    }
+
+    /**
+     * What a jHDF failure reading {@code object} means: a feature jHDF says it does not support
+     * ({@link UnsupportedHdfException}: a virtual dataset, external storage, VAX floats, a filter
+     * pipeline or b-tree record it does not read, ...) is unsupported, not damage; any other
+     * failure is damage. jHDF also calls an unknown format version "unsupported" (superblock,
+     * attribute, layout message versions): the fuzz tests meet it as version -1 or 0 in bit-flipped
+     * files, and HDF5 libraries write only versions jHDF reads, so that one is damage.
+     */
+    static Gradcam4jException jhdfFailure(String file, String object, String damaged, Throwable e) {
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 20; depth++, t = t.getCause()) {
+            if (t instanceof UnsupportedHdfException && !String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT)
+                    .contains("version")) {
+                return new UnsupportedKerasFeatureException(file + ": " + object + ": uses an HDF5 feature that jHDF, "
+                        + "the HDF5 reader, does not support (" + t.getMessage() + ")", e);
+            }
+        }
+        return new CorruptModelFileException(file, object, damaged + " (" + describe(e) + ")", e);
     }
 
     /** Where the HDF5 signature is (0, 512, 1024, ...: after a user block), or -1. */
@@ -302,9 +324,9 @@ public final class KerasH5File {
                         .readModel(modelConfig);
             } catch (CorruptModelFileException e) {
                 throw e;
-            } catch (KerasFormatException e) {
+            } catch (KerasFormatException | UnsupportedKerasFeatureException e) {
                 String message = e.getMessage() == null ? "" : e.getMessage();
-                throw e.withMessage((message.contains(file) ? "" : file + ": ") + message
+                throw KerasFormatException.withMessage(e, (message.contains(file) ? "" : file + ": ") + message
                         + missingWeightsHint(message));
             } catch (RuntimeException e) {
                 // A config that parses but holds values the layer builders did not expect
@@ -659,15 +681,17 @@ public final class KerasH5File {
                     : data.getClass().getSimpleName();
         }
 
-        /** Runs one jhdf read; its exceptions become a {@link CorruptModelFileException} naming {@code object}. */
+        /**
+         * Runs one jhdf read; its exceptions become a {@link CorruptModelFileException} naming
+         * {@code object}, or an {@link UnsupportedKerasFeatureException} for what jHDF does not support.
+         */
         <T> T at(String object, Supplier<T> read) {
             try {
                 return read.get();
-            } catch (KerasFormatException e) {
+            } catch (Gradcam4jException e) {
                 throw e;
             } catch (RuntimeException | StackOverflowError e) {
-                throw new CorruptModelFileException(file, object, "cannot be read: the file is damaged ("
-                        + describe(e) + ")", e);
+                throw jhdfFailure(file, object, "cannot be read: the file is damaged", e);
             }
         }
     }

@@ -111,9 +111,10 @@ final class KerasV3File {
                 return new ModelConfigReader(layers, Keras3Weights.of(reader, config, layers)).readModel(config);
             } catch (CorruptModelFileException e) {
                 throw e;
-            } catch (KerasFormatException e) {
+            } catch (KerasFormatException | UnsupportedKerasFeatureException e) {
                 String message = e.getMessage() == null ? "" : e.getMessage();
-                throw e.withMessage(message.contains(weightsFile) ? message : weightsFile + ": " + message);
+                throw KerasFormatException.withMessage(e, message.contains(weightsFile) ? message
+                        : weightsFile + ": " + message);
             } catch (Gradcam4jException e) {
                 throw e;
             } catch (RuntimeException e) {
