@@ -104,9 +104,9 @@ final class ModelLoader {
         Application named;
         try {
             named = Applications.byName(name);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + "; or " + String.join(", ", DEMOS.keySet())
-                    + " (bundled), or a .h5 file", e);
+        } catch (io.gradcam4j.engine.errors.InvalidRequestException e) {
+            throw new io.gradcam4j.engine.errors.InvalidRequestException(e.getMessage() + "; or "
+                    + String.join(", ", DEMOS.keySet()) + " (bundled), or a .h5 file", e);
         }
         Application app = pooled(named, name, o);
         KerasModel model;

@@ -3,6 +3,7 @@ package io.gradcam4j.cli;
 import io.gradcam4j.engine.errors.ResourceLimitException;
 import io.gradcam4j.keras.CorruptModelFileException;
 import io.gradcam4j.keras.UnsupportedKerasFeatureException;
+import io.gradcam4j.keras.applications.Applications;
 import io.gradcam4j.keras.download.UnknownWeightsException;
 import io.gradcam4j.keras.download.WeightsOfflineException;
 import org.junit.jupiter.api.Test;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.io.FileNotFoundException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The command line tells a user's mistake from a damaged file, an unsupported feature, a resource
@@ -27,6 +29,11 @@ class FailureKindTest {
                 null));
         assertKind("resource-limit", 1, new ResourceLimitException("activation too large"));
         assertKind("io", 1, new FileNotFoundException("m.h5"));
+    }
+
+    @Test
+    void anUnknownApplicationNameIsARequestToCorrect() {
+        assertKind("invalid-request", 2, assertThrows(RuntimeException.class, () -> Applications.byName("vgg91")));
     }
 
     private static void assertKind(String kind, int exitCode, Throwable e) {

@@ -27,7 +27,7 @@ public class KerasFormatException extends DamagedInputException {
      * A loader error with a longer message, of the same category: a damaged file stays damaged, an
      * unsupported feature unsupported; any other error is returned as it is.
      */
-    static Gradcam4jException withMessage(Gradcam4jException e, String message) {
+    static Gradcam4jException reworded(Gradcam4jException e, String message) {
         if (e instanceof KerasFormatException damaged) {
             return damaged.withMessage(message);
         }

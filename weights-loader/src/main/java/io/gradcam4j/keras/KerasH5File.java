@@ -326,7 +326,7 @@ public final class KerasH5File {
                 throw e;
             } catch (KerasFormatException | UnsupportedKerasFeatureException e) {
                 String message = e.getMessage() == null ? "" : e.getMessage();
-                throw KerasFormatException.withMessage(e, (message.contains(file) ? "" : file + ": ") + message
+                throw KerasFormatException.reworded(e, (message.contains(file) ? "" : file + ": ") + message
                         + missingWeightsHint(message));
             } catch (RuntimeException e) {
                 // A config that parses but holds values the layer builders did not expect

@@ -113,7 +113,7 @@ final class KerasV3File {
                 throw e;
             } catch (KerasFormatException | UnsupportedKerasFeatureException e) {
                 String message = e.getMessage() == null ? "" : e.getMessage();
-                throw KerasFormatException.withMessage(e, message.contains(weightsFile) ? message
+                throw KerasFormatException.reworded(e, message.contains(weightsFile) ? message
                         : weightsFile + ": " + message);
             } catch (Gradcam4jException e) {
                 throw e;

@@ -281,7 +281,7 @@ public final class ModelConfigReader {
             if (prefix.isEmpty()) {
                 throw e;
             }
-            throw KerasFormatException.withMessage(e, "in nested model '" + prefix.substring(0, prefix.length() - 1)
+            throw KerasFormatException.reworded(e, "in nested model '" + prefix.substring(0, prefix.length() - 1)
                     + "': " + e.getMessage());
         }
     }
