@@ -45,8 +45,10 @@ import java.util.function.Supplier;
  * <p><b>Damaged files.</b> Every problem met while reading a file surfaces as a
  * {@link KerasFormatException} whose message names the file and the HDF5 object being read
  * (a {@link CorruptModelFileException} when the file itself is damaged: not HDF5, truncated, an
- * object that does not parse, an impossible size). Exceptions of the HDF5 reader (jhdf) are caught
- * where each object is read and wrapped with that context. {@link OutOfMemoryError} is not caught:
+ * object that does not parse, an impossible size), or as an {@link UnsupportedKerasFeatureException}
+ * for what is valid but beyond gradcam4j (a layer class, an HDF5 feature jHDF does not read).
+ * Exceptions of the HDF5 reader (jhdf) are caught where each object is read and wrapped with that
+ * context ({@link #jhdfFailure}). {@link OutOfMemoryError} is not caught:
  * it must not happen, and three things see to it.
  * <ol>
  *   <li>Files up to 2 GiB are memory-mapped and handed to jhdf as a buffer, so every buffer jhdf
@@ -88,6 +90,7 @@ public final class KerasH5File {
      * @throws IOException when the file cannot be read (missing, no permission)
      * @throws KerasFormatException when its contents are not a Keras model we can build;
      *     {@link CorruptModelFileException} when the file is damaged
+     * @throws UnsupportedKerasFeatureException when it is valid Keras or HDF5 beyond gradcam4j
      */
     public static KerasModel loadModel(Path file) throws IOException {
         return loadModel(file, Map.of());

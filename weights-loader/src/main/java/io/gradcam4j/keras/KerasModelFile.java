@@ -28,9 +28,10 @@ public final class KerasModelFile {
      * Opens {@code file} and builds its model.
      *
      * @throws IOException when the file cannot be read (missing, no permission)
-     * @throws KerasFormatException when its contents are not a Keras model we can build
-     *     ({@link CorruptModelFileException} when damaged, {@link UnsupportedKerasFeatureException}
-     *     when valid but beyond gradcam4j: a custom class, a Lambda)
+     * @throws KerasFormatException when its contents are damaged, not a Keras model we can build
+     *     ({@link CorruptModelFileException} when the file itself is)
+     * @throws UnsupportedKerasFeatureException when it is valid but beyond gradcam4j: a custom class,
+     *     a Lambda, an HDF5 feature jHDF does not read
      * @throws io.gradcam4j.engine.errors.ResourceLimitException when an archive member would need
      *     more memory than allowed (a decompression bomb)
      */
