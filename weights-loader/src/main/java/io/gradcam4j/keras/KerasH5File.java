@@ -218,13 +218,27 @@ public final class KerasH5File {
     static Gradcam4jException jhdfFailure(String file, String object, String damaged, Throwable e) {
         Throwable t = e;
         for (int depth = 0; t != null && depth < 20; depth++, t = t.getCause()) {
-            if (t instanceof UnsupportedHdfException && !String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT)
-                    .contains("version")) {
-                return new UnsupportedKerasFeatureException(file + ": " + object + ": uses an HDF5 feature that jHDF, "
-                        + "the HDF5 reader, does not support (" + t.getMessage() + ")", e);
+            String said = String.valueOf(t.getMessage());
+            if (t instanceof UnsupportedHdfException && !said.toLowerCase(Locale.ROOT).contains("version")) {
+                return new UnsupportedKerasFeatureException(file + ": " + object + ": " + unsupportedFeature(said)
+                        + " (jHDF: " + said + ")", e);
             }
         }
         return new CorruptModelFileException(file, object, damaged + " (" + describe(e) + ")", e);
+    }
+
+    /**
+     * What an HDF5 feature jHDF does not read is, in words. Data stored outside the file (external
+     * storage, a virtual dataset) reads other files: Keras refuses it in weights files
+     * ({@code safe_get_h5_dataset}), so the message says so.
+     */
+    private static String unsupportedFeature(String jhdfSays) {
+        if (jhdfSays.contains("External Data Files") || jhdfSays.contains("Virtual")) {
+            return "keeps its data outside the file (" + (jhdfSays.contains("Virtual") ? "a virtual dataset"
+                    : "external storage") + "), which jHDF, the HDF5 reader, does not read and Keras refuses in "
+                    + "weights files";
+        }
+        return "uses an HDF5 feature that jHDF, the HDF5 reader, does not support";
     }
 
     /** Where the HDF5 signature is (0, 512, 1024, ...: after a user block), or -1. */
