@@ -158,7 +158,7 @@ final class BenchCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new java.io.IOException("weights file " + file + " does not exist");
         }
-        return io.gradcam4j.keras.WeightsOnlyFile.load(file, app);
+        return io.gradcam4j.keras.applications.WeightsOnlyFile.load(file, app);
     }
 
     /** One method's sorted times and the passes one explanation ran. */

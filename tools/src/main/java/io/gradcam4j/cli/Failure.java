@@ -7,8 +7,9 @@ import java.io.IOException;
 
 /**
  * Why one input (or the whole command) failed, and of which kind, as the JSON reports it:
- * {@code invalid-request}, {@code damaged-input}, {@code unsupported}, {@code resource-limit}
- * (gradcam4j's own exceptions say which), {@code io} for file errors, {@code usage} for options.
+ * {@code invalid-request}, {@code damaged-input}, {@code unsupported}, {@code resource-limit},
+ * {@code unavailable} (gradcam4j's own exceptions say which, by the class they extend),
+ * {@code io} for file errors, {@code usage} for options.
  */
 public record Failure(String message, String kind) {
 

@@ -7,11 +7,11 @@ import io.gradcam4j.engine.kernels.KernelWarmUp;
 import io.gradcam4j.keras.KerasH5File;
 import io.gradcam4j.keras.KerasModel;
 import io.gradcam4j.keras.KerasModelFile;
-import io.gradcam4j.keras.WeightsOnlyFile;
 import io.gradcam4j.keras.applications.Application;
 import io.gradcam4j.keras.applications.Applications;
 import io.gradcam4j.keras.applications.Pooling;
 import io.gradcam4j.keras.applications.Preprocessing;
+import io.gradcam4j.keras.applications.WeightsOnlyFile;
 import io.gradcam4j.keras.download.CacheLocations;
 import io.gradcam4j.keras.download.DownloadProgress;
 import io.gradcam4j.keras.download.WeightsCache;
@@ -119,7 +119,7 @@ public final class ModelLoader {
         if (!Files.isRegularFile(weights)) {
             throw new IOException("weights file " + weights + " does not exist");
         }
-        if (!WeightsOnlyFile.isKeras3Weights(weights)) {
+        if (!KerasModelFile.isKeras3Weights(weights)) {
             throw new io.gradcam4j.engine.errors.InvalidRequestException("--weights " + weights + " with a model file "
                     + "takes Keras 3 weights (model.save_weights(\"m.weights.h5\"), or sharded m.weights.json); this "
                     + "file is in Keras 2's layout (layer_names or model_config at its root): its weights pair layers by "
@@ -138,9 +138,9 @@ public final class ModelLoader {
         Application named;
         try {
             named = Applications.byName(name);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + "; or " + String.join(", ", DEMOS.keySet())
-                    + " (bundled), or a .h5 file", e);
+        } catch (io.gradcam4j.engine.errors.InvalidRequestException e) {
+            throw new io.gradcam4j.engine.errors.InvalidRequestException(e.getMessage() + "; or "
+                    + String.join(", ", DEMOS.keySet()) + " (bundled), or a .h5 file", e);
         }
         Application app = pooled(named, name, o);
         KerasModel model;

@@ -4,8 +4,6 @@ import io.gradcam4j.engine.Op;
 import io.gradcam4j.engine.ops.Chain;
 import io.gradcam4j.engine.ops.Transpose;
 
-import java.util.Set;
-
 /**
  * Runs a {@code channels_first} layer on the NHWC engine: its NCHW input is transposed to NHWC,
  * the layer runs, and a 4-D result is transposed back, so the layers around it see exactly the
@@ -13,14 +11,12 @@ import java.util.Set;
  * mix them.
  */
 final class ChannelsFirst {
-    /** Layers whose output is not an image: no transpose back. */
-    private static final Set<String> FLAT_OUTPUT = Set.of("Flatten", "GlobalAveragePooling2D", "GlobalMaxPooling2D");
-
     private ChannelsFirst() {
     }
 
-    static Op wrap(String className, Op layer) {
-        if (FLAT_OUTPUT.contains(className)) {
+    /** @param flatOutput the layer's output is not an image (Flatten, global pooling): no transpose back */
+    static Op wrap(Op layer, boolean flatOutput) {
+        if (flatOutput) {
             return Chain.of(Transpose.nchwToNhwc(), layer);
         }
         return Chain.of(Transpose.nchwToNhwc(), layer, Transpose.nhwcToNchw());

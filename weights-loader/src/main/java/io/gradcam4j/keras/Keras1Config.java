@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * ({@code Convolution2D(nb_filter, nb_row, nb_col, border_mode, subsample, dim_ordering)} becomes
  * {@code Conv2D(filters, kernel_size, padding, strides, data_format)}, {@code output_dim} becomes
  * {@code units}, {@code p} becomes {@code rate}, ...). Keras 2 configs pass through unchanged.
+ * Keras 1 class names, and what one class's config needs beyond these renames, are in the class's
+ * {@link KerasClass} row.
  */
 final class Keras1Config {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -17,17 +19,8 @@ final class Keras1Config {
     private Keras1Config() {
     }
 
-    /** The Keras 2 class name for a Keras 1 one. */
-    static String className(String keras1) {
-        switch (keras1) {
-            case "Convolution2D":
-            case "AtrousConvolution2D": return "Conv2D";
-            case "SeparableConvolution2D": return "SeparableConv2D";
-            default: return keras1;
-        }
-    }
-
-    static JsonNode upgrade(String keras1Class, JsonNode config) {
+    /** The config with Keras 1's argument names in Keras 2 terms; what one class needs more is its row's. */
+    static ObjectNode upgrade(JsonNode config) {
         // a layer entry without a config object is read as an empty config (its errors name the keys)
         ObjectNode c = config.isObject() ? ((ObjectNode) config).deepCopy() : NODES.objectNode();
         rename(c, "dim_ordering", "data_format");
@@ -47,13 +40,6 @@ final class Keras1Config {
             c.set("kernel_size", k);
             c.remove("nb_row");
             c.remove("nb_col");
-        }
-        if (keras1Class.equals("ZeroPadding2D") && c.path("padding").size() == 4) {
-            // Keras 1.2 allowed (top, bottom, left, right)
-            JsonNode p = c.get("padding");
-            c.set("padding", NODES.arrayNode()
-                    .add(NODES.arrayNode().add(p.get(0).asInt()).add(p.get(1).asInt()))
-                    .add(NODES.arrayNode().add(p.get(2).asInt()).add(p.get(3).asInt())));
         }
         return c;
     }

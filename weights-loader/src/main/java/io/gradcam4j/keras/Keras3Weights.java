@@ -5,7 +5,6 @@ import io.gradcam4j.engine.Tensor;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
-import io.jhdf.exceptions.UnsupportedHdfException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,8 +33,8 @@ import java.util.regex.Pattern;
  *       {@code vars} group: it must be the name the config gives the layer at that place.</li>
  * </ul>
  * Refused as Keras refuses them: soft and external links, and datasets stored outside the file
- * (external storage, virtual datasets); every dataset also gets the HDF5 reader's size and
- * finiteness checks ({@link KerasH5File.Reader#toTensor}).
+ * (external storage, virtual datasets: {@link KerasH5File#jhdfFailure}); every dataset also gets
+ * the HDF5 reader's size and finiteness checks ({@link KerasH5File.Reader#toTensor}).
  */
 final class Keras3Weights implements LayerWeightSource {
     private static final Pattern KERAS3_WORD = Pattern.compile("(.)([A-Z][a-z]+)");
@@ -115,15 +114,11 @@ final class Keras3Weights implements LayerWeightSource {
         KerasH5File.Reader last = null;
         for (KerasH5File.Reader reader : files.holding(path)) {
             last = reader;
-            try {
-                Group group = find(reader, vars);
-                if (group != null) {
-                    anyGroup = true;
-                    checkName(reader, group, path, layerName, layer);
-                    collect(reader, group, path, found);
-                }
-            } catch (CorruptModelFileException e) {
-                throw storedOutsideTheFile(reader, e, path);
+            Group group = find(reader, vars);
+            if (group != null) {
+                anyGroup = true;
+                checkName(reader, group, path, layerName, layer);
+                collect(reader, group, path, found);
             }
         }
         if (!anyGroup) {
@@ -201,11 +196,7 @@ final class Keras3Weights implements LayerWeightSource {
                 throw new CorruptModelFileException(reader.file(), "group " + path, "holds '" + name + "', but "
                         + "Keras names a layer's " + out.length + " variables 0 to " + (out.length - 1));
             }
-            try {
-                out[index] = tensor(reader, child.getValue(), path + "/" + name);
-            } catch (CorruptModelFileException e) {
-                throw storedOutsideTheFile(reader, e, path);
-            }
+            out[index] = tensor(reader, child.getValue(), path + "/" + name);
         }
         return List.of(out);
     }
@@ -227,25 +218,6 @@ final class Keras3Weights implements LayerWeightSource {
                     + "which are not supported (float16, float32 and float64 are)");
         }
         return reader.toTensor(dataset, path);
-    }
-
-    /**
-     * Data stored outside the file (HDF5 external storage, virtual datasets) reads other files:
-     * Keras refuses it ({@code safe_get_h5_dataset}), and so do we, as unsupported rather than
-     * damaged. jHDF meets it while reading a dataset's header, when the {@code vars} group lists its
-     * datasets or one is read.
-     */
-    private static RuntimeException storedOutsideTheFile(KerasH5File.Reader reader, CorruptModelFileException e,
-                                                         String vars) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = String.valueOf(t.getMessage());
-            if (t instanceof UnsupportedHdfException && (m.contains("External Data Files") || m.contains("Virtual"))) {
-                return new UnsupportedKerasFeatureException(reader.file() + ": a dataset of " + vars + " keeps its "
-                        + "data outside the file (" + (m.contains("Virtual") ? "a virtual dataset" : "external storage")
-                        + "); refused, as Keras refuses it", e);
-            }
-        }
-        return e;
     }
 
     private static Node notALink(KerasH5File.Reader reader, Node node, String path) {

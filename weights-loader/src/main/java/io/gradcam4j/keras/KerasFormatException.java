@@ -1,6 +1,7 @@
 package io.gradcam4j.keras;
 
 import io.gradcam4j.engine.errors.DamagedInputException;
+import io.gradcam4j.engine.errors.Gradcam4jException;
 
 /**
  * A Keras model or layer that cannot be turned into an engine graph because the file is wrong: a
@@ -20,5 +21,19 @@ public class KerasFormatException extends DamagedInputException {
     /** The same failure, of the same kind, with a longer message (the file's name added). */
     KerasFormatException withMessage(String message) {
         return new KerasFormatException(message, this);
+    }
+
+    /**
+     * A loader error with a longer message, of the same category: a damaged file stays damaged, an
+     * unsupported feature unsupported; any other error is returned as it is.
+     */
+    static Gradcam4jException reworded(Gradcam4jException e, String message) {
+        if (e instanceof KerasFormatException damaged) {
+            return damaged.withMessage(message);
+        }
+        if (e instanceof UnsupportedKerasFeatureException unsupported) {
+            return unsupported.withMessage(message);
+        }
+        return e;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.errors.Gradcam4jException;
 import io.gradcam4j.engine.graph.Graph;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
@@ -13,6 +14,7 @@ import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.jhdf.api.dataset.ChunkedDataset;
 import io.jhdf.api.dataset.ContiguousDataset;
+import io.jhdf.exceptions.UnsupportedHdfException;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
@@ -30,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -42,8 +45,10 @@ import java.util.function.Supplier;
  * <p><b>Damaged files.</b> Every problem met while reading a file surfaces as a
  * {@link KerasFormatException} whose message names the file and the HDF5 object being read
  * (a {@link CorruptModelFileException} when the file itself is damaged: not HDF5, truncated, an
- * object that does not parse, an impossible size). Exceptions of the HDF5 reader (jhdf) are caught
- * where each object is read and wrapped with that context. {@link OutOfMemoryError} is not caught:
+ * object that does not parse, an impossible size), or as an {@link UnsupportedKerasFeatureException}
+ * for what is valid but beyond gradcam4j (a layer class, an HDF5 feature jHDF does not read).
+ * Exceptions of the HDF5 reader (jhdf) are caught where each object is read and wrapped with that
+ * context ({@link #jhdfFailure}). {@link OutOfMemoryError} is not caught:
  * it must not happen, and three things see to it.
  * <ol>
  *   <li>Files up to 2 GiB are memory-mapped and handed to jhdf as a buffer, so every buffer jhdf
@@ -85,6 +90,7 @@ public final class KerasH5File {
      * @throws IOException when the file cannot be read (missing, no permission)
      * @throws KerasFormatException when its contents are not a Keras model we can build;
      *     {@link CorruptModelFileException} when the file is damaged
+     * @throws UnsupportedKerasFeatureException when it is valid Keras or HDF5 beyond gradcam4j
      */
     public static KerasModel loadModel(Path file) throws IOException {
         return loadModel(file, Map.of());
@@ -136,7 +142,7 @@ public final class KerasH5File {
      * for each layer of the root's {@code layer_names} that has weights, in that order, its weights
      * in {@code weight_names} order. Same checks as {@link #loadModel(Path)}.
      */
-    static java.util.LinkedHashMap<String, List<Tensor>> readWeightsOnly(Path file) throws IOException {
+    public static java.util.LinkedHashMap<String, List<Tensor>> readWeightsOnly(Path file) throws IOException {
         String name = file.toString();
         long size = Files.size(file);
         if (size == 0) {
@@ -197,9 +203,42 @@ public final class KerasH5File {
         try {
             return opener.get();
         } catch (RuntimeException | StackOverflowError e) {
-            throw new CorruptModelFileException(name, "superblock at byte " + base,
-                    "cannot be read: the file is truncated or damaged (" + describe(e) + ")", e);
+            throw jhdfFailure(name, "superblock at byte " + base, "cannot be read: the file is truncated or damaged", e);
         }
+    }
+
+    /**
+     * What a jHDF failure reading {@code object} means: a feature jHDF says it does not support
+     * ({@link UnsupportedHdfException}: a virtual dataset, external storage, VAX floats, a filter
+     * pipeline or b-tree record it does not read, ...) is unsupported, not damage; any other
+     * failure is damage. jHDF also calls an unknown format version "unsupported" (superblock,
+     * attribute, layout message versions): the fuzz tests meet it as version -1 or 0 in bit-flipped
+     * files, and HDF5 libraries write only versions jHDF reads, so that one is damage.
+     */
+    static Gradcam4jException jhdfFailure(String file, String object, String damaged, Throwable e) {
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 20; depth++, t = t.getCause()) {
+            String said = String.valueOf(t.getMessage());
+            if (t instanceof UnsupportedHdfException && !said.toLowerCase(Locale.ROOT).contains("version")) {
+                return new UnsupportedKerasFeatureException(file + ": " + object + ": " + unsupportedFeature(said)
+                        + " (jHDF: " + said + ")", e);
+            }
+        }
+        return new CorruptModelFileException(file, object, damaged + " (" + describe(e) + ")", e);
+    }
+
+    /**
+     * What an HDF5 feature jHDF does not read is, in words. Data stored outside the file (external
+     * storage, a virtual dataset) reads other files: Keras refuses it in weights files
+     * ({@code safe_get_h5_dataset}), so the message says so.
+     */
+    private static String unsupportedFeature(String jhdfSays) {
+        if (jhdfSays.contains("External Data Files") || jhdfSays.contains("Virtual")) {
+            return "keeps its data outside the file (" + (jhdfSays.contains("Virtual") ? "a virtual dataset"
+                    : "external storage") + "), which jHDF, the HDF5 reader, does not read and Keras refuses in "
+                    + "weights files";
+        }
+        return "uses an HDF5 feature that jHDF, the HDF5 reader, does not support";
     }
 
     /** Where the HDF5 signature is (0, 512, 1024, ...: after a user block), or -1. */
@@ -302,9 +341,9 @@ public final class KerasH5File {
                         .readModel(modelConfig);
             } catch (CorruptModelFileException e) {
                 throw e;
-            } catch (KerasFormatException e) {
+            } catch (KerasFormatException | UnsupportedKerasFeatureException e) {
                 String message = e.getMessage() == null ? "" : e.getMessage();
-                throw e.withMessage((message.contains(file) ? "" : file + ": ") + message
+                throw KerasFormatException.reworded(e, (message.contains(file) ? "" : file + ": ") + message
                         + missingWeightsHint(message));
             } catch (RuntimeException e) {
                 // A config that parses but holds values the layer builders did not expect
@@ -659,15 +698,17 @@ public final class KerasH5File {
                     : data.getClass().getSimpleName();
         }
 
-        /** Runs one jhdf read; its exceptions become a {@link CorruptModelFileException} naming {@code object}. */
+        /**
+         * Runs one jhdf read; its exceptions become a {@link CorruptModelFileException} naming
+         * {@code object}, or an {@link UnsupportedKerasFeatureException} for what jHDF does not support.
+         */
         <T> T at(String object, Supplier<T> read) {
             try {
                 return read.get();
-            } catch (KerasFormatException e) {
+            } catch (Gradcam4jException e) {
                 throw e;
             } catch (RuntimeException | StackOverflowError e) {
-                throw new CorruptModelFileException(file, object, "cannot be read: the file is damaged ("
-                        + describe(e) + ")", e);
+                throw jhdfFailure(file, object, "cannot be read: the file is damaged", e);
             }
         }
     }

@@ -2,6 +2,7 @@ package io.gradcam4j.keras;
 
 import io.gradcam4j.engine.Param;
 import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.errors.Gradcam4jException;
 import io.gradcam4j.engine.graph.Node;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
@@ -90,7 +91,7 @@ public final class KerasH5Writer {
         }
         try {
             readBack.read(tmp);
-        } catch (KerasFormatException e) {
+        } catch (Gradcam4jException e) {
             Files.deleteIfExists(tmp);
             throw new IOException("writing " + file + " produced a file that does not read back (" + e.getMessage()
                     + "); nothing was written", e);

@@ -28,9 +28,10 @@ public final class KerasModelFile {
      * Opens {@code file} and builds its model.
      *
      * @throws IOException when the file cannot be read (missing, no permission)
-     * @throws KerasFormatException when its contents are not a Keras model we can build
-     *     ({@link CorruptModelFileException} when damaged, {@link UnsupportedKerasFeatureException}
-     *     when valid but beyond gradcam4j: a custom class, a Lambda)
+     * @throws KerasFormatException when its contents are damaged, not a Keras model we can build
+     *     ({@link CorruptModelFileException} when the file itself is)
+     * @throws UnsupportedKerasFeatureException when it is valid but beyond gradcam4j: a custom class,
+     *     a Lambda, an HDF5 feature jHDF does not read
      * @throws io.gradcam4j.engine.errors.ResourceLimitException when an archive member would need
      *     more memory than allowed (a decompression bomb)
      */
@@ -73,6 +74,24 @@ public final class KerasModelFile {
             return KerasV3File.loadSharded(weightsFile, architecture, supplied);
         }
         return KerasV3File.loadWeights(map(weightsFile), weightsFile.toString(), architecture, supplied);
+    }
+
+    /**
+     * Keras 3 weights: the JSON index of shards, or an HDF5 file without the root attributes of
+     * Keras 2's files ({@code layer_names} of save_weights, {@code model_config} of model.save). Anything else is left to the Keras 2 reader, which
+     * explains what is wrong with it.
+     */
+    public static boolean isKeras3Weights(Path file) throws IOException {
+        if (isJson(file)) {
+            return true;
+        }
+        if (KerasFileFormat.of(file) != KerasFileFormat.HDF5 || Files.size(file) > Integer.MAX_VALUE - 8L) {
+            return false;
+        }
+        return KerasH5File.read(map(file), file.toString(), r -> {
+            var root = r.at("attributes of /", r.root()::getAttributes).keySet();
+            return !root.contains("layer_names") && !root.contains("model_config");
+        });
     }
 
     /** The index of sharded weights is JSON (an object); a weights file is HDF5. Decided by content, not name. */

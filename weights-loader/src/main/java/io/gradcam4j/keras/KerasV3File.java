@@ -170,9 +170,10 @@ final class KerasV3File {
             return new ModelConfigReader(layers, weights.apply(layers)).readModel(config);
         } catch (CorruptModelFileException e) {
             throw e;
-        } catch (KerasFormatException e) {
+        } catch (KerasFormatException | UnsupportedKerasFeatureException e) {
             String message = e.getMessage() == null ? "" : e.getMessage();
-            throw e.withMessage(message.contains(weightsFile) ? message : weightsFile + ": " + message);
+            throw KerasFormatException.reworded(e, message.contains(weightsFile) ? message
+                    : weightsFile + ": " + message);
         } catch (Gradcam4jException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * The weight conversions of Keras's legacy h5 loader ({@code preprocess_weights_for_loading}),
- * applied before a layer is built: Keras 1 {@code channels_first} ("th") Conv2D kernels are stored
+ * applied before a layer is built (named by the rows of {@link KerasClass}): Keras 1 {@code channels_first} ("th") Conv2D kernels are stored
  * {@code (out, in, kh, kw)} and become {@code (kh, kw, in, out)}; conv kernels saved by the Theano
  * backend are flipped along both spatial axes (Theano convolved, TensorFlow correlates).
  */
@@ -16,8 +16,9 @@ final class LegacyWeights {
     private LegacyWeights() {
     }
 
-    static List<Tensor> convert(String className, LayerConfig c, List<Tensor> weights, KerasOrigin origin) {
-        if (!className.equals("Conv2D") || weights.isEmpty()) {
+    /** A Conv2D layer's kernel (its first weight) as Keras 2 on TensorFlow stores it. */
+    static List<Tensor> convertConvKernel(LayerConfig c, List<Tensor> weights, KerasOrigin origin) {
+        if (weights.isEmpty()) {
             return weights;
         }
         List<Tensor> out = new ArrayList<>(weights);

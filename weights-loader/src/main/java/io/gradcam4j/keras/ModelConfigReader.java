@@ -277,11 +277,12 @@ public final class ModelConfigReader {
         String name = config.path("name").asText();
         try {
             return layers.create(className, config, source.weightsOf(name));
-        } catch (KerasFormatException e) {
+        } catch (KerasFormatException | UnsupportedKerasFeatureException e) {
             if (prefix.isEmpty()) {
                 throw e;
             }
-            throw e.withMessage("in nested model '" + prefix.substring(0, prefix.length() - 1) + "': " + e.getMessage());
+            throw KerasFormatException.reworded(e, "in nested model '" + prefix.substring(0, prefix.length() - 1)
+                    + "': " + e.getMessage());
         }
     }
 

@@ -14,11 +14,12 @@ import java.util.Arrays;
 /**
  * Rewrites one message of a jHDF-written HDF5 file (version 2 object headers, with checksums) to
  * make the HDF5 features Keras refuses in weights files and jHDF cannot write: a virtual dataset,
- * external storage, a soft link and an external link. Each rewrite keeps the message's size and
+ * external storage, a soft link and an external link; and VAX-ordered floats, which jHDF cannot read. Each rewrite keeps the message's size and
  * recomputes the header's checksum, so the file stays valid HDF5 and a reader meets exactly that
  * feature.
  */
 final class Hdf5Surgery {
+    private static final int DATATYPE = 0x03;
     private static final int LAYOUT = 0x08;
     private static final int EXTERNAL_DATA_FILES = 0x07;
     private static final int LINK = 0x06;
@@ -32,6 +33,22 @@ final class Hdf5Surgery {
         Header h = header(out, path);
         int body = h.message(LAYOUT);
         out[body + 1] = 3;
+        h.reseal();
+        return out;
+    }
+
+    /**
+     * The floats of the dataset at {@code path} are declared in VAX byte order (bits 0 and 6 of
+     * the floating-point class bit field), which HDF5 defines and jHDF does not read.
+     */
+    static byte[] vaxFloats(byte[] file, String path) {
+        byte[] out = file.clone();
+        Header h = header(out, path);
+        int body = h.message(DATATYPE);
+        if ((out[body] & 0x0f) != 1) {
+            throw new IllegalStateException("the dataset at " + path + " does not hold floating-point numbers");
+        }
+        out[body + 1] |= 0x41;
         h.reseal();
         return out;
     }

@@ -136,13 +136,14 @@ class KerasH5FuzzTest {
 
     /**
      * One case: an outcome label, or an exception that fails the test (any Throwable that is not a
-     * KerasFormatException naming the file, thrown as an AssertionError so the caller reports it).
+     * KerasFormatException or an UnsupportedKerasFeatureException naming the file, thrown as an
+     * AssertionError so the caller reports it).
      */
     private static String runCase(Path file, byte[] bytes, String name) throws Exception {
         KerasModel model;
         try {
             model = file != null ? KerasH5File.loadModel(file) : KerasH5File.loadModel(bytes, name);
-        } catch (KerasFormatException e) {
+        } catch (KerasFormatException | UnsupportedKerasFeatureException e) {
             if (e.getMessage() == null || !e.getMessage().contains(name)) {
                 throw new AssertionError("message does not name the file " + name + ": " + e.getMessage(), e);
             }
@@ -173,7 +174,7 @@ class KerasH5FuzzTest {
     }
 
     /** A coarse label for the summary: the exception class and what kind of damage it reports. */
-    private static String kind(KerasFormatException e) {
+    private static String kind(io.gradcam4j.engine.errors.Gradcam4jException e) {
         String m = e.getMessage();
         String[][] kinds = {
                 {"not an HDF5 file", "not an HDF5 file"}, {"is empty", "empty"}, {"truncated", "truncated"},
@@ -183,7 +184,8 @@ class KerasH5FuzzTest {
                 {"weights must be floating point", "non-float weight"}, {"cannot be read", "unreadable HDF5 object"},
                 {"cannot build the model", "config value the layer builders reject"},
                 {"should be a string", "attribute of wrong type"}, {"should list names", "attribute of wrong type"},
-                {"weights-only", "no model_config"}};
+                {"weights-only", "no model_config"}, {"does not support", "HDF5 feature jHDF does not read"},
+                {"unsupported layer class", "damaged class name"}};
         for (String[] k : kinds) {
             if (m.contains(k[0])) {
                 return e.getClass().getSimpleName() + " / " + k[1];

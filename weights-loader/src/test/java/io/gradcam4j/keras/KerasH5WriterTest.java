@@ -4,6 +4,7 @@ import io.gradcam4j.engine.GradientCheck;
 import io.gradcam4j.engine.Tensor;
 import io.gradcam4j.engine.graph.Graph;
 import io.gradcam4j.keras.applications.Applications;
+import io.gradcam4j.keras.applications.WeightsOnlyFile;
 import io.jhdf.HdfFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

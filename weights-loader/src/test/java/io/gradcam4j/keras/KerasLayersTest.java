@@ -86,7 +86,7 @@ class KerasLayersTest {
     @Test
     void lambdaIsRefusedUnlessAJavaImplementationIsRegistered() {
         JsonNode cfg = json("{'name':'normalize'}");
-        KerasFormatException e = assertThrows(KerasFormatException.class,
+        UnsupportedKerasFeatureException e = assertThrows(UnsupportedKerasFeatureException.class,
                 () -> new KerasLayers(KerasOrigin.KERAS_2).create("Lambda", cfg, List.of()));
         assertTrue(e.getMessage().contains("never executes") && e.getMessage().contains("normalize"), e.getMessage());
         assertEquals(io.gradcam4j.engine.errors.Gradcam4jException.Kind.UNSUPPORTED, e.kind());
@@ -97,7 +97,7 @@ class KerasLayersTest {
 
     @Test
     void unknownClassNamesTheLayerAndListsTheSupportedOnes() {
-        KerasFormatException e = assertThrows(KerasFormatException.class,
+        UnsupportedKerasFeatureException e = assertThrows(UnsupportedKerasFeatureException.class,
                 () -> new KerasLayers(KerasOrigin.KERAS_2).create("LSTM", json("{'name':'rnn'}"), List.of()));
         assertTrue(e.getMessage().contains("'rnn' (LSTM)") && e.getMessage().contains("Conv2D"), e.getMessage());
         assertEquals(io.gradcam4j.engine.errors.Gradcam4jException.Kind.UNSUPPORTED, e.kind());

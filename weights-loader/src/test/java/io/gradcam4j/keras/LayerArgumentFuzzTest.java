@@ -79,7 +79,7 @@ class LayerArgumentFuzzTest {
                     Op op;
                     try {
                         op = new KerasLayers(KerasOrigin.KERAS_2).create(c.className(), config, c.weights());
-                    } catch (KerasFormatException e) {
+                    } catch (KerasFormatException | UnsupportedKerasFeatureException e) {
                         refused++;
                         if (!e.getMessage().contains("'" + config.get("name").asText() + "'")) {
                             problems.add(c.className() + " " + arg + "=" + bad + ": the refusal does not name the layer: "

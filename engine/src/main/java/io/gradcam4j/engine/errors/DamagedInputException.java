@@ -1,7 +1,7 @@
 package io.gradcam4j.engine.errors;
 
 /** A file or an input is damaged or inconsistent: a corrupt model file, a truncated image, NaN in an input. */
-public class DamagedInputException extends Gradcam4jException {
+public non-sealed class DamagedInputException extends Gradcam4jException {
 
     public DamagedInputException(String message) {
         super(message, null);
@@ -12,7 +12,7 @@ public class DamagedInputException extends Gradcam4jException {
     }
 
     @Override
-    public Kind kind() {
+    public final Kind kind() {
         return Kind.DAMAGED_INPUT;
     }
 }

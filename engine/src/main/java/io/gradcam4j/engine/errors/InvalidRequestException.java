@@ -1,7 +1,7 @@
 package io.gradcam4j.engine.errors;
 
 /** The request itself is wrong: an option, a name, a class or a layer that does not fit the model. */
-public class InvalidRequestException extends Gradcam4jException {
+public non-sealed class InvalidRequestException extends Gradcam4jException {
 
     public InvalidRequestException(String message) {
         super(message, null);
@@ -12,7 +12,7 @@ public class InvalidRequestException extends Gradcam4jException {
     }
 
     @Override
-    public Kind kind() {
+    public final Kind kind() {
         return Kind.INVALID_REQUEST;
     }
 }

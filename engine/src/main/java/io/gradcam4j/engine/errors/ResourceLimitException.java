@@ -1,7 +1,7 @@
 package io.gradcam4j.engine.errors;
 
 /** The work would need more memory than allowed: a decompression bomb, an activation larger than the heap. */
-public class ResourceLimitException extends Gradcam4jException {
+public non-sealed class ResourceLimitException extends Gradcam4jException {
 
     public ResourceLimitException(String message) {
         super(message, null);
@@ -12,7 +12,7 @@ public class ResourceLimitException extends Gradcam4jException {
     }
 
     @Override
-    public Kind kind() {
+    public final Kind kind() {
         return Kind.RESOURCE_LIMIT;
     }
 }

@@ -1,7 +1,7 @@
 package io.gradcam4j.engine.errors;
 
 /** Valid, but beyond what gradcam4j does: a Keras layer class, a Lambda, an image format. */
-public class UnsupportedFeatureException extends Gradcam4jException {
+public non-sealed class UnsupportedFeatureException extends Gradcam4jException {
 
     public UnsupportedFeatureException(String message) {
         super(message, null);
@@ -12,7 +12,7 @@ public class UnsupportedFeatureException extends Gradcam4jException {
     }
 
     @Override
-    public Kind kind() {
+    public final Kind kind() {
         return Kind.UNSUPPORTED;
     }
 }

@@ -1,5 +1,6 @@
 package io.gradcam4j.keras.applications;
 
+import io.gradcam4j.engine.errors.InvalidRequestException;
 import io.gradcam4j.keras.KerasLayers;
 import io.gradcam4j.keras.KerasModel;
 import io.gradcam4j.keras.KerasOrigin;
@@ -97,7 +98,7 @@ public final class Applications {
             return MobileNetV3.build(v3.group(1).equals("large"), alpha, v3.group(3) != null, top,
                     height < 0 ? 224 : height, width < 0 ? 224 : width);
         }
-        throw new IllegalArgumentException("unknown model '" + name + "'; known: " + NAMES);
+        throw new InvalidRequestException("unknown model '" + name + "'; known: " + NAMES);
     }
 
     /** The architecture as a model, with weights from {@code weights}. */

@@ -1,5 +1,7 @@
 package io.gradcam4j.keras.applications;
 
+import io.gradcam4j.engine.errors.InvalidRequestException;
+
 /** The input sizes an architecture accepts, checked as Keras's {@code obtain_input_shape} does. */
 final class InputSize {
     private InputSize() {
@@ -13,7 +15,7 @@ final class InputSize {
      */
     static void requireAtLeast(String name, int height, int width, int min) {
         if (height < min || width < min) {
-            throw new IllegalArgumentException(name + " takes inputs of at least " + min + "x" + min + ", got "
+            throw new InvalidRequestException(name + " takes inputs of at least " + min + "x" + min + ", got "
                     + height + "x" + width);
         }
     }

@@ -1,6 +1,7 @@
 package io.gradcam4j.keras.applications;
 
 import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.errors.InvalidRequestException;
 
 /**
  * keras.applications' {@code preprocess_input} modes, applied to RGB pixels in [0, 255], NHWC:
@@ -21,7 +22,7 @@ public enum Preprocessing {
         float[] d = out.data();
         int c = rgb.dim(-1);
         if ((this == CAFFE || this == TORCH) && c != 3) {
-            throw new IllegalArgumentException(name().toLowerCase() + " preprocessing needs 3 channels, got " + rgb);
+            throw new InvalidRequestException(name().toLowerCase() + " preprocessing needs 3 channels, got " + rgb);
         }
         for (int i = 0; i < d.length; i += c) {
             switch (this) {

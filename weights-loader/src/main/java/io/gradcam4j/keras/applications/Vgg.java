@@ -1,5 +1,7 @@
 package io.gradcam4j.keras.applications;
 
+import io.gradcam4j.engine.errors.InvalidRequestException;
+
 /** VGG16 and VGG19 as keras.applications defines them (vgg16.py, vgg19.py). */
 public final class Vgg {
     private Vgg() {
@@ -15,7 +17,7 @@ public final class Vgg {
 
     private static Application build(String name, int[] convsPerBlock, boolean includeTop, int height, int width) {
         if (includeTop && (height != 224 || width != 224)) {
-            throw new IllegalArgumentException(name + " with its classifier top takes 224x224 inputs, got "
+            throw new InvalidRequestException(name + " with its classifier top takes 224x224 inputs, got "
                     + height + "x" + width);
         }
         FunctionalBuilder m = new FunctionalBuilder(name);

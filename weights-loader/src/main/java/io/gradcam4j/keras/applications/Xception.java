@@ -1,5 +1,7 @@
 package io.gradcam4j.keras.applications;
 
+import io.gradcam4j.engine.errors.InvalidRequestException;
+
 /**
  * Xception as keras.applications defines it (xception.py). Keras leaves the residual 1x1
  * convolutions, their BatchNormalizations and the Add layers unnamed; they get Keras's
@@ -13,7 +15,7 @@ public final class Xception {
 
     public static Application build(boolean includeTop, int height, int width) {
         if (includeTop && (height != 299 || width != 299)) {
-            throw new IllegalArgumentException("xception with its classifier top takes 299x299 inputs, got "
+            throw new InvalidRequestException("xception with its classifier top takes 299x299 inputs, got "
                     + height + "x" + width);
         }
         FunctionalBuilder m = new FunctionalBuilder("xception");

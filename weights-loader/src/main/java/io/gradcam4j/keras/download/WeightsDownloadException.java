@@ -1,14 +1,17 @@
 package io.gradcam4j.keras.download;
 
+import io.gradcam4j.engine.errors.UnavailableException;
+
 import java.net.URI;
 import java.nio.file.Path;
 
 /**
  * Official weights that could not be fetched or verified. Every message names the URL and the
  * local path, and says how to place the file by hand, because the user who sees this error is
- * often the one on a machine without internet access.
+ * often the one on a machine without internet access. Of kind {@code unavailable}: neither the
+ * request nor a file of the user's is at fault.
  */
-public class WeightsDownloadException extends RuntimeException {
+public class WeightsDownloadException extends UnavailableException {
     private final URI url;
     private final Path target;
 

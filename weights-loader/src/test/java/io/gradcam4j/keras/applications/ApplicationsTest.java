@@ -1,6 +1,7 @@
 package io.gradcam4j.keras.applications;
 
 import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.errors.InvalidRequestException;
 import io.gradcam4j.engine.graph.Graph;
 import io.gradcam4j.keras.KerasModel;
 import org.junit.jupiter.api.Test;
@@ -108,7 +109,7 @@ class ApplicationsTest {
 
     @Test
     void unknownNamesListTheKnownOnes() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Applications.byName("resnet"));
+        InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> Applications.byName("resnet"));
         assertTrue(e.getMessage().contains("vgg19") && e.getMessage().contains("mobilenet_"), e.getMessage());
     }
 

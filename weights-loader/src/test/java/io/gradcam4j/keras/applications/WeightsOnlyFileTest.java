@@ -1,12 +1,11 @@
-package io.gradcam4j.keras;
+package io.gradcam4j.keras.applications;
 
 import io.gradcam4j.engine.Npy;
 import io.gradcam4j.engine.Tensor;
 import io.gradcam4j.engine.TestData;
 import io.gradcam4j.engine.errors.InvalidRequestException;
-import io.gradcam4j.keras.applications.Application;
-import io.gradcam4j.keras.applications.Applications;
-import io.gradcam4j.keras.applications.Pooling;
+import io.gradcam4j.keras.KerasFormatException;
+import io.gradcam4j.keras.KerasModel;
 import io.gradcam4j.keras.reference.Comparison;
 import org.junit.jupiter.api.Test;
 

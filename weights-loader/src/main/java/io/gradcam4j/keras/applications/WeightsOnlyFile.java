@@ -1,12 +1,15 @@
-package io.gradcam4j.keras;
+package io.gradcam4j.keras.applications;
 
 import io.gradcam4j.engine.Tensor;
-import io.gradcam4j.keras.applications.Application;
-import io.gradcam4j.keras.applications.ModelSpec;
-import io.gradcam4j.keras.applications.WeightSpec;
+import io.gradcam4j.keras.KerasFormatException;
+import io.gradcam4j.keras.KerasH5File;
+import io.gradcam4j.keras.KerasLayers;
+import io.gradcam4j.keras.KerasModel;
+import io.gradcam4j.keras.KerasModelFile;
+import io.gradcam4j.keras.KerasOrigin;
+import io.gradcam4j.keras.ModelConfigReader;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,7 +39,7 @@ public final class WeightsOnlyFile {
      * or the index of sharded weights {@code m.weights.json}), told apart by the file's contents.
      */
     public static KerasModel load(Path file, Application app) throws IOException {
-        if (isKeras3Weights(file)) {
+        if (KerasModelFile.isKeras3Weights(file)) {
             return KerasModelFile.loadWeights(file, app.spec().modelConfig());
         }
         LinkedHashMap<String, List<Tensor>> stored = KerasH5File.readWeightsOnly(file);
@@ -54,24 +57,6 @@ public final class WeightsOnlyFile {
         }
         return new ModelConfigReader(new KerasLayers(KerasOrigin.KERAS_2), n -> byLayer.getOrDefault(n, List.of()))
                 .readModel(spec.modelConfig());
-    }
-
-    /**
-     * Keras 3 weights: the JSON index of shards, or an HDF5 file without the root attributes of
-     * Keras 2's files ({@code layer_names} of save_weights, {@code model_config} of model.save). Anything else is left to the Keras 2 reader, which
-     * explains what is wrong with it.
-     */
-    public static boolean isKeras3Weights(Path file) throws IOException {
-        if (KerasModelFile.isJson(file)) {
-            return true;
-        }
-        if (KerasFileFormat.of(file) != KerasFileFormat.HDF5 || Files.size(file) > Integer.MAX_VALUE - 8L) {
-            return false;
-        }
-        return KerasH5File.read(KerasModelFile.map(file), file.toString(), r -> {
-            var root = r.at("attributes of /", r.root()::getAttributes).keySet();
-            return !root.contains("layer_names") && !root.contains("model_config");
-        });
     }
 
     /**
