@@ -45,31 +45,20 @@ public final class GradCamTransformer extends Transformer implements DefaultPara
 
     private final String uid;
 
-    private final Param<String> modelPath = new Param<>(this, "modelPath",
-            "a Keras .h5 or .keras file, a demo model's JSON record (demo.json), or a keras.applications name; "
-                    + "a path every executor sees, or shipped with --files");
-    private final Param<String> weights = new Param<>(this, "weights",
-            "for an application name: its weights file (keras.applications layout) or none (seeded values)");
-    private final Param<String> labelsPath = new Param<>(this, "labelsPath",
-            "class names: one per line, or a Keras class index JSON (default: the model's own, or indices)");
-    private final Param<String> preprocess = new Param<>(this, "preprocess",
-            "caffe, tf, torch or none (default: the application's own, none for files)");
-    private final Param<String> inputCol = new Param<>(this, "inputCol",
-            "the image: binary file content (the binaryFile source's content) or the image source's struct");
-    private final Param<String> outputCol = new Param<>(this, "outputCol", "the result struct's column");
-    private final Param<String> method = new Param<>(this, "method", "the explanation method: " + Methods.names());
-    private final Param<String> layer = new Param<>(this, "layer",
-            "the layer(s) of a CAM method, comma-separated, or auto (the model's last spatial layer)");
-    private final Param<String> classes = new Param<>(this, "classes",
-            "predicted, top:K, or classes by index or label (comma-separated)");
-    private final Param<String> labelCol = new Param<>(this, "labelCol",
-            "a column of true classes (index or label): each image's own class is explained");
-    private final Param<String> scoreKind = new Param<>(this, "scoreKind", "logit or probability");
-    private final IntParam batchSize = new IntParam(this, "batchSize", "images per forward pass (and per "
-            + "batch of perturbed inputs)", ParamValidators.inRange(1, 4096));
-    private final Param<String> maskCol = new Param<>(this, "maskCol",
-            "a column of object mask image bytes (non-zero = object; null = no mask) for on-object figures");
-    private final BooleanParam overlay = new BooleanParam(this, "overlay", "add the overlay PNG of each map");
+    private final Param<String> modelPath;
+    private final Param<String> weights;
+    private final Param<String> labelsPath;
+    private final Param<String> preprocess;
+    private final Param<String> inputCol;
+    private final Param<String> outputCol;
+    private final Param<String> method;
+    private final Param<String> layer;
+    private final Param<String> classes;
+    private final Param<String> labelCol;
+    private final Param<String> scoreKind;
+    private final IntParam batchSize;
+    private final Param<String> maskCol;
+    private final BooleanParam overlay;
 
     public GradCamTransformer() {
         this(Identifiable.randomUID("gradcam"));
@@ -78,6 +67,32 @@ public final class GradCamTransformer extends Transformer implements DefaultPara
     /** The constructor Spark's reader calls with the saved stage's uid. */
     public GradCamTransformer(String uid) {
         this.uid = uid;
+        // created here, not where they are declared: a parameter takes its owner's uid, set just above
+        modelPath = new Param<>(this, "modelPath",
+                "a Keras .h5 or .keras file, a demo model's JSON record (demo.json), or a keras.applications name; "
+                        + "a path every executor sees, or shipped with --files");
+        weights = new Param<>(this, "weights",
+                "for an application name: its weights file (keras.applications layout) or none (seeded values)");
+        labelsPath = new Param<>(this, "labelsPath",
+                "class names: one per line, or a Keras class index JSON (default: the model's own, or indices)");
+        preprocess = new Param<>(this, "preprocess",
+                "caffe, tf, torch or none (default: the application's own, none for files)");
+        inputCol = new Param<>(this, "inputCol",
+                "the image: binary file content (the binaryFile source's content) or the image source's struct");
+        outputCol = new Param<>(this, "outputCol", "the result struct's column");
+        method = new Param<>(this, "method", "the explanation method: " + Methods.names());
+        layer = new Param<>(this, "layer",
+                "the layer(s) of a CAM method, comma-separated, or auto (the model's last spatial layer)");
+        classes = new Param<>(this, "classes",
+                "predicted, top:K, or classes by index or label (comma-separated)");
+        labelCol = new Param<>(this, "labelCol",
+                "a column of true classes (index or label): each image's own class is explained");
+        scoreKind = new Param<>(this, "scoreKind", "logit or probability");
+        batchSize = new IntParam(this, "batchSize", "images per forward pass (and per "
+                + "batch of perturbed inputs)", ParamValidators.inRange(1, 4096));
+        maskCol = new Param<>(this, "maskCol",
+                "a column of object mask image bytes (non-zero = object; null = no mask) for on-object figures");
+        overlay = new BooleanParam(this, "overlay", "add the overlay PNG of each map");
         setDefault(inputCol, "content");
         setDefault(outputCol, "gradcam");
         setDefault(method, "gradcam");
