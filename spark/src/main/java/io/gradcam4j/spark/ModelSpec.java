@@ -53,7 +53,7 @@ public record ModelSpec(String model, Kind kind, String weightsFile, String sha2
                     + "), not with " + model + ", which holds its own weights");
         }
         String weightsFile = switch (kind) {
-            case FILE -> local.toString();
+            case FILE -> local.toAbsolutePath().normalize().toString();
             case RECORD -> DemoRecord.read(local).modelFile().toString();
             case APPLICATION -> {
                 Applications.byName(model);   // an unknown name is refused here, on the driver
@@ -62,9 +62,16 @@ public record ModelSpec(String model, Kind kind, String weightsFile, String sha2
                             + "keras.applications layout, on a path the executors see) or weights=none (seeded "
                             + "values); executors do not download weights");
                 }
-                yield NO_WEIGHTS.equalsIgnoreCase(weights) ? null : ModelFiles.localPath(weights).toString();
+                yield NO_WEIGHTS.equalsIgnoreCase(weights) ? null
+                        : ModelFiles.localPath(weights).toAbsolutePath().normalize().toString();
             }
         };
+        if (kind != Kind.APPLICATION) {
+            model = local.toAbsolutePath().normalize().toString();   // executors do not share the driver's folder
+        }
+        if (labels != null) {
+            labels = ModelFiles.localPath(labels).toAbsolutePath().normalize().toString();
+        }
         String digest = weightsFile == null ? "seeded:" + model.toLowerCase(Locale.ROOT)
                 : ModelFiles.sha256(ModelFiles.requireFile(Path.of(weightsFile)));
         return new ModelSpec(model, kind, weightsFile, digest, weights, labels, preprocess);
