@@ -180,7 +180,8 @@ public final class ImageLoader {
     }
 
     private static Decoded decode(byte[] bytes, String file, long maxPixels) throws IOException {
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+        // in memory: ImageIO's default stream over a byte array copies it into a temporary file first
+        try (ImageInputStream in = new javax.imageio.stream.MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new ImageFormatException(file + " is not an image gradcam4j can read (JPEG or PNG expected)");
