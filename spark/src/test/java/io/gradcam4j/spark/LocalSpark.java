@@ -10,7 +10,7 @@ final class LocalSpark {
     }
 
     static synchronized SparkSession get() {
-        if (session == null) {
+        if (session == null || session.sparkContext().isStopped()) {
             session = SparkSession.builder().master("local[2]").appName("gradcam4j-spark-tests")
                     .config("spark.ui.enabled", "false")
                     .config("spark.driver.host", "127.0.0.1")
@@ -20,5 +20,13 @@ final class LocalSpark {
             session.sparkContext().setLogLevel("WARN");
         }
         return session;
+    }
+
+    /** Stops the session, so that a test can start one on another master (one SparkContext per JVM). */
+    static synchronized void stop() {
+        if (session != null) {
+            session.stop();
+            session = null;
+        }
     }
 }
