@@ -60,7 +60,7 @@ class GradCamTransformerTest {
     }
 
     static Dataset<Row> binaryFiles(Path folder) {
-        return spark.read().format("binaryFile").option("recursiveFileLookup", "true")
+        return LocalSpark.get().read().format("binaryFile").option("recursiveFileLookup", "true")
                 .option("pathGlobFilter", "*.png").load(folder.toString());
     }
 

@@ -77,10 +77,13 @@ public final class ThroughputBench {
             t.setModelPath(LibraryReference.DEMO_RECORD.toString());
         }
         double[] sparkSeconds = new double[repeats + 1];
+        double[] sparkCpu = new double[repeats + 1];
         for (int r = 0; r <= repeats; r++) {   // the first is warm-up (JIT, model load)
             long t0 = System.nanoTime();
+            long c0 = processCpuNanos();
             t.transform(images).write().format("noop").mode("overwrite").save();
             sparkSeconds[r] = (System.nanoTime() - t0) / 1e9;
+            sparkCpu[r] = (processCpuNanos() - c0) / 1e9;
         }
         long sparkHeap = peakHeap();
         spark.stop();
@@ -106,8 +109,10 @@ public final class ThroughputBench {
                 (java.util.function.Function<float[], List<Integer>>) p -> List.of(), ScoreKind.LOGIT,
                 MethodOptions.defaults(), pre::apply, null);
         double[] librarySeconds = new double[repeats + 1];
+        double[] libraryCpu = new double[repeats + 1];
         for (int r = 0; r <= repeats; r++) {
             long t0 = System.nanoTime();
+            long c0 = processCpuNanos();
             for (int from = 0; from < rows.size(); from += 16) {
                 List<Tensor> batch = new ArrayList<>();
                 for (Row row : rows.subList(from, Math.min(rows.size(), from + 16))) {
@@ -116,8 +121,12 @@ public final class ThroughputBench {
                 Methods.byName("gradcam").explain(model.graph(), Tensor.stack(batch), request);
             }
             librarySeconds[r] = (System.nanoTime() - t0) / 1e9;
+            libraryCpu[r] = (processCpuNanos() - c0) / 1e9;
         }
         report(which, cores, rows.size(), sparkSeconds, librarySeconds, sparkHeap);
+        // CPU time is what a busy shared machine does not inflate: the cost of an image in core-seconds
+        System.out.printf(Locale.ROOT, "  process CPU per image (median): spark %.2f ms, library %.2f ms%n",
+                1e3 * median(sparkCpu) / rows.size(), 1e3 * median(libraryCpu) / rows.size());
     }
 
     private static void report(String which, int cores, int images, double[] spark, double[] library, long heap)
@@ -140,6 +149,18 @@ public final class ThroughputBench {
                 (images / s[s.length / 2] / cores) / (images / l[l.length / 2]));
         System.out.printf(Locale.ROOT, "  peak heap used during the Spark runs (driver = executor in local mode): %d MB "
                 + "(-Xmx %d MB)%n", heap >> 20, Runtime.getRuntime().maxMemory() >> 20);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** The median of the repeats after the warm-up. */
+    private static double median(double[] withWarmUp) {
+        double[] v = Arrays.copyOfRange(withWarmUp, 1, withWarmUp.length);
+        Arrays.sort(v);
+        return v[v.length / 2];
     }
 
     /** The sum of the heap pools' peaks since the JVM started. */
