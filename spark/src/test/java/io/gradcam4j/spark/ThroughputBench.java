@@ -76,20 +76,7 @@ public final class ThroughputBench {
         } else {
             t.setModelPath(LibraryReference.DEMO_RECORD.toString());
         }
-        double[] sparkSeconds = new double[repeats + 1];
-        double[] sparkCpu = new double[repeats + 1];
-        for (int r = 0; r <= repeats; r++) {   // the first is warm-up (JIT, model load)
-            long t0 = System.nanoTime();
-            long c0 = processCpuNanos();
-            t.transform(images).write().format("noop").mode("overwrite").save();
-            sparkSeconds[r] = (System.nanoTime() - t0) / 1e9;
-            sparkCpu[r] = (processCpuNanos() - c0) / 1e9;
-        }
-        long sparkHeap = peakHeap();
-        spark.stop();
-
-        // The peer: the library on one thread, the same images in batches of 16.
-        Parallel.useThreads(1);
+        // The peer: the library on one thread in this JVM, the same images in batches of 16.
         KerasModel model;
         Preprocessing pre;
         String layer;
@@ -108,11 +95,21 @@ public final class ThroughputBench {
         ExplainRequest request = new ExplainRequest(List.of(layer),
                 (java.util.function.Function<float[], List<Integer>>) p -> List.of(), ScoreKind.LOGIT,
                 MethodOptions.defaults(), pre::apply, null);
+        // The Spark runs and the library's alternate, so that the JIT's late work and the
+        // machine's load fall on both alike.
+        double[] sparkSeconds = new double[repeats + 1];
+        double[] sparkCpu = new double[repeats + 1];
         double[] librarySeconds = new double[repeats + 1];
         double[] libraryCpu = new double[repeats + 1];
-        for (int r = 0; r <= repeats; r++) {
+        for (int r = 0; r <= repeats; r++) {   // the first of each is warm-up (JIT, model load)
             long t0 = System.nanoTime();
             long c0 = processCpuNanos();
+            t.transform(images).write().format("noop").mode("overwrite").save();
+            sparkSeconds[r] = (System.nanoTime() - t0) / 1e9;
+            sparkCpu[r] = (processCpuNanos() - c0) / 1e9;
+            Parallel.useThreads(1);   // as the tasks set it (one task slot of one core)
+            t0 = System.nanoTime();
+            c0 = processCpuNanos();
             for (int from = 0; from < rows.size(); from += 16) {
                 List<Tensor> batch = new ArrayList<>();
                 for (Row row : rows.subList(from, Math.min(rows.size(), from + 16))) {
@@ -123,6 +120,8 @@ public final class ThroughputBench {
             librarySeconds[r] = (System.nanoTime() - t0) / 1e9;
             libraryCpu[r] = (processCpuNanos() - c0) / 1e9;
         }
+        long sparkHeap = peakHeap();
+        spark.stop();
         report(which, cores, rows.size(), sparkSeconds, librarySeconds, sparkHeap);
         // CPU time is what a busy shared machine does not inflate: the cost of an image in core-seconds
         System.out.printf(Locale.ROOT, "  process CPU per image (median): spark %.2f ms, library %.2f ms%n",
