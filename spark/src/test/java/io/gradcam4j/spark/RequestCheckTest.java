@@ -70,6 +70,22 @@ class RequestCheckTest {
     }
 
     @Test
+    void anExecutorFindsAModelShippedWithAddFileWhenItsPathIsGone(@TempDir Path dir) throws IOException {
+        Path model = dir.resolve("shipped-model.h5");
+        Files.copy(LibraryReference.DEMO_DIR.resolve("shapes_clean.h5"), model);
+        LocalSpark.get().sparkContext().addFile(model.toString());   // as spark-submit --files does
+        LocalSpark.get().range(1).count();   // a task: the executor fetches the shipped files when one starts
+        String driverPath = model.toString();
+        Files.delete(model);   // now the executor cannot see the driver's path
+        String found = LocalSpark.get().range(1).map(
+                (org.apache.spark.api.java.function.MapFunction<Long, String>) i -> ModelFiles.locate(driverPath).toString(),
+                org.apache.spark.sql.Encoders.STRING()).first();
+        assertTrue(found.endsWith("shipped-model.h5") && !found.equals(driverPath), found);
+        assertTrue(assertThrows(IOException.class, () -> ModelFiles.locate(dir.resolve("never-shipped.h5").toString()))
+                .getMessage().contains("--files"));
+    }
+
+    @Test
     void theEnginePoolTakesOneTaskSlotsCores() {
         GradCamTransformerTest.demoTransformer().transform(someImages()).collectAsList();
         assertEquals(1, Parallel.threads(), "local[2] has two slots of one core: one engine thread per task");
