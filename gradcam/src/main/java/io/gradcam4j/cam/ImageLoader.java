@@ -110,7 +110,21 @@ public final class ImageLoader {
     }
 
     public static LoadedImage load(Path file, Options options) throws IOException {
-        Decoded d = decode(file, options.maxPixels());
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IOException(io.gradcam4j.engine.IoErrors.describe(e), e);
+        }
+        return load(bytes, file.toString(), options);
+    }
+
+    /**
+     * The same from the file's bytes (a Spark {@code binaryFile} row's content, an upload), with the
+     * same checks; {@code name} says which image in error messages.
+     */
+    public static LoadedImage load(byte[] bytes, String name, Options options) throws IOException {
+        Decoded d = decode(bytes, name, options.maxPixels());
         Decoded converted = options.channels() == 3 ? toRgb(d) : toGray(d);
         double[] box = {0, 0, d.width(), d.height()};
         if (options.keepAspectRatio()) {
@@ -165,14 +179,9 @@ public final class ImageLoader {
         }
     }
 
-    private static Decoded decode(Path file, long maxPixels) throws IOException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new IOException(io.gradcam4j.engine.IoErrors.describe(e), e);
-        }
-        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    private static Decoded decode(byte[] bytes, String file, long maxPixels) throws IOException {
+        // in memory: ImageIO's default stream over a byte array copies it into a temporary file first
+        try (ImageInputStream in = new javax.imageio.stream.MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new ImageFormatException(file + " is not an image gradcam4j can read (JPEG or PNG expected)");
@@ -211,7 +220,7 @@ public final class ImageLoader {
     }
 
     /** Refuses, from the header alone, an image of more than {@code maxPixels} pixels (a decompression bomb). */
-    private static void refuseBombs(Path file, ImageReader reader, long maxPixels) throws IOException {
+    private static void refuseBombs(String file, ImageReader reader, long maxPixels) throws IOException {
         long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
         if (pixels > maxPixels) {
             throw new ImageTooLargeException(file + " declares " + reader.getWidth(0) + "x" + reader.getHeight(0)

@@ -1,7 +1,6 @@
 package io.gradcam4j.cam;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Path;
 import java.util.zip.CRC32;
 
 /**
@@ -14,7 +13,7 @@ final class PngChunks {
     private PngChunks() {
     }
 
-    static void requireIntact(Path file, byte[] png) throws ImageFormatException {
+    static void requireIntact(String file, byte[] png) throws ImageFormatException {
         ByteBuffer b = ByteBuffer.wrap(png);
         int at = 8;   // after the signature
         while (true) {

@@ -1,5 +1,6 @@
 package io.gradcam4j.cli;
 
+import io.gradcam4j.cam.audit.ClassFolders;
 import io.gradcam4j.engine.errors.InvalidRequestException;
 
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
@@ -48,10 +48,7 @@ final class AuditDataset {
             throw new InvalidRequestException("the folder " + root + " holds no JPEG or PNG image (its subfolders "
                     + "searched too)");
         }
-        Map<String, Integer> byName = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (int c = 0; c < classes; c++) {
-            byName.putIfAbsent(label.apply(c), c);
-        }
+        ClassFolders folders = new ClassFolders(classes, label);
         List<Entry> entries = new ArrayList<>();
         Map<String, Integer> unknown = new TreeMap<>();
         for (Path f : files) {
@@ -59,7 +56,7 @@ final class AuditDataset {
             Integer truth = null;
             if (rel.getNameCount() > 1) {
                 String folder = rel.getName(0).toString();
-                truth = classOf(folder, byName, classes);
+                truth = folders.classOf(folder);
                 if (truth == null) {
                     unknown.merge(folder, 1, Integer::sum);
                 }
@@ -67,17 +64,6 @@ final class AuditDataset {
             entries.add(new Entry(f, rel.toString().replace('\\', '/'), truth));
         }
         return new AuditDataset(entries, unknown);
-    }
-
-    private static Integer classOf(String folder, Map<String, Integer> byName, int classes) {
-        Integer c = byName.get(folder.toLowerCase(Locale.ROOT));
-        if (c != null) {
-            return c;
-        }
-        if (folder.matches("[0-9]{1,9}") && Integer.parseInt(folder) < classes) {
-            return Integer.parseInt(folder);
-        }
-        return null;
     }
 
     List<Entry> entries() {

@@ -1,8 +1,7 @@
 package io.gradcam4j.cli;
 
-import io.gradcam4j.cam.ImageLoader;
+import io.gradcam4j.cam.audit.MaskImage;
 import io.gradcam4j.cam.metrics.ObjectMask;
-import io.gradcam4j.engine.Tensor;
 import io.gradcam4j.engine.errors.InvalidRequestException;
 
 import java.io.IOException;
@@ -101,24 +100,16 @@ final class ObjectRegions {
         if (!Files.exists(file)) {
             return new Region(null, "no-mask (looked for " + masks.resolve(stem + ".png") + ")");
         }
-        // Decoded with the images' own guards (bombs, damage) and resized as Pillow's NEAREST.
-        ImageLoader.LoadedImage m = ImageLoader.load(file, new ImageLoader.Options(height, width, 3,
-                ImageLoader.Interpolation.NEAREST, false, maxPixels));
-        Tensor px = m.pixels();
-        boolean[] inside = new boolean[width * height];
-        float[] d = px.data();
-        for (int i = 0; i < inside.length; i++) {
-            inside[i] = d[3 * i] != 0 || d[3 * i + 1] != 0 || d[3 * i + 2] != 0;
+        MaskImage.Region r = MaskImage.read(readBytes(file), file.toString(), width, height, maxPixels);
+        return new Region(r.mask(), r.note());
+    }
+
+    private static byte[] readBytes(Path file) throws IOException {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new IOException(io.gradcam4j.engine.IoErrors.describe(e), e);
         }
-        ObjectMask mask = ObjectMask.of(width, height, inside);
-        if (mask.area() == 0) {
-            return new Region(null, "empty-mask (" + file.getFileName() + " marks no pixel as object)");
-        }
-        int mw = m.original().getWidth();
-        int mh = m.original().getHeight();
-        String note = mw == width && mh == height ? null
-                : "mask resized from " + mw + "x" + mh + " to the image's " + width + "x" + height;
-        return new Region(mask, note);
     }
 
     private Region fromBoxes(String name, int width, int height) {
