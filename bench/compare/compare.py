@@ -99,8 +99,8 @@ for name in MODELS:
         ort = (j['ort_forward_ms']['min'], j['ort_forward_ms']['median'])
         rows.append((name, batch, 'forward', (j['ours_forward_ms']['min'], j['ours_forward_ms']['median']), tf, ort))
         rows.append((name, batch, 'grad-cam', (j['ours_gradcam_ms']['min'], j['ours_gradcam_ms']['median']), tg, None))
-        print('%s batch %d done (ONNX Runtime logits within %s of PyTorch\'s)' % (name, batch, j['ort_logit_difference']),
-              file=sys.stderr)
+        print('%s batch %d (ONNX Runtime logits within %s of PyTorch\'s): %s; PyTorch forward %s, grad-cam %s'
+              % (name, batch, j['ort_logit_difference'], json.dumps(j), tf, tg), file=sys.stderr, flush=True)
 
 print('CPU: %s (a shared machine: compare within one run). %d threads each, %d timed runs after warm-up.'
       % (cpu(), THREADS, REPEAT))
