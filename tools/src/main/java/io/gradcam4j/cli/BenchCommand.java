@@ -27,8 +27,10 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code gradcam bench}: times the forward pass and a Grad-CAM (forward + backward to the default
- * layer) of a model on a random input, after a warm-up; prints min / median / max, GFLOP/s and
- * the heap allocated by a forward pass (see {@link AllocatedBytes}).
+ * layer) of a model on a random batch of {@code --batch} images (one by default), after a
+ * warm-up; prints min / median / max per batch, images per second, GFLOP/s and the heap
+ * allocated by a forward pass (see {@link AllocatedBytes}). A batch runs as explain and audit run
+ * theirs: one forward pass for the batch, one backward pass for its top classes.
  * Application names use seeded weights ({@code --weights none}, the default), so no download is
  * needed; {@code --weights FILE.h5} times them with a weights file instead.
  *
@@ -57,6 +59,13 @@ final class BenchCommand implements Callable<Integer> {
             description = "Untimed runs of both first, and at least 4 s of them (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--batch", defaultValue = "1",
+            description = "Images per pass; times are per batch, throughput in images per second (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    /** Larger batches than this are a mistake (VGG19's activations alone take 60 MB an image). */
+    static final int MAX_BATCH = 4096;
+
     @Option(names = "--threads", description = "Worker threads (default: the processors, or -Dgradcam4j.threads).")
     Integer threads;
 
@@ -74,6 +83,10 @@ final class BenchCommand implements Callable<Integer> {
             throw new io.gradcam4j.engine.errors.InvalidRequestException("--repeat must be at least 1 and --warmup at least 0, got " + repeat
                     + " and " + warmup);
         }
+        if (batch < 1 || batch > MAX_BATCH) {
+            throw new io.gradcam4j.engine.errors.InvalidRequestException("--batch must be between 1 and " + MAX_BATCH
+                    + ", got " + batch);
+        }
         if (threads != null) {
             Parallel.useThreads(threads);
         }
@@ -84,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
         KernelWarmUp.stop();   // started in main; it ends its round (milliseconds) long before timing starts
         int[] s = m.inputShape();
         int[] shape = new int[s.length + 1];
-        shape[0] = 1;
+        shape[0] = batch;
         for (int i = 0; i < s.length; i++) {
             shape[i + 1] = s[i] > 0 ? s[i] : KerasModel.DEFAULT_SPATIAL_SIZE;
         }
@@ -94,8 +107,9 @@ final class BenchCommand implements Callable<Integer> {
             x.data()[i] = r.nextFloat() * 2 - 1;
         }
         String layer = m.suggestedGradcamLayer();
+        ExplainRequest topClass = ExplainRequest.of(List.of(layer), List.of(), ScoreKind.LOGIT);
         double[][] ms = time(() -> m.graph().predict(x),
-                () -> Methods.byName("gradcam").explain(m.graph(), x, layer, List.of(), ScoreKind.LOGIT), warmup, repeat);
+                () -> Methods.byName("gradcam").explain(m.graph(), x, topClass), warmup, repeat);
         double[] forward = ms[0];
         double[] gradcam = ms[1];
         List<MethodTiming> methods = timeMethods(m, x, layer);
@@ -106,12 +120,16 @@ final class BenchCommand implements Callable<Integer> {
             n.put("model", model);
             n.put("kernels", Kernels.active().name());
             n.put("threads", Parallel.threads());
+            n.put("batch", batch);
+            n.set("input_shape", Reports.JSON.valueToTree(shape));
             n.put("load_ms", loadMs);
             n.put("gradcam_layer", layer);
             n.put("multiply_adds", flops / 2);
             stats(n.putObject("forward_ms"), forward);
             stats(n.putObject("gradcam_ms"), gradcam);
-            n.put("forward_gflops", flops / median(forward) / 1e6);
+            n.put("forward_gflops", batch * flops / median(forward) / 1e6);
+            n.put("forward_images_per_second", imagesPerSecond(forward));
+            n.put("gradcam_images_per_second", imagesPerSecond(gradcam));
             ObjectNode byMethod = n.putObject("methods");
             for (MethodTiming t : methods) {
                 ObjectNode mt = byMethod.putObject(t.name());
@@ -129,10 +147,12 @@ final class BenchCommand implements Callable<Integer> {
         } else {
             System.out.printf("%s: kernels %s, %d threads, input %s, Grad-CAM layer %s, %.2f G multiply-adds%n",
                     model, Kernels.active().name(), Parallel.threads(), Arrays.toString(shape), layer, flops / 2e9);
-            System.out.printf("forward  ms: min %.1f  median %.1f  max %.1f   (%.1f GFLOP/s at the median)%n",
-                    min(forward), median(forward), max(forward), flops / median(forward) / 1e6);
-            System.out.printf("gradcam  ms: min %.1f  median %.1f  max %.1f%n", min(gradcam), median(gradcam),
-                    max(gradcam));
+            String per = batch == 1 ? "" : " a batch of " + batch;
+            System.out.printf("forward  ms%s: min %.1f  median %.1f  max %.1f   (%.1f GFLOP/s, %.1f images/s at the median)%n",
+                    per, min(forward), median(forward), max(forward), batch * flops / median(forward) / 1e6,
+                    imagesPerSecond(forward));
+            System.out.printf("gradcam  ms%s: min %.1f  median %.1f  max %.1f   (%.1f images/s at the median)%n", per,
+                    min(gradcam), median(gradcam), max(gradcam), imagesPerSecond(gradcam));
             if (allocated.isPresent()) {
                 System.out.printf("forward  allocates %.1f MB per pass%n", allocated.getAsLong() / 1e6);
             }
@@ -228,6 +248,11 @@ final class BenchCommand implements Callable<Integer> {
         long t = System.nanoTime();
         run.run();
         return (System.nanoTime() - t) / 1e6;
+    }
+
+    /** Images per second at the median time of a batch. */
+    private double imagesPerSecond(double[] sortedMs) {
+        return batch * 1000.0 / median(sortedMs);
     }
 
     private static void stats(ObjectNode n, double[] sorted) {

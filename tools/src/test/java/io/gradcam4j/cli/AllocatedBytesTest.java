@@ -1,8 +1,13 @@
 package io.gradcam4j.cli;
 
+import io.gradcam4j.engine.kernels.Parallel;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -10,78 +15,83 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class AllocatedBytesTest {
     private static volatile Object sink;
 
+    @BeforeEach
+    void countingJvm() {
+        assumeTrue(AllocatedBytes.byGraphThread().isPresent(), "this JVM does not count allocation per thread");
+    }
+
     @Test
     void countsWhatARunAllocates() {
-        assumeTrue(AllocatedBytes.byThread().isPresent(), "this JVM does not count allocation per thread");
         OptionalLong perRun = AllocatedBytes.perRun(() -> sink = new float[4_000_000], 2);   // 16 MB a run
         long bytes = perRun.orElseThrow();
         assertTrue(bytes >= 16_000_000 && bytes < 17_000_000, "16 MB a run, counted " + bytes);
     }
 
+    /** Work split over the engine's pool is counted whichever thread runs each part. */
     @Test
-    void countsWhatOtherThreadsAllocate() throws Exception {
-        assumeTrue(AllocatedBytes.byThread().isPresent(), "this JVM does not count allocation per thread");
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
-        try {
-            pool.submit(() -> { }).get();   // the worker exists before the count starts
-            long bytes = AllocatedBytes.perRun(() -> {
-                try {
-                    pool.submit(() -> sink = new float[2_000_000]).get();   // 8 MB on the worker
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, 2).orElseThrow();
-            assertTrue(bytes >= 8_000_000 && bytes < 9_000_000, "8 MB a run on another thread, counted " + bytes);
-        } finally {
-            pool.shutdown();
-        }
+    void countsWhatTheEnginePoolAllocates() {
+        long bytes = AllocatedBytes.perRun(() -> Parallel.forRange(4, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                sink = new float[500_000];   // 2 MB a part, 8 MB a run
+            }
+        }), 2).orElseThrow();
+        assertTrue(bytes >= 8_000_000 && bytes < 9_000_000, "8 MB a run over the engine's pool, counted " + bytes);
     }
 
+    /**
+     * The failure this count had: a thread the JVM or a library ends during the count (HotSpot
+     * retires idle compiler threads). A thread alive at the start that ends, and one that starts,
+     * allocates and ends, both during the count, change nothing.
+     */
     @Test
-    void aThreadThatEndsMakesTheCountUnknown() throws InterruptedException {
-        assumeTrue(AllocatedBytes.byThread().isPresent(), "this JVM does not count allocation per thread");
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        Thread worker = new Thread(() -> {
-            try {
-                release.await();   // alive when the count starts
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+    void threadsOutsideTheEngineNeitherCountNorSpoilTheCount() throws InterruptedException {
+        CountDownLatch release = new CountDownLatch(1);
+        Thread alreadyRunning = new Thread(() -> {
+            awaitQuietly(release);
+            sink = new float[2_000_000];   // 8 MB not ours
         });
-        worker.start();
-        OptionalLong bytes = AllocatedBytes.perRunOnce(() -> {
+        alreadyRunning.start();
+        long bytes = AllocatedBytes.perRunOnce(() -> {
+            sink = new float[1_000_000];   // 4 MB ours
             release.countDown();
+            Thread startedAndEnded = new Thread(() -> sink = new float[2_000_000]);
+            startedAndEnded.start();
+            joinQuietly(startedAndEnded);
+            joinQuietly(alreadyRunning);
+        }, 1).orElseThrow();
+        assertTrue(!alreadyRunning.isAlive(), "the unrelated thread ended during the count");
+        assertTrue(bytes >= 4_000_000 && bytes < 5_000_000, "4 MB of the caller only, counted " + bytes);
+    }
+
+    /** A pool worker that ends during a measurement took its count with it: that measurement is unknown. */
+    @Test
+    void aPoolWorkerThatEndsMakesThatMeasurementUnknown() throws Exception {
+        ForkJoinPool pool = new ForkJoinPool(1);
+        pool.submit(() -> { }).get();   // its worker is alive when the count starts
+        OptionalLong bytes = AllocatedBytes.perRunOnce(() -> {
+            pool.shutdown();
             try {
-                worker.join();     // gone when it ends
+                assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "the pool's worker ended");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }, 1);
-        assertTrue(bytes.isEmpty(), "a thread that ended took its count with it; got " + bytes);
+        assertTrue(bytes.isEmpty(), "a worker that ended took its count with it; got " + bytes);
     }
 
-    /** A thread that retires during one measurement (an idle pool worker) costs a second measurement, not the count. */
-    @Test
-    void aThreadThatEndsOnceIsMeasuredAgain() {
-        assumeTrue(AllocatedBytes.byThread().isPresent(), "this JVM does not count allocation per thread");
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        Thread retiring = new Thread(() -> {
-            try {
-                release.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        retiring.start();
-        long bytes = AllocatedBytes.perRun(() -> {
-            sink = new float[1_000_000];   // 4 MB a run
-            release.countDown();
-            try {
-                retiring.join();           // ends during the first measurement only
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, 2).orElseThrow();
-        assertTrue(bytes >= 4_000_000 && bytes < 5_000_000, "4 MB a run, counted " + bytes);
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

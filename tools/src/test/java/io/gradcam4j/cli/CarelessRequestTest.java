@@ -93,6 +93,7 @@ class CarelessRequestTest {
     void benchOptionsOutOfRangeSayTheRange() throws IOException {
         assertTrue(refused("bench", "--json", "--threads", "40000").get("error").asText().contains("between 1 and 1024"));
         assertTrue(refused("bench", "--json", "--repeat", "-1").get("error").asText().contains("--repeat"));
+        assertTrue(refused("bench", "--json", "--batch", "0").get("error").asText().contains("--batch must be between 1 and"));
     }
 
     @Test
