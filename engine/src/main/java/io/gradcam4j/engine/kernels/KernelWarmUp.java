@@ -79,7 +79,7 @@ public final class KernelWarmUp {
      * it, which a JVM without the incubator module cannot do (it runs the scalar kernels).
      */
     private static int blockedInputChannels() {
-        return VectorKernels.REDUCTION_BLOCK_FLOATS / VectorKernels.NW + 16;
+        return VectorConv.REDUCTION_BLOCK_FLOATS / RegisterTiles.NW + 16;
     }
 
     private static void conv(Kernels k, int size, int cin, int cout, int stride, Padding padding) {
