@@ -41,7 +41,8 @@ public final class VectorKernels implements Kernels {
     public String name() {
         String arch = System.getProperty("os.arch", "");
         boolean x86 = arch.equals("amd64") || arch.equals("x86_64");
-        return x86 && VectorLanes.L == 16 ? "vector (AVX-512, 16 lanes)" : "vector (" + VectorLanes.L + " lanes)";
+        String width = x86 && VectorLanes.L == 16 ? "AVX-512, 16 lanes" : VectorLanes.L + " lanes";
+        return "vector (" + width + "; 3x3 stride 1: Winograd F(2x2,3x3))";
     }
 
     @Override
@@ -61,10 +62,25 @@ public final class VectorKernels implements Kernels {
         return new ConvWeights(this, Panels.pack(w, rows, cout, cout, RegisterTiles.NW, channelScale), shape);
     }
 
-    /** As conv2d, but every output value is stored through the epilogue instead of added. */
+    /**
+     * As conv2d, but every output value is stored through the epilogue instead of added. A 3x3
+     * convolution with stride 1 runs as Winograd's F(2x2, 3x3) ({@link VectorWinograd}) when it has
+     * the channels for it, on the kernel transformed once, on the first such call.
+     */
     @Override
     public void conv2dFused(float[] x, ConvWeights w, WindowGeometry g, Epilogue e, float[] out) {
-        VectorConv.convolve(x, w.data(this, g), w.outChannels(), g, e, out);
+        int cout = w.outChannels();
+        if (VectorWinograd.applies(g, cout)) {
+            float[] u = w.transformed(this, g, packed -> {
+                float[] kernel = Panels.unpack(packed, w.rows(), cout, RegisterTiles.NW);
+                float[] transformed = VectorWinograd.transformKernel(kernel, g.channels(), cout);
+                Workspace.recycle(kernel);
+                return transformed;
+            });
+            VectorWinograd.convolve(x, u, cout, g, e, out);
+            return;
+        }
+        VectorConv.convolve(x, w.data(this, g), cout, g, e, out);
     }
 
     /**

@@ -145,4 +145,23 @@ final class KernelCases {
     static void compare(float[] expected, float[] actual, String what) {
         assertClose(Tensor.of(expected, expected.length), Tensor.of(actual, actual.length), TOLERANCE, what);
     }
+
+    /** As {@link #compare} with the largest difference allowed given, for outputs clamped after their sums. */
+    static void compareWithin(float[] expected, float[] actual, double allowed, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            double d = Math.abs((double) expected[i] - actual[i]);
+            if (!(d <= allowed)) {     // also catches NaN
+                throw new AssertionError(String.format("%s: |difference| %.3g at index %d (got %.7g, reference %.7g)"
+                        + " exceeds %.3g", what, d, i, actual[i], expected[i], allowed));
+            }
+        }
+    }
+
+    static double largest(float[] values) {
+        double m = 0;
+        for (float v : values) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.util.Random;
 
 import static io.gradcam4j.engine.kernels.KernelCases.compare;
+import static io.gradcam4j.engine.kernels.KernelCases.compareWithin;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,7 +38,9 @@ class VectorConvTest {
 
     /**
      * With weights packed once by prepareConv, stored through an epilogue (bias, relu6) into a
-     * destination full of NaN: every value is written.
+     * destination full of NaN: every value is written. The difference allowed is relative to the
+     * largest sum before the clamp (the rounding of sums of up to 4608 products, which relu6 hides
+     * from the largest output); 3x3 stride-1 cases with 32 channels or more run as Winograd.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.gradcam4j.engine.kernels.KernelCases#cases")
@@ -51,7 +54,9 @@ class VectorConvTest {
         float[] expected = out.clone();
         scalar.conv2dFused(x, scalar.prepareConv(w, k.kernelShape()), g, e, expected);
         vector.conv2dFused(x, vector.prepareConv(w, k.kernelShape()), g, e, out);
-        compare(expected, out, "conv2dFused " + k);
+        float[] sums = new float[out.length];
+        scalar.conv2d(x, w, k.cout(), g, sums);
+        compareWithin(expected, out, KernelCases.TOLERANCE * KernelCases.largest(sums), "conv2dFused " + k);
     }
 
     /**
