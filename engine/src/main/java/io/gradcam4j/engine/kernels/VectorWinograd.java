@@ -74,38 +74,44 @@ final class VectorWinograd {
         int nb = panelWidth();
         int panels = (cout + nb - 1) / nb;
         float[] u = new float[16 * panels * cin * nb];   // kept for the layer's life: not from the workspace
-        float[] k = new float[9];
-        float[] gk = new float[12];
-        for (int ci = 0; ci < cin; ci++) {
-            for (int co = 0; co < cout; co++) {
-                for (int t = 0; t < 9; t++) {
-                    k[t] = w[(t * cin + ci) * cout + co];
-                }
-                // G k: 4 rows of 3
-                for (int c = 0; c < 3; c++) {
-                    float k0 = k[c];
-                    float k1 = k[3 + c];
-                    float k2 = k[6 + c];
-                    gk[c] = k0;
-                    gk[3 + c] = 0.5f * (k0 + k1 + k2);
-                    gk[6 + c] = 0.5f * (k0 - k1 + k2);
-                    gk[9 + c] = k2;
-                }
-                int j = co / nb;
-                int jj = co % nb;
-                // (G k) G^T: each row of 3 becomes 4
-                for (int r = 0; r < 4; r++) {
-                    float k0 = gk[3 * r];
-                    float k1 = gk[3 * r + 1];
-                    float k2 = gk[3 * r + 2];
-                    u[index(4 * r, j, panels, cin, ci, nb) + jj] = k0;
-                    u[index(4 * r + 1, j, panels, cin, ci, nb) + jj] = 0.5f * (k0 + k1 + k2);
-                    u[index(4 * r + 2, j, panels, cin, ci, nb) + jj] = 0.5f * (k0 - k1 + k2);
-                    u[index(4 * r + 3, j, panels, cin, ci, nb) + jj] = k2;
+        // by input channel, output channels innermost: rows of w read and panel rows of u written in order
+        Parallel.forRange(cin, 8, (from, to) -> {
+            for (int ci = from; ci < to; ci++) {
+                for (int co = 0; co < cout; co++) {
+                    transformOne(w, cin, cout, ci, co, u, panels, nb);
                 }
             }
-        }
+        });
         return u;
+    }
+
+    /** U for one pair (ci, co): G k G^T, k the 3x3 kernel of the pair. */
+    private static void transformOne(float[] w, int cin, int cout, int ci, int co, float[] u, int panels, int nb) {
+        int tap = cin * cout;   // from one tap of w to the next
+        int k = ci * cout + co;
+        // G k: row r of the result combines the kernel's rows ky = 0, 1, 2 (columns c)
+        float[] gk = new float[12];
+        for (int c = 0; c < 3; c++) {
+            float k0 = w[k + c * tap];
+            float k1 = w[k + (3 + c) * tap];
+            float k2 = w[k + (6 + c) * tap];
+            gk[c] = k0;
+            gk[3 + c] = 0.5f * (k0 + k1 + k2);
+            gk[6 + c] = 0.5f * (k0 - k1 + k2);
+            gk[9 + c] = k2;
+        }
+        int j = co / nb;
+        int jj = co % nb;
+        // (G k) G^T: each row of 3 becomes 4
+        for (int r = 0; r < 4; r++) {
+            float k0 = gk[3 * r];
+            float k1 = gk[3 * r + 1];
+            float k2 = gk[3 * r + 2];
+            u[index(4 * r, j, panels, cin, ci, nb) + jj] = k0;
+            u[index(4 * r + 1, j, panels, cin, ci, nb) + jj] = 0.5f * (k0 + k1 + k2);
+            u[index(4 * r + 2, j, panels, cin, ci, nb) + jj] = 0.5f * (k0 - k1 + k2);
+            u[index(4 * r + 3, j, panels, cin, ci, nb) + jj] = k2;
+        }
     }
 
     private static int index(int xi, int panel, int panels, int cin, int ci, int nb) {
