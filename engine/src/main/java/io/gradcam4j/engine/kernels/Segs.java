@@ -2,7 +2,7 @@ package io.gradcam4j.engine.kernels;
 
 /**
  * Runs of the reduction index: offsets into a and b and a length; aR, bR are the per-step strides.
- * A register tile ({@link RegisterTiles}) sums over such a list of runs: a convolution has one run per
+ * A register tile ({@link VectorTiles}) sums over such a list of runs: a convolution has one run per
  * kernel tap, or per row of taps where they are contiguous.
  */
 final class Segs {

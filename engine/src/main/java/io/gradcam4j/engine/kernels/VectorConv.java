@@ -6,19 +6,19 @@ import jdk.incubator.vector.FloatVector;
 import static io.gradcam4j.engine.kernels.VectorLanes.S;
 import static io.gradcam4j.engine.kernels.VectorLanes.VC;
 import static io.gradcam4j.engine.kernels.VectorLanes.L;
-import static io.gradcam4j.engine.kernels.RegisterTiles.P;
-import static io.gradcam4j.engine.kernels.RegisterTiles.NB;
-import static io.gradcam4j.engine.kernels.RegisterTiles.NW;
-import static io.gradcam4j.engine.kernels.RegisterTiles.k6x2Rows;
-import static io.gradcam4j.engine.kernels.RegisterTiles.k6x4Rows;
-import static io.gradcam4j.engine.kernels.Panels.pack;
-import static io.gradcam4j.engine.kernels.Panels.groupWidth;
-import static io.gradcam4j.engine.kernels.Panels.ceilDiv;
+import static io.gradcam4j.engine.kernels.VectorTiles.P;
+import static io.gradcam4j.engine.kernels.VectorTiles.NB;
+import static io.gradcam4j.engine.kernels.VectorTiles.NW;
+import static io.gradcam4j.engine.kernels.VectorTiles.k6x2Rows;
+import static io.gradcam4j.engine.kernels.VectorTiles.k6x4Rows;
+import static io.gradcam4j.engine.kernels.VectorPanels.pack;
+import static io.gradcam4j.engine.kernels.VectorPanels.groupWidth;
+import static io.gradcam4j.engine.kernels.VectorPanels.ceilDiv;
 
 /**
  * The forward convolution on the Vector API: output pixels times output channels in register tiles
- * ({@link RegisterTiles}) over a zero-padded copy of the input ({@link PaddedInput}), the weights
- * packed in panels ({@link Panels}), with an optional epilogue (bias, folded BatchNormalization,
+ * ({@link VectorTiles}) over a zero-padded copy of the input ({@link PaddedInput}), the weights
+ * packed in panels ({@link VectorPanels}), with an optional epilogue (bias, folded BatchNormalization,
  * relu) applied as each tile is stored.
  */
 final class VectorConv {
@@ -26,7 +26,7 @@ final class VectorConv {
     }
 
     /**
-     * Largest part of one weight panel (reduction rows x {@link RegisterTiles#NW} floats) that a convolution
+     * Largest part of one weight panel (reduction rows x {@link VectorTiles#NW} floats) that a convolution
      * streams per pass over its pixel tiles: a panel above this is cut into blocks of rows, so
      * that the block stays in L2 while all tiles of a task run over it (see {@link #convolveBlocked}).
      * 64K floats (256 KB) measured better than 32K and 128K on VGG19's 3x3 layers (Zen 5, 1 MB L2).
@@ -41,7 +41,7 @@ final class VectorConv {
 
     /**
      * Output pixels are numbered flat over (n, oy, ox), which is also their order in {@code out}, and
-     * cut into tiles of {@link RegisterTiles#P} consecutive pixels whatever image row they lie on: a 19-wide
+     * cut into tiles of {@link VectorTiles#P} consecutive pixels whatever image row they lie on: a 19-wide
      * image then needs 61 tiles for its 361 pixels instead of 4 tiles per row (76). Each pixel's
      * window starts at its own offset in the zero-padded input ({@link PaddedInput}), and the taps are
      * the same segments relative to that origin for every pixel, so all tiles share one
@@ -56,8 +56,8 @@ final class VectorConv {
     }
 
     /**
-     * out += conv, or with an epilogue out = e(conv), with the kernel packed by {@link Panels#pack} in
-     * panels of {@link RegisterTiles#NW} columns: the whole reduction of a tile is one call.
+     * out += conv, or with an epilogue out = e(conv), with the kernel packed by {@link VectorPanels#pack} in
+     * panels of {@link VectorTiles#NW} columns: the whole reduction of a tile is one call.
      */
     static void convolve(float[] x, float[] wp, int cout, WindowGeometry g, Epilogue e, float[] out) {
         final int pixels = g.batch() * g.outH() * g.outW();
@@ -214,9 +214,9 @@ final class VectorConv {
     }
 
     /**
-     * Output pixels [p0, p0 + cnt), cnt &lt;= {@link RegisterTiles#P}, whose windows start at {@code origin[p]} in
+     * Output pixels [p0, p0 + cnt), cnt &lt;= {@link VectorTiles#P}, whose windows start at {@code origin[p]} in
      * a, times the output channels [colFrom, colTo) in blocks of nb columns (the panel width of
-     * wp: {@link RegisterTiles#NW}; colFrom a multiple of it), summed over the segments [s0, s1) of sg (all of
+     * wp: {@link VectorTiles#NW}; colFrom a multiple of it), summed over the segments [s0, s1) of sg (all of
      * them, or one reduction block of {@link #convolveBlocked}), added to out, or, with an
      * epilogue {@code e}, stored through it (the tile replaces the output, then
      * {@link #epilogueTile} runs on it). A last, partial tile repeats its last pixel in the

@@ -2,19 +2,19 @@ package io.gradcam4j.engine.kernels;
 
 import io.gradcam4j.engine.Workspace;
 
-import static io.gradcam4j.engine.kernels.RegisterTiles.P;
-import static io.gradcam4j.engine.kernels.RegisterTiles.NB;
-import static io.gradcam4j.engine.kernels.RegisterTiles.tile;
-import static io.gradcam4j.engine.kernels.RegisterTiles.tilePacked;
-import static io.gradcam4j.engine.kernels.Panels.pack;
-import static io.gradcam4j.engine.kernels.Panels.groupWidth;
-import static io.gradcam4j.engine.kernels.Panels.ceilDiv;
+import static io.gradcam4j.engine.kernels.VectorTiles.P;
+import static io.gradcam4j.engine.kernels.VectorTiles.NB;
+import static io.gradcam4j.engine.kernels.VectorTiles.tile;
+import static io.gradcam4j.engine.kernels.VectorTiles.tilePacked;
+import static io.gradcam4j.engine.kernels.VectorPanels.pack;
+import static io.gradcam4j.engine.kernels.VectorPanels.groupWidth;
+import static io.gradcam4j.engine.kernels.VectorPanels.ceilDiv;
 import static io.gradcam4j.engine.kernels.VectorMatmul.matmulTransB;
 
 /**
  * The gradients of a convolution on the Vector API: the input gradient as a sum over the transposed,
  * flipped kernel, and the kernel gradient with the roles of the strides exchanged, both in the
- * register tiles of {@link RegisterTiles}.
+ * register tiles of {@link VectorTiles}.
  */
 final class VectorConvGrad {
     private VectorConvGrad() {

@@ -7,7 +7,7 @@ import static io.gradcam4j.engine.kernels.VectorLanes.S;
 import static io.gradcam4j.engine.kernels.VectorLanes.VC;
 import static io.gradcam4j.engine.kernels.VectorLanes.L;
 import static io.gradcam4j.engine.kernels.VectorLanes.lanesFrom;
-import static io.gradcam4j.engine.kernels.Panels.ceilDiv;
+import static io.gradcam4j.engine.kernels.VectorPanels.ceilDiv;
 
 /**
  * Depthwise convolution and its gradients on the Vector API: channels are the vector lanes, and a

@@ -10,8 +10,8 @@ import io.gradcam4j.engine.Workspace;
  *
  * <p>This class only routes each call to its kernel family, one class each:
  * <ul>
- *   <li>{@link RegisterTiles}: the register tiles every GEMM-shaped kernel is made of, summed over
- *       {@link Segs segments} of the reduction, and {@link Panels}: the packed weight panels they read;</li>
+ *   <li>{@link VectorTiles}: the register tiles every GEMM-shaped kernel is made of, summed over
+ *       {@link Segs segments} of the reduction, and {@link VectorPanels}: the packed weight panels they read;</li>
  *   <li>{@link VectorConv}: the forward convolution, over a {@link PaddedInput};</li>
  *   <li>{@link VectorConvGrad}: its input and kernel gradients;</li>
  *   <li>{@link VectorDepthwise}: depthwise convolution and its gradients;</li>
@@ -50,7 +50,7 @@ public final class VectorKernels implements Kernels {
         VectorConv.conv2d(x, w, cout, g, out);
     }
 
-    /** The kernel packed once as {@link VectorConv#convolve} reads it: panels of {@link RegisterTiles#NW} columns, scaled on the way. */
+    /** The kernel packed once as {@link VectorConv#convolve} reads it: panels of {@link VectorTiles#NW} columns, scaled on the way. */
     @Override
     public ConvWeights prepareConv(float[] w, int[] shape, float[] channelScale) {
         ConvWeights.requireKernel(w, shape);
@@ -59,7 +59,7 @@ public final class VectorKernels implements Kernels {
         if (channelScale != null) {
             ConvWeights.requireScale(channelScale, shape);
         }
-        return new ConvWeights(this, Panels.pack(w, rows, cout, cout, RegisterTiles.NW, channelScale), shape);
+        return new ConvWeights(this, VectorPanels.pack(w, rows, cout, cout, VectorTiles.NW, channelScale), shape);
     }
 
     /**
@@ -72,7 +72,7 @@ public final class VectorKernels implements Kernels {
         int cout = w.outChannels();
         if (VectorWinograd.applies(g, cout)) {
             float[] u = w.transformed(this, g, packed -> {
-                float[] kernel = Panels.unpack(packed, w.rows(), cout, RegisterTiles.NW);
+                float[] kernel = VectorPanels.unpack(packed, w.rows(), cout, VectorTiles.NW);
                 float[] transformed = VectorWinograd.transformKernel(kernel, g.channels(), cout);
                 Workspace.recycle(kernel);
                 return transformed;
@@ -92,13 +92,18 @@ public final class VectorKernels implements Kernels {
     @Override
     public void conv2dInputGrad(float[] dy, ConvWeights w, WindowGeometry g, float[] dx) {
         int cout = w.outChannels();
-        float[] unpacked = Panels.unpack(w.data(this, g), w.rows(), cout, RegisterTiles.NW);
-        VectorConvGrad.conv2dInputGrad(dy, unpacked, cout, g, dx);
+        float[] unpacked = VectorPanels.unpack(w.data(this, g), w.rows(), cout, VectorTiles.NW);
+        conv2dInputGrad(dy, unpacked, cout, g, dx);
         Workspace.recycle(unpacked);
     }
 
     @Override
     public void conv2dInputGrad(float[] dy, float[] w, int cout, WindowGeometry g, float[] dx) {
+        if (VectorWinograd.applies(g, cout)) {
+            // the input gradient of a 3x3 stride-1 convolution is one as well: Winograd too
+            VectorWinograd.convolveInputGrad(dy, w, cout, g, dx);
+            return;
+        }
         VectorConvGrad.conv2dInputGrad(dy, w, cout, g, dx);
     }
 

@@ -7,12 +7,12 @@ import jdk.incubator.vector.VectorOperators;
 import static io.gradcam4j.engine.kernels.VectorLanes.S;
 import static io.gradcam4j.engine.kernels.VectorLanes.VC;
 import static io.gradcam4j.engine.kernels.VectorLanes.L;
-import static io.gradcam4j.engine.kernels.RegisterTiles.P;
-import static io.gradcam4j.engine.kernels.RegisterTiles.NB;
-import static io.gradcam4j.engine.kernels.RegisterTiles.tilePacked;
-import static io.gradcam4j.engine.kernels.Panels.pack;
-import static io.gradcam4j.engine.kernels.Panels.groupWidth;
-import static io.gradcam4j.engine.kernels.Panels.roundUpTo;
+import static io.gradcam4j.engine.kernels.VectorTiles.P;
+import static io.gradcam4j.engine.kernels.VectorTiles.NB;
+import static io.gradcam4j.engine.kernels.VectorTiles.tilePacked;
+import static io.gradcam4j.engine.kernels.VectorPanels.pack;
+import static io.gradcam4j.engine.kernels.VectorPanels.groupWidth;
+import static io.gradcam4j.engine.kernels.VectorPanels.roundUpTo;
 
 /** Matrix products on the Vector API: GEMM in register tiles, a GEMV for fewer rows than a tile, dot products for A B^T. */
 final class VectorMatmul {
@@ -31,7 +31,7 @@ final class VectorMatmul {
 
     /**
      * c[rows x cols] += sum over r &lt; depth of a[i*aPix + r*aR] * b[r*bR + j]: tasks are (column group,
-     * tile of {@link RegisterTiles#P} rows), column group outermost so one thread's chunk reuses the panel of b.
+     * tile of {@link VectorTiles#P} rows), column group outermost so one thread's chunk reuses the panel of b.
      */
     static void gemm(float[] a, int aPix, int aR, float[] b, int bR, float[] c, int rows, int cols,
                              int depth) {

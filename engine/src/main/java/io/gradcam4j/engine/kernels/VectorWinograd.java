@@ -1,12 +1,13 @@
 package io.gradcam4j.engine.kernels;
 
+import io.gradcam4j.engine.Workspace;
 import jdk.incubator.vector.FloatVector;
 
-import static io.gradcam4j.engine.kernels.RegisterTiles.NB;
-import static io.gradcam4j.engine.kernels.RegisterTiles.NW;
-import static io.gradcam4j.engine.kernels.RegisterTiles.P;
-import static io.gradcam4j.engine.kernels.RegisterTiles.k6x2Rows;
-import static io.gradcam4j.engine.kernels.RegisterTiles.k6x4Rows;
+import static io.gradcam4j.engine.kernels.VectorTiles.NB;
+import static io.gradcam4j.engine.kernels.VectorTiles.NW;
+import static io.gradcam4j.engine.kernels.VectorTiles.P;
+import static io.gradcam4j.engine.kernels.VectorTiles.k6x2Rows;
+import static io.gradcam4j.engine.kernels.VectorTiles.k6x4Rows;
 import static io.gradcam4j.engine.kernels.VectorLanes.L;
 import static io.gradcam4j.engine.kernels.VectorLanes.S;
 import static io.gradcam4j.engine.kernels.VectorLanes.VC;
@@ -20,7 +21,7 @@ import static io.gradcam4j.engine.kernels.VectorLanes.VC;
  * </pre>
  * The sum over input channels of the elementwise products is, for each of the 16 positions xi of
  * the 4x4 transformed tile, a matrix product {@code V[xi] (tiles x cin) * U[xi] (cin x cout)}: 16
- * GEMMs run in the register tiles of {@link RegisterTiles}, with 16 multiply-adds per tile and
+ * GEMMs run in the register tiles of {@link VectorTiles}, with 16 multiply-adds per tile and
  * channel pair where direct convolution needs 36 (2.25x fewer).
  *
  * <p>F(2x2, 3x3) and not F(4x4, 3x3) (4x fewer): its transforms have only the coefficients 0, 1 and
@@ -54,7 +55,7 @@ final class VectorWinograd {
                 && g.dilationW() == 1 && g.channels() >= MIN_CHANNELS && cout >= MIN_CHANNELS;
     }
 
-    /** The width of the column panels of U and M: four vectors with AVX-512, two with AVX2 (as {@link RegisterTiles#NW}). */
+    /** The width of the column panels of U and M: four vectors with AVX-512, two with AVX2 (as {@link VectorTiles#NW}). */
     private static int panelWidth() {
         return NW;
     }
@@ -71,14 +72,29 @@ final class VectorWinograd {
      * </pre>
      */
     static float[] transformKernel(float[] w, int cin, int cout) {
+        // kept for the layer's life: not from the workspace
+        return transformKernel(w, cin, cout, false, new float[transformedSize(cin, cout)]);
+    }
+
+    /** Floats of the transform of a kernel (3, 3, cin, cout): 16 panels of cin rows per block of output channels. */
+    static int transformedSize(int cin, int cout) {
+        int nb = panelWidth();
+        return 16 * ((cout + nb - 1) / nb) * cin * nb;
+    }
+
+    /**
+     * U into {@code u} (zero beyond cout, as {@link #transformedSize} long), of the kernel w
+     * (3, 3, cin, cout), or with {@code flipped} of the kernel of the input gradient of a layer whose
+     * kernel w is (3, 3, cout, cin): w turned by 180 degrees, its input and output channels exchanged.
+     */
+    private static float[] transformKernel(float[] w, int cin, int cout, boolean flipped, float[] u) {
         int nb = panelWidth();
         int panels = (cout + nb - 1) / nb;
-        float[] u = new float[16 * panels * cin * nb];   // kept for the layer's life: not from the workspace
-        // by input channel, output channels innermost: rows of w read and panel rows of u written in order
+        // by input channel, output channels innermost: panel rows of u written in order
         Parallel.forRange(cin, 8, (from, to) -> {
             for (int ci = from; ci < to; ci++) {
                 for (int co = 0; co < cout; co++) {
-                    transformOne(w, cin, cout, ci, co, u, panels, nb);
+                    transformOne(w, cin, cout, ci, co, flipped, u, panels, nb);
                 }
             }
         });
@@ -86,15 +102,19 @@ final class VectorWinograd {
     }
 
     /** U for one pair (ci, co): G k G^T, k the 3x3 kernel of the pair. */
-    private static void transformOne(float[] w, int cin, int cout, int ci, int co, float[] u, int panels, int nb) {
+    private static void transformOne(float[] w, int cin, int cout, int ci, int co, boolean flipped, float[] u,
+                                     int panels, int nb) {
         int tap = cin * cout;   // from one tap of w to the next
-        int k = ci * cout + co;
+        int k = flipped ? co * cin + ci : ci * cout + co;
+        // tap t = 3 ky + kx of the kernel wanted is tap t of w, or 8 - t when it is turned round
+        int first = flipped ? 8 * tap : 0;
+        int step = flipped ? -tap : tap;
         // G k: row r of the result combines the kernel's rows ky = 0, 1, 2 (columns c)
         float[] gk = new float[12];
         for (int c = 0; c < 3; c++) {
-            float k0 = w[k + c * tap];
-            float k1 = w[k + (3 + c) * tap];
-            float k2 = w[k + (6 + c) * tap];
+            float k0 = w[k + first + c * step];
+            float k1 = w[k + first + (3 + c) * step];
+            float k2 = w[k + first + (6 + c) * step];
             gk[c] = k0;
             gk[3 + c] = 0.5f * (k0 + k1 + k2);
             gk[6 + c] = 0.5f * (k0 - k1 + k2);
@@ -114,11 +134,35 @@ final class VectorWinograd {
         }
     }
 
+    /**
+     * dx += the input gradient of the convolution {@code g} (which {@link #applies}) with kernel w
+     * (3, 3, cin, cout), for output gradient dy. It is itself a 3x3 stride-1 convolution: of dy, with
+     * w turned by 180 degrees and its channels exchanged, padded by 2 - padTop and 2 - padLeft, so it
+     * runs as {@link #convolve}, on a kernel transformed for the call and into a temporary that is
+     * then added to dx (Winograd stores its results; the kernels' contract adds them).
+     */
+    static void convolveInputGrad(float[] dy, float[] w, int cout, WindowGeometry g, float[] dx) {
+        int cin = g.channels();
+        WindowGeometry transposed = new WindowGeometry(g.batch(), g.outH(), g.outW(), cout, 3, 3, 1, 1, 1, 1,
+                2 - g.padTop(), 2 - g.padLeft(), g.inH(), g.inW());
+        float[] u = transformKernel(w, cout, cin, true, Workspace.zeros(transformedSize(cout, cin)));
+        float[] grad = Workspace.uninitialized(dx.length);   // every value is stored
+        Epilogue linear = new Epilogue(new float[cin], Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+        convolve(dy, u, cin, transposed, linear, grad);
+        Parallel.forRange(dx.length, 64 * 1024, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                dx[i] += grad[i];
+            }
+        });
+        Workspace.recycle(u);
+        Workspace.recycle(grad);
+    }
+
     private static int index(int xi, int panel, int panels, int cin, int ci, int nb) {
         return ((xi * panels + panel) * cin + ci) * nb;
     }
 
-    /** Tiles per block: a multiple of {@link RegisterTiles#P} whose V and M fit {@link #BLOCK_FLOATS}, 12 to 96. */
+    /** Tiles per block: a multiple of {@link VectorTiles#P} whose V and M fit {@link #BLOCK_FLOATS}, 12 to 96. */
     static int blockTiles(int cin, int coutPadded) {
         int t = BLOCK_FLOATS / (16 * (cin + coutPadded));
         return Math.max(2 * P, Math.min(16 * P, t / P * P));
@@ -185,7 +229,7 @@ final class VectorWinograd {
             }
         });
         if (in.data() != x) {
-            io.gradcam4j.engine.Workspace.recycle(in.data());
+            Workspace.recycle(in.data());
         }
     }
 

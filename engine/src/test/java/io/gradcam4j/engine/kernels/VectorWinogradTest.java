@@ -71,6 +71,23 @@ class VectorWinogradTest {
     }
 
     /**
+     * The input gradient, a 3x3 stride-1 convolution of dy with the kernel turned round and
+     * transposed, through Winograd, against the scalar gather form; added to a prefilled dx.
+     */
+    @ParameterizedTest(name = "n{0} {1}x{2}x{3} -> {4} {5}")
+    @MethodSource("geometries")
+    void inputGradientAgreesWithTheScalarOne(int batch, int h, int w, int cin, int cout, Padding padding) {
+        WindowGeometry g = WindowGeometry.of(new int[] {batch, h, w, cin}, 3, 3, 1, 1, 1, 1, padding);
+        float[] dy = rand(batch * g.outH() * g.outW() * cout);
+        float[] kernel = rand(9 * cin * cout);
+        float[] dx = rand(batch * h * w * cin);
+        float[] expected = dx.clone();
+        ScalarKernels.INSTANCE.conv2dInputGrad(dy, kernel, cout, g, expected);
+        VectorWinograd.convolveInputGrad(dy, kernel, cout, g, dx);
+        KernelCases.compare(expected, dx, "Winograd input gradient");
+    }
+
+    /**
      * The error of F(2x2, 3x3) in float against the exact sum (in double), beside that of direct
      * convolution in float, on a VGG-sized reduction (256 input channels): Winograd's transforms add
      * a few roundings, not digits. Both must stay far inside the 1e-4 bar of the whole-model tests.
@@ -111,7 +128,7 @@ class VectorWinogradTest {
         float[] winograd = new float[exact.length];
         VectorWinograd.convolve(x, VectorWinograd.transformKernel(kernel, cin, cout), cout, g, linear, winograd);
         float[] direct = new float[exact.length];
-        VectorConv.convolve(x, Panels.pack(kernel, 9 * cin, cout, cout, RegisterTiles.NW), cout, g, linear, direct);
+        VectorConv.convolve(x, VectorPanels.pack(kernel, 9 * cin, cout, cout, VectorTiles.NW), cout, g, linear, direct);
         double winogradError = maxError(exact, winograd) / largest;
         double directError = maxError(exact, direct) / largest;
         System.out.printf("F(2x2,3x3) max error relative to the largest output, 12x12x256 -> 64: Winograd %.2e, direct %.2e%n",

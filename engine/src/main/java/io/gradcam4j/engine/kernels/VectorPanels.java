@@ -2,21 +2,21 @@ package io.gradcam4j.engine.kernels;
 
 import io.gradcam4j.engine.Workspace;
 
-import static io.gradcam4j.engine.kernels.RegisterTiles.NB;
+import static io.gradcam4j.engine.kernels.VectorTiles.NB;
 
 /**
  * Packed panels of a matrix's columns and the cutting of work into column groups: a register tile
- * ({@link RegisterTiles}) streams through one contiguous panel instead of rows far apart.
+ * ({@link VectorTiles}) streams through one contiguous panel instead of rows far apart.
  */
-final class Panels {
-    private Panels() {
+final class VectorPanels {
+    private VectorPanels() {
     }
 
     /** Target size of the part of {@code b} that a task streams through per column group (floats). */
     private static final int PANEL_FLOATS = 64 * 1024;
 
     /**
-     * b[r*bR + j] for r &lt; rows, j &lt; cols, repacked as panels of {@link RegisterTiles#NB} columns:
+     * b[r*bR + j] for r &lt; rows, j &lt; cols, repacked as panels of {@link VectorTiles#NB} columns:
      * {@code packed[(blk*rows + r)*NB + jj]}, zero beyond the last column. A register tile then
      * streams through one contiguous panel instead of rows far apart (fewer TLB misses, and the
      * hardware prefetcher sees one stream).
@@ -68,7 +68,7 @@ final class Panels {
         return b;
     }
 
-    /** Column groups: a width (a multiple of {@link RegisterTiles#NB}) and how many, so that rows*groups gives enough tasks. */
+    /** Column groups: a width (a multiple of {@link VectorTiles#NB}) and how many, so that rows*groups gives enough tasks. */
     static int groupWidth(int cols, int rowTasks, int reduction) {
         return groupWidth(cols, rowTasks, reduction, NB);
     }

@@ -18,7 +18,7 @@ import static io.gradcam4j.engine.kernels.VectorLanes.L;
  * every vector of the row. Columns that do not fill a vector are computed by a scalar loop over
  * the same segments.
  */
-final class RegisterTiles {
+final class VectorTiles {
     /** Rows (output pixels, matrix rows) per register tile. */
     static final int P = 6;
     /** Columns per register tile: two vectors. */
@@ -422,7 +422,7 @@ final class RegisterTiles {
     }
 
     /**
-     * Like {@link #tile} with b packed by {@link Panels#pack} ({@code rowsK} rows; segment offsets into
+     * Like {@link #tile} with b packed by {@link VectorPanels#pack} ({@code rowsK} rows; segment offsets into
      * b are {@code r*NB}, sg.bR = NB). colFrom must be a multiple of NB.
      */
     static void tilePacked(int rows, float[] a, int aPix, float[] bp, int rowsK, Segs sg, int s0, int s1, int aShift,
