@@ -40,6 +40,8 @@ final class VectorWinograd {
      * convolution's is 9 cin), and a 3-channel stem would spend its time in the transforms.
      */
     static final int MIN_CHANNELS = 32;
+    /** Fewer 2x2 output tiles than this (an output under about 12x12 at batch 1) run direct: see {@link #applies}. */
+    static final int MIN_TILES = 36;
     /**
      * Target floats of one block's V and M together: 2 MB, more than the L2 (1 MB on Zen 5), but
      * each GEMM touches one plane of V and of M and one panel of U at a time (about 250 KB at 512
@@ -54,10 +56,16 @@ final class VectorWinograd {
     private VectorWinograd() {
     }
 
-    /** Whether {@link #convolve} computes this convolution: a 3x3 kernel, stride 1, dilation 1, enough channels. */
+    /**
+     * Whether {@link #convolve} computes this convolution: a 3x3 kernel, stride 1, dilation 1, enough
+     * channels, and at least {@link #MIN_TILES} 2x2 output tiles: with fewer, each of the 16 GEMMs has
+     * fewer than six register tiles of rows, and the fixed costs of a block (streaming the whole
+     * transformed kernel, the transforms' edges) outweigh the multiply-adds saved.
+     */
     static boolean applies(WindowGeometry g, int cout) {
+        long tiles = (long) g.batch() * ((g.outH() + 1) / 2) * ((g.outW() + 1) / 2);
         return g.kh() == 3 && g.kw() == 3 && g.strideH() == 1 && g.strideW() == 1 && g.dilationH() == 1
-                && g.dilationW() == 1 && g.channels() >= MIN_CHANNELS && cout >= MIN_CHANNELS;
+                && g.dilationW() == 1 && g.channels() >= MIN_CHANNELS && cout >= MIN_CHANNELS && tiles >= MIN_TILES;
     }
 
     /** The width of the column panels of U and M: four vectors with AVX-512, two with AVX2 (as {@link VectorTiles#NW}). */

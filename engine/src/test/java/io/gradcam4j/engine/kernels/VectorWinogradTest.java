@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@link VectorWinograd} against the scalar direct convolution ({@link ScalarKernels}, the reference)
- * and against sums in double precision: odd and even output sizes (a last tile half outside),
+ * and against sums in double precision (called directly, also on outputs too small for the
+ * kernels to choose it): odd and even output sizes (a last tile half outside),
  * same and valid padding, batches (tiles of several images in one block), channel counts that are
  * not multiples of the lanes or of the panel width, and more tiles than one block holds.
  */
@@ -40,7 +41,6 @@ class VectorWinogradTest {
     @MethodSource("geometries")
     void agreesWithTheScalarDirectConvolution(int batch, int h, int w, int cin, int cout, Padding padding) {
         WindowGeometry g = WindowGeometry.of(new int[] {batch, h, w, cin}, 3, 3, 1, 1, 1, 1, padding);
-        assertTrue(VectorWinograd.applies(g, cout));
         float[] x = rand(batch * h * w * cin);
         float[] kernel = rand(9 * cin * cout);
         int[] shape = {3, 3, cin, cout};
@@ -139,13 +139,17 @@ class VectorWinogradTest {
     }
 
     @Test
-    void appliesOnlyToThreeByThreeStrideOneWithEnoughChannels() {
+    void appliesOnlyToThreeByThreeStrideOneWithEnoughChannelsAndTiles() {
         assertTrue(VectorWinograd.applies(geometry(3, 1, 1, 64), 64));
         assertFalse(VectorWinograd.applies(geometry(3, 2, 1, 64), 64), "stride 2");
         assertFalse(VectorWinograd.applies(geometry(3, 1, 2, 64), 64), "dilation 2");
         assertFalse(VectorWinograd.applies(geometry(1, 1, 1, 64), 64), "1x1");
         assertFalse(VectorWinograd.applies(geometry(3, 1, 1, 3), 64), "an RGB stem");
         assertFalse(VectorWinograd.applies(geometry(3, 1, 1, 64), 16), "16 output channels");
+        WindowGeometry small = WindowGeometry.of(new int[] {1, 8, 8, 64}, 3, 3, 1, 1, 1, 1, Padding.SAME);
+        assertFalse(VectorWinograd.applies(small, 64), "8x8: 16 tiles");
+        WindowGeometry batchOfSmall = WindowGeometry.of(new int[] {4, 8, 8, 64}, 3, 3, 1, 1, 1, 1, Padding.SAME);
+        assertTrue(VectorWinograd.applies(batchOfSmall, 64), "a batch of four 8x8: 64 tiles");
         assertTrue(VectorKernels.INSTANCE.name().contains("Winograd F(2x2,3x3)"), VectorKernels.INSTANCE.name());
     }
 
