@@ -26,7 +26,7 @@ java_opts+=(-XX:+UseTransparentHugePages -XX:-UsePerfData)
 # CPU as the work itself on two cores): the vector kernels reach C2, the only compiler that makes
 # them fast, after a tenth of the usual invocations.
 java_opts+=(-XX:CompileCommand=quiet
-  "-XX:CompileCommand=CompileThresholdScaling,io.gradcam4j.engine.kernels.VectorKernels::*,0.1")
+  "-XX:CompileCommand=CompileThresholdScaling,io.gradcam4j.engine.kernels.Vector*::*,0.1")
 quiet() { grep -v -e "^WARNING: Using incubator modules" -e "UseTransparentHugePages disabled" >&2 || true; }
 # `serve` runs the web page from the web module's own jar (web/target/gradcam-web.jar, the CLI plus
 # the Javalin server), built on first use like the CLI's, so that the CLI jar carries no server.
@@ -78,6 +78,6 @@ if [ ! -f "$width_file" ]; then
     > "$width_file" || true
 fi
 if [ "$(cat "$width_file" 2>/dev/null)" = 512 ]; then
-  java_opts+=("-XX:CompileCommand=BackgroundCompilation,io.gradcam4j.engine.kernels.VectorKernels::*,false")
+  java_opts+=("-XX:CompileCommand=BackgroundCompilation,io.gradcam4j.engine.kernels.Vector*::*,false")
 fi
 exec java "${java_opts[@]}" ${GRADCAM_JAVA_OPTS:-} -jar "$jar" "$@" 2> >(quiet)

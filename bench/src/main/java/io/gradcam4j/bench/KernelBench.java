@@ -20,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Each kernel, Vector API against scalar, on real layer shapes ({@link Workload#SHAPES}), with the
  * engine's thread pool (all processors unless -Dgradcam4j.threads is given). Score: calls per
- * second; {@link RunBenchmarks} turns it into GFLOP/s.
+ * second; {@link RunBenchmarks} turns it into GFLOP/s. The vector kernels run the 3x3 stride-1
+ * shapes (conv3x3_*, convdx3x3_*) as Winograd F(2x2,3x3): their GFLOP/s are direct convolution's
+ * multiply-adds per second ("effective"), comparable with the scalar rows and earlier runs.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

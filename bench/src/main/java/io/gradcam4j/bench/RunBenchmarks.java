@@ -68,6 +68,10 @@ public final class RunBenchmarks {
             System.out.printf(Locale.ROOT, "FMA peak (Vector API, registers only): 1 thread %.1f GFLOP/s, 2 threads %.1f GFLOP/s%n",
                     peak1, peak2);
         }
+        if (Kernels.active().name().contains("Winograd")) {
+            System.out.println("3x3 stride-1 conv rows with 32+ channels run Winograd F(2x2,3x3) in the vector kernels;"
+                    + " their GFLOP/s count direct convolution's multiply-adds (2.25x more than Winograd does)");
+        }
         System.out.printf(Locale.ROOT, "%-46s %10s %9s %9s%n", "benchmark", "GFLOP/s", "vs scalar", "% peak2");
         List<String> keys = new ArrayList<>(gflops.keySet());
         for (String key : keys) {

@@ -12,6 +12,8 @@ public final class ConvWeights {
     private final float[] data;
     private final int rows;
     private final int outChannels;
+    /** A second layout of the same kernel, made on first need by {@link #transformed}; null until then. */
+    private volatile float[] transformed;
 
     /** A kernel of shape (kh, kw, in, out), as {@code data} in {@code madeBy}'s layout. */
     ConvWeights(Kernels madeBy, float[] data, int[] shape) {
@@ -68,5 +70,24 @@ public final class ConvWeights {
                     + g.kw() + " window over " + g.channels() + " channels");
         }
         return data;
+    }
+
+    /**
+     * A second layout of the kernel that the implementation derives from its own ({@code data}) on
+     * first need and keeps, e.g. the Winograd transform of a 3x3 kernel that is only wanted when the
+     * layer turns out to run with stride 1: made once, by the first caller, and then shared.
+     */
+    float[] transformed(Kernels reader, WindowGeometry g, java.util.function.UnaryOperator<float[]> transform) {
+        float[] t = transformed;
+        if (t == null) {
+            synchronized (this) {
+                t = transformed;
+                if (t == null) {
+                    t = transform.apply(data(reader, g));
+                    transformed = t;
+                }
+            }
+        }
+        return t;
     }
 }

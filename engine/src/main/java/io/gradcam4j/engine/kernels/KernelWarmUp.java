@@ -15,8 +15,8 @@ import io.gradcam4j.engine.Padding;
  * depthwise kernels did this on its 728 channels). So there are 3x3 convolutions with 3 and with
  * many input channels, strides 1 and 2, output channels that fill whole panels and ones that
  * end in a part-vector (36), channel counts that are a multiple of the vector and ones that are
- * not (36), 1x1 convolutions, one with a reduction long enough to be cut into blocks (Xception's
- * last layers, VGG19), depthwise convolutions, matrix products with many rows and with one (Dense
+ * not (36), 3x3 stride-1 ones with enough channels for Winograd, 1x1 convolutions, one with a
+ * reduction long enough to be cut into blocks (Xception's last layers, VGG19), depthwise convolutions, matrix products with many rows and with one (Dense
  * at batch 1), and the input gradients Grad-CAM uses. The spatial sizes are small: until C2 has
  * compiled a kernel, each vector operation is an object, about 10^4 times slower. The reductions
  * are short (tens of rows, except the blocked one): a kernel then reaches C2 by its count of
@@ -62,6 +62,7 @@ public final class KernelWarmUp {
         conv(k, 7, 4, 36, 1, Padding.SAME);
         conv(k, 7, 4, 64, 2, Padding.SAME);
         conv(k, 5, 36, 8, 1, Padding.SAME);         // an input gradient with vectors of channels
+        conv(k, 6, 32, 40, 1, Padding.SAME);        // Winograd (VGG19's layers), 40 outputs: a part-vector
         pointwise(k, 8, 8, 64);
         depthwise(k, 10, 36, 1, Padding.SAME);
         depthwise(k, 11, 32, 2, Padding.SAME);
@@ -79,7 +80,7 @@ public final class KernelWarmUp {
      * it, which a JVM without the incubator module cannot do (it runs the scalar kernels).
      */
     private static int blockedInputChannels() {
-        return VectorKernels.REDUCTION_BLOCK_FLOATS / VectorKernels.NW + 16;
+        return VectorConv.REDUCTION_BLOCK_FLOATS / VectorTiles.NW + 16;
     }
 
     private static void conv(Kernels k, int size, int cin, int cout, int stride, Padding padding) {

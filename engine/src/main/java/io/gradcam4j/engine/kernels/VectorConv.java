@@ -1,0 +1,280 @@
+package io.gradcam4j.engine.kernels;
+
+import io.gradcam4j.engine.Workspace;
+import jdk.incubator.vector.FloatVector;
+
+import static io.gradcam4j.engine.kernels.VectorLanes.S;
+import static io.gradcam4j.engine.kernels.VectorLanes.VC;
+import static io.gradcam4j.engine.kernels.VectorLanes.L;
+import static io.gradcam4j.engine.kernels.VectorTiles.P;
+import static io.gradcam4j.engine.kernels.VectorTiles.NB;
+import static io.gradcam4j.engine.kernels.VectorTiles.NW;
+import static io.gradcam4j.engine.kernels.VectorTiles.k6x2Rows;
+import static io.gradcam4j.engine.kernels.VectorTiles.k6x4Rows;
+import static io.gradcam4j.engine.kernels.VectorPanels.pack;
+import static io.gradcam4j.engine.kernels.VectorPanels.groupWidth;
+import static io.gradcam4j.engine.kernels.VectorPanels.ceilDiv;
+
+/**
+ * The forward convolution on the Vector API: output pixels times output channels in register tiles
+ * ({@link VectorTiles}) over a zero-padded copy of the input ({@link PaddedInput}), the weights
+ * packed in panels ({@link VectorPanels}), with an optional epilogue (bias, folded BatchNormalization,
+ * relu) applied as each tile is stored.
+ */
+final class VectorConv {
+    private VectorConv() {
+    }
+
+    /**
+     * Largest part of one weight panel (reduction rows x {@link VectorTiles#NW} floats) that a convolution
+     * streams per pass over its pixel tiles: a panel above this is cut into blocks of rows, so
+     * that the block stays in L2 while all tiles of a task run over it (see {@link #convolveBlocked}).
+     * 64K floats (256 KB) measured better than 32K and 128K on VGG19's 3x3 layers (Zen 5, 1 MB L2).
+     */
+    static final int REDUCTION_BLOCK_FLOATS = 64 * 1024;
+    /**
+     * Pixel tiles per pass of the blocked convolution: the weight block comes from L3 once per
+     * pass, and the pass's outputs (32 x 6 x 64 floats, 48 KB) and input windows stay in L2 beside it.
+     */
+    private static final int TILES_PER_PASS = 32;
+    /** Where the 6-row tiles start their sums when they replace the output (one row of a tile). */
+
+    /**
+     * Output pixels are numbered flat over (n, oy, ox), which is also their order in {@code out}, and
+     * cut into tiles of {@link VectorTiles#P} consecutive pixels whatever image row they lie on: a 19-wide
+     * image then needs 61 tiles for its 361 pixels instead of 4 tiles per row (76). Each pixel's
+     * window starts at its own offset in the zero-padded input ({@link PaddedInput}), and the taps are
+     * the same segments relative to that origin for every pixel, so all tiles share one
+     * {@link Segs}. A 1x1 stride-1 unpadded convolution is then a single segment per pixel.
+     * Tasks are (column group, pixel tile), column group outermost as in {@link VectorMatmul#gemm}, so one
+     * thread's chunk streams through one panel of packed weights.
+     */
+    static void conv2d(float[] x, float[] w, int cout, WindowGeometry g, float[] out) {
+        float[] wp = pack(w, g.kh() * g.kw() * g.channels(), cout, cout, NW);
+        convolve(x, wp, cout, g, null, out);
+        Workspace.recycle(wp);   // a per-call copy: inside a graph run the next layer reuses it (see Workspace)
+    }
+
+    /**
+     * out += conv, or with an epilogue out = e(conv), with the kernel packed by {@link VectorPanels#pack} in
+     * panels of {@link VectorTiles#NW} columns: the whole reduction of a tile is one call.
+     */
+    static void convolve(float[] x, float[] wp, int cout, WindowGeometry g, Epilogue e, float[] out) {
+        final int pixels = g.batch() * g.outH() * g.outW();
+        final int wRows = g.kh() * g.kw() * g.channels();
+        if (pixels == 0 || cout == 0 || wRows == 0) {
+            return;
+        }
+        final PaddedInput in = PaddedInput.of(x, g);
+        // a table, not divisions per tile: with few taps (the 3-channel stem) the 12 divisions that
+        // locate six pixels cost about as much as the tile itself
+        final int[] origin = in.origins(g);
+        final int nb = NW;
+        final Segs sg = windowSegs(g, in.w(), nb); // read only: shared by all tasks
+        final int tiles = (pixels + P - 1) / P;
+        final int gw = groupWidth(cout, tiles, wRows, nb);
+        final int groups = (cout + gw - 1) / gw;
+        final int blockRows = ceilDiv(wRows, ceilDiv(wRows * nb, REDUCTION_BLOCK_FLOATS));
+        if (blockRows < wRows) {
+            convolveBlocked(in.data(), origin, pixels, wp, wRows, nb, sg, blockRows, out, cout, gw, groups, e);
+        } else {
+            Parallel.forRange(tiles * groups, 1, (from, to) -> {
+                float[] scratch = new float[P * nb];
+                for (int t = from; t < to; t++) {
+                    int colFrom = (t / tiles) * gw;
+                    int colTo = Math.min(cout, colFrom + gw);
+                    int p0 = (t % tiles) * P;
+                    convTile(in.data(), origin, p0, Math.min(P, pixels - p0), wp, wRows, nb, sg, 0, sg.n, out, cout,
+                            colFrom, colTo, scratch, e);
+                }
+            });
+        }
+        if (in.data() != x) {
+            Workspace.recycle(in.data());   // a per-call copy, as the packed kernel in conv2d
+        }
+    }
+
+    /**
+     * {@link #convolve} for a panel too big for L2 (VGG19's 3x3 convs with 256 and 512 channels:
+     * 2304 or 4608 rows x 64 columns, 0.6 or 1.2 MB): unblocked, every 6-pixel tile would stream
+     * its whole panel from L3. Here the reduction is cut into blocks of {@code blockRows} rows, and
+     * a task runs {@link #TILES_PER_PASS} tiles over one block before moving to the next, so the
+     * block is read from L2 by all but the first tile. The tiles add into {@code out}, which holds
+     * the partial sums between blocks: with an epilogue the task's part of {@code out} is zeroed
+     * first and goes through the epilogue after the last block.
+     */
+    static void convolveBlocked(float[] a, int[] origin, int pixels, float[] wp, int wRows, int nb, Segs sg,
+                                        int blockRows, float[] out, int cout, int gw, int groups, Epilogue e) {
+        final int tiles = (pixels + P - 1) / P;
+        final int blocks = ceilDiv(wRows, blockRows);
+        final int[] firstSeg = new int[blocks + 1];
+        final Segs cut = cutSegs(sg, blockRows, firstSeg);
+        Parallel.forRange(tiles * groups, 1, (from, to) -> {
+            float[] scratch = new float[P * nb];
+            // equal passes of about TILES_PER_PASS tiles: a chunk of 33 tiles is one pass, not 32 + 1
+            // (a one-tile pass would read every block from L3 for a single tile)
+            int passes = Math.max(1, (to - from + TILES_PER_PASS / 2) / TILES_PER_PASS);
+            int passLength = ceilDiv(to - from, passes);
+            for (int pass = from; pass < to; pass += passLength) {
+                int passEnd = Math.min(to, pass + passLength);
+                for (int blk = 0; blk < blocks; blk++) {
+                    for (int t = pass; t < passEnd; t++) {
+                        int colFrom = (t / tiles) * gw;
+                        int colTo = Math.min(cout, colFrom + gw);
+                        int p0 = (t % tiles) * P;
+                        int cnt = Math.min(P, pixels - p0);
+                        if (blk == 0 && e != null) {
+                            clearTile(out, cout, p0, cnt, colFrom, colTo);
+                        }
+                        convTile(a, origin, p0, cnt, wp, wRows, nb, cut, firstSeg[blk], firstSeg[blk + 1], out,
+                                cout, colFrom, colTo, scratch, null);
+                        if (blk == blocks - 1 && e != null) {
+                            epilogueTile(out, cout, p0, cnt, colFrom, colTo, e);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    /**
+     * The segments of {@code sg} (which cover the reduction rows 0, 1, ... in order) cut at every
+     * multiple of {@code blockRows}; block k is segments [firstSeg[k], firstSeg[k + 1]).
+     */
+    static Segs cutSegs(Segs sg, int blockRows, int[] firstSeg) {
+        Segs cut = new Segs(sg.n + firstSeg.length);
+        cut.reset(sg.aR, sg.bR);
+        int row = 0;   // the reduction row at which segment s starts
+        int blk = 0;
+        for (int s = 0; s < sg.n; s++) {
+            for (int r = 0; r < sg.len[s]; ) {
+                if (row + r == blk * blockRows) {
+                    firstSeg[blk++] = cut.n;
+                }
+                int l = Math.min(sg.len[s] - r, blk * blockRows - (row + r));
+                cut.append(sg.ao[s] + r * sg.aR, sg.bo[s] + r * sg.bR, l);
+                r += l;
+            }
+            row += sg.len[s];
+        }
+        firstSeg[blk] = cut.n;
+        return cut;
+    }
+
+    /** Zeroes the outputs of pixels [p0, p0 + cnt) in channels [colFrom, colTo). */
+    static void clearTile(float[] out, int cout, int p0, int cnt, int colFrom, int colTo) {
+        for (int p = p0; p < p0 + cnt; p++) {
+            java.util.Arrays.fill(out, p * cout + colFrom, p * cout + colTo, 0f);
+        }
+    }
+
+    /** Replaces the sums of pixels [p0, p0 + cnt) in channels [colFrom, colTo) by e(sum). */
+    static void epilogueTile(float[] out, int cout, int p0, int cnt, int colFrom, int colTo, Epilogue e) {
+        FloatVector lo = FloatVector.broadcast(S, e.min());
+        FloatVector hi = FloatVector.broadcast(S, e.max());
+        float[] sh = e.shift();
+        for (int p = p0; p < p0 + cnt; p++) {
+            int o = p * cout;
+            int j = colFrom;
+            for (; j + L <= colTo; j += L) {
+                epilogue(FloatVector.fromArray(S, sh, j), FloatVector.fromArray(S, out, o + j), lo, hi)
+                        .intoArray(out, o + j);
+            }
+            for (; j < colTo; j++) {
+                out[o + j] = e.apply(out[o + j], j);
+            }
+        }
+    }
+
+    /**
+     * clamp(shift + sum, lo, hi), the same float as clamp(sum + shift): each result is cast (see
+     * {@link VectorLanes#VC}) before it becomes the next operation's vector.
+     */
+    static FloatVector epilogue(FloatVector shift, FloatVector sum, FloatVector lo, FloatVector hi) {
+        FloatVector shifted = VC.cast(VC.cast(shift).add(VC.cast(sum)));
+        return VC.cast(VC.cast(shifted.max(VC.cast(lo))).min(VC.cast(hi)));
+    }
+
+    /**
+     * The taps of a window in an input of width {@code w}: tap (ky, kx) reads {@code cin} channels
+     * at ((ky*dilationH)*w + kx*dilationW)*cin from the window's origin, against weight rows
+     * (ky*kw + kx)*cin of the packed weights. With dilationW = 1 the taps of a kernel row are
+     * contiguous in both and merge into one segment of kw*cin.
+     */
+    static Segs windowSegs(WindowGeometry g, int w, int nb) {
+        int cin = g.channels();
+        Segs sg = new Segs(g.kh() * g.kw());
+        sg.reset(1, nb);
+        for (int ky = 0; ky < g.kh(); ky++) {
+            for (int kx = 0; kx < g.kw(); kx++) {
+                sg.add((ky * g.dilationH() * w + kx * g.dilationW()) * cin, (ky * g.kw() + kx) * cin * nb, cin);
+            }
+        }
+        return sg;
+    }
+
+    /**
+     * Output pixels [p0, p0 + cnt), cnt &lt;= {@link VectorTiles#P}, whose windows start at {@code origin[p]} in
+     * a, times the output channels [colFrom, colTo) in blocks of nb columns (the panel width of
+     * wp: {@link VectorTiles#NW}; colFrom a multiple of it), summed over the segments [s0, s1) of sg (all of
+     * them, or one reduction block of {@link #convolveBlocked}), added to out, or, with an
+     * epilogue {@code e}, stored through it (the tile replaces the output, then
+     * {@link #epilogueTile} runs on it). A last, partial tile repeats its last pixel in the
+     * missing rows and runs into {@code scratch}, of which only the real part is added or goes
+     * through the epilogue; so does a partial block (two vectors at a time over the zero-padded
+     * panel).
+     */
+    static void convTile(float[] a, int[] origin, int p0, int cnt, float[] wp, int wRows, int nb, Segs sg,
+                                 int s0, int s1, float[] out, int cout, int colFrom, int colTo, float[] scratch,
+                                 Epilogue e) {
+        int last = p0 + cnt - 1;
+        int o = origin[p0];
+        int d1 = origin[Math.min(p0 + 1, last)] - o;
+        int d2 = origin[Math.min(p0 + 2, last)] - o;
+        int d3 = origin[Math.min(p0 + 3, last)] - o;
+        int d4 = origin[Math.min(p0 + 4, last)] - o;
+        int d5 = origin[Math.min(p0 + 5, last)] - o;
+        int cOff = p0 * cout;
+        for (int j = colFrom; j < colTo; j += nb) {
+            int bShift = (j / nb) * wRows * nb;
+            int width = Math.min(nb, colTo - j);
+            if (cnt == P && width == nb) {
+                if (nb == NB) {
+                    k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift, out, cOff + j, cout, e == null);
+                } else {
+                    k6x4Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift, out, cOff + j, cout, e == null);
+                }
+                if (e != null) {
+                    epilogueTile(out, cout, p0, P, j, j + nb, e);
+                }
+                continue;
+            }
+            // a partial tile or a partial block: into scratch first
+            java.util.Arrays.fill(scratch, 0f);
+            if (width == nb && nb != NB) {
+                k6x4Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift, scratch, 0, nb, true);
+            } else {
+                // two vectors at a time, as far as the block has columns (the panel stays nb wide)
+                for (int jj = 0; jj < width; jj += NB) {
+                    k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift + jj, scratch, jj, nb, true);
+                }
+            }
+            for (int p = 0; p < cnt; p++) {
+                int co = cOff + p * cout + j;
+                int jj = 0;
+                if (e != null) {
+                    FloatVector lo = FloatVector.broadcast(S, e.min());
+                    FloatVector hi = FloatVector.broadcast(S, e.max());
+                    for (; jj + L <= width; jj += L) {
+                        epilogue(FloatVector.fromArray(S, e.shift(), j + jj),
+                                FloatVector.fromArray(S, scratch, p * nb + jj), lo, hi).intoArray(out, co + jj);
+                    }
+                }
+                for (; jj < width; jj++) {
+                    float v = scratch[p * nb + jj];
+                    out[co + jj] = e == null ? out[co + jj] + v : e.apply(v, j + jj);
+                }
+            }
+        }
+    }
+}
