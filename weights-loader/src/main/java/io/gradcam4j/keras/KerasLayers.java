@@ -108,7 +108,8 @@ public final class KerasLayers {
             throw c.error(e.getMessage());
         }
         w.requireAllUsed();
-        return channelsFirst ? ChannelsFirst.wrap(op, row.flatOutput()) : op;
+        // keepdims (global pooling) keeps an image of 1x1: it goes back to channels_first like any image
+        return channelsFirst ? ChannelsFirst.wrap(op, row.flatOutput() && !c.bool("keepdims", false)) : op;
     }
 
     /** The row of a class name as this file's Keras spells it, or null. */

@@ -59,6 +59,22 @@ class KerasLayersTest {
     }
 
     @Test
+    void channelsFirstGlobalPoolingWithKeepdimsStaysChannelsFirst() {
+        // Keras: GlobalAveragePooling2D(data_format='channels_first', keepdims=True) on (N, C, H, W)
+        // gives (N, C, 1, 1), each channel's mean; without keepdims (N, C).
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 10, 20, 30, 40}, 1, 2, 2, 2);   // NCHW
+        String cfg = "{'name':'g','data_format':'channels_first','keepdims':%s}";
+        Op kept = new KerasLayers(KerasOrigin.KERAS_2).create("GlobalAveragePooling2D",
+                json(String.format(cfg, "true")), List.of());
+        Op flat = new KerasLayers(KerasOrigin.KERAS_2).create("GlobalAveragePooling2D",
+                json(String.format(cfg, "false")), List.of());
+        Tensor y = kept.apply(x);
+        assertArrayEquals(new int[] {1, 2, 1, 1}, y.shape());
+        assertArrayEquals(new float[] {2.5f, 25f}, y.data(), 1e-6f);
+        assertArrayEquals(new int[] {1, 2}, flat.apply(x).shape());
+    }
+
+    @Test
     void keras1ThConvolutionKernelIsTransposedFromOutInRowsCols() {
         Tensor kernel = rand(3, 3, 2, 4);                                // Keras 2 layout
         Tensor thKernel = new Transpose(3, 2, 0, 1).apply(kernel);      // Keras 1 'th': (out, in, rows, cols)
