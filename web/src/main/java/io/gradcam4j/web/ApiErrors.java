@@ -47,6 +47,7 @@ final class ApiErrors {
             case "damaged-input" -> 422;
             case "unsupported" -> 415;
             case "resource-limit" -> 413;
+            case "unavailable" -> 503;   // e.g. official weights that cannot be downloaded now
             default -> 500;
         };
     }
