@@ -12,6 +12,7 @@ import io.gradcam4j.cam.methods.MethodOptions;
 import io.gradcam4j.cam.methods.Methods;
 import io.gradcam4j.cam.metrics.Localisation;
 import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.errors.ErrorReport;
 import io.gradcam4j.engine.errors.InvalidRequestException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
@@ -175,7 +176,7 @@ final class PartitionExplainer implements MapPartitionsFunction<Row, Row> {
                         : MaskImage.read((byte[]) row.get(m), settings.input().name(row) + " (its mask)",
                         item.original().getWidth(), item.original().getHeight(), ImageLoader.DEFAULT_MAX_PIXELS);
             } catch (Exception badMask) {
-                region = new MaskImage.Region(null, "unreadable-mask (" + RowError.of(badMask).message() + ")");
+                region = new MaskImage.Region(null, "unreadable-mask (" + error(badMask).message() + ")");
             }
             loc = region.mask() != null ? Localisation.of(map, region.mask()) : null;
             note = region.note();
@@ -199,8 +200,13 @@ final class PartitionExplainer implements MapPartitionsFunction<Row, Row> {
     }
 
     private static Row failed(Throwable e) {
-        RowError error = RowError.of(e);
+        ErrorReport error = error(e);
         return RowFactory.create(null, null, null, null, null, null, error.message(), error.kind());
+    }
+
+    /** Why a row has no explanation, in the words and kinds of the command line's JSON. */
+    private static ErrorReport error(Throwable e) {
+        return ErrorReport.of(e, "give the executors more memory or use a smaller batchSize");
     }
 
     private static Row withResult(Row row, Row result) {
