@@ -211,7 +211,7 @@ final class AuditCommand implements Callable<Integer> {
                                     AuditDataset data, double seconds, ObjectRegions regions) throws IOException {
         ObjectNode report = Reports.JSON.createObjectNode();
         report.set("provenance", provenance(settings));
-        report.set("summary", AuditJson.summary(summary, model::label));
+        report.set("summary", AuditJson.summary(summary));
         ArrayNode imageArray = report.putArray("images");
         audited.forEach(imageArray::add);
         ArrayNode failed = report.putArray("failures");

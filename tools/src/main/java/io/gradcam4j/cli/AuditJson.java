@@ -1,7 +1,6 @@
 package io.gradcam4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gradcam4j.cam.CamStatus;
 import io.gradcam4j.cam.audit.AuditSummary;
@@ -76,41 +75,8 @@ final class AuditJson {
                 o.path("passes").path("forward").asLong(), o.path("passes").path("backward").asLong());
     }
 
-    static ObjectNode summary(AuditSummary s, IntFunction<String> label) {
-        ObjectNode o = Reports.JSON.createObjectNode();
-        o.put("images", s.images());
-        o.put("failed", s.failed());
-        o.put("labelled", s.labelled());
-        putNullable(o, "accuracy", s.accuracy());
-        o.put("located", s.located());
-        putNullable(o, "mean_on_object", s.meanOnObject());
-        putNullable(o, "pointing_game", s.pointingGame());
-        putNullable(o, "mean_iou", s.meanIou());
-        ArrayNode classes = o.putArray("per_class");
-        for (AuditSummary.ClassRow r : s.perClass()) {
-            ObjectNode c = classes.addObject();
-            c.put("index", r.index());
-            c.put("label", r.name());
-            c.put("images", r.images());
-            putNullable(c, "accuracy", r.accuracy());
-            c.put("located", r.located());
-            putNullable(c, "mean_on_object", r.meanOnObject());
-        }
-        ArrayNode confusion = o.putArray("confusion");
-        for (int[] row : s.confusion()) {
-            ArrayNode r = confusion.addArray();
-            for (int v : row) {
-                r.add(v);
-            }
-        }
-        ObjectNode h = o.putObject("on_object_histogram");
-        h.put("bins", AuditSummary.BINS);
-        h.set("right", ints(s.onObjectRight()));
-        h.set("wrong", ints(s.onObjectWrong()));
-        h.set("unlabelled", ints(s.onObjectUnlabelled()));
-        ObjectNode m = o.putObject("metric_means");
-        s.metricMeans().forEach(m::put);
-        return o;
+    static ObjectNode summary(AuditSummary s) {
+        return Reports.JSON.valueToTree(s.asJsonValues());
     }
 
     /** The CSV: one header, one line per image, the metric figures as their own columns. */
@@ -142,14 +108,6 @@ final class AuditJson {
         }
         String s = v.asText();
         return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-    }
-
-    private static ArrayNode ints(int[] values) {
-        ArrayNode a = Reports.JSON.createArrayNode();
-        for (int v : values) {
-            a.add(v);
-        }
-        return a;
     }
 
     private static void putNullable(ObjectNode o, String key, Object v) {

@@ -30,6 +30,44 @@ public record AuditSummary(int images, int failed, int labelled, Double accuracy
     public record ClassRow(int index, String name, int images, Double accuracy, int located, Double meanOnObject) {
     }
 
+    /**
+     * The summary under the keys of {@code audit.json}'s {@code summary}, as plain values (boxed
+     * numbers, null, int arrays, lists and maps in key order) that any JSON library writes as they
+     * are: one definition of those keys for the command line's audit and the Spark job.
+     */
+    public Map<String, Object> asJsonValues() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("images", images);
+        o.put("failed", failed);
+        o.put("labelled", labelled);
+        o.put("accuracy", accuracy);
+        o.put("located", located);
+        o.put("mean_on_object", meanOnObject);
+        o.put("pointing_game", pointingGame);
+        o.put("mean_iou", meanIou);
+        List<Map<String, Object>> classes = new ArrayList<>();
+        for (ClassRow r : perClass) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("index", r.index());
+            c.put("label", r.name());
+            c.put("images", r.images());
+            c.put("accuracy", r.accuracy());
+            c.put("located", r.located());
+            c.put("mean_on_object", r.meanOnObject());
+            classes.add(c);
+        }
+        o.put("per_class", classes);
+        o.put("confusion", confusion);
+        Map<String, Object> histogram = new LinkedHashMap<>();
+        histogram.put("bins", BINS);
+        histogram.put("right", onObjectRight);
+        histogram.put("wrong", onObjectWrong);
+        histogram.put("unlabelled", onObjectUnlabelled);
+        o.put("on_object_histogram", histogram);
+        o.put("metric_means", metricMeans);
+        return o;
+    }
+
     public static AuditSummary of(List<ImageAudit> audits, int failed, List<String> classNames) {
         int classes = classNames.size();
         List<ImageAudit> labelled = audits.stream().filter(a -> a.trueIndex() != null).toList();
