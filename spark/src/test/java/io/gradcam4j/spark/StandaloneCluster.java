@@ -85,13 +85,14 @@ final class StandaloneCluster implements AutoCloseable {
         throw new IOException("the workers did not register with the master within 3 minutes:\n" + logTails());
     }
 
-    /** The last lines of each daemon's log, for a failure's message (the test's folder is deleted after it). */
+    /** The last lines of each daemon's and executor's log, for a failure's message (the test's folder is deleted after it). */
     String logTails() throws IOException {
         StringBuilder sb = new StringBuilder();
-        try (var files = Files.list(logs)) {
-            for (Path f : files.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+        // the daemons' logs, and each executor's stderr under its worker's work dir
+        try (var files = Files.walk(logs)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".log") || f.endsWith("stderr")).sorted().toList()) {
                 List<String> lines = Files.readAllLines(f);
-                sb.append("== ").append(f.getFileName()).append('\n');
+                sb.append("== ").append(logs.relativize(f)).append('\n');
                 lines.subList(Math.max(0, lines.size() - 25), lines.size()).forEach(l -> sb.append(l).append('\n'));
             }
         }

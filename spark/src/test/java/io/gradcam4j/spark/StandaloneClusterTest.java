@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -44,11 +45,14 @@ class StandaloneClusterTest {
                     .config("spark.executor.extraClassPath", classpath)
                     .config("spark.executor.extraJavaOptions", "--add-modules jdk.incubator.vector")
                     .config("spark.sql.shuffle.partitions", "2")
+                    // the scheduler waits for both executors before the first job (a slow worker
+                    // otherwise leaves the whole job to the other one)
+                    .config("spark.scheduler.minRegisteredResourcesRatio", "1.0")
+                    .config("spark.scheduler.maxRegisteredResourcesWaitingTime", "180s")
                     .getOrCreate();
             try {
+                assertEquals(2, awaitExecutors(spark, 2, cluster), "two executors, one per worker");
                 List<Row> remote = audit(spark, dir, "cluster");
-                int executors = spark.sparkContext().getExecutorMemoryStatus().size() - 1;   // minus the driver
-                assertEquals(2, executors, "two executors, one per worker");
                 assertEquals(local.size(), remote.size());
                 assertEquals(81, remote.size());
                 for (int i = 0; i < local.size(); i++) {
@@ -58,6 +62,26 @@ class StandaloneClusterTest {
                 spark.stop();
             }
         }
+    }
+
+    /**
+     * Waits until {@code wanted} executors have registered with the driver, and returns how many did:
+     * on a loaded machine a worker can take tens of seconds to start its executor's JVM.
+     */
+    private static int awaitExecutors(SparkSession spark, int wanted, StandaloneCluster cluster)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        int executors = 0;
+        while (System.nanoTime() < deadline) {
+            executors = spark.sparkContext().getExecutorMemoryStatus().size() - 1;   // minus the driver
+            if (executors >= wanted) {
+                return executors;
+            }
+            Thread.sleep(250);
+        }
+        System.err.println("only " + executors + " of " + wanted + " executors registered in 3 minutes:\n"
+                + cluster.logTails());
+        return executors;
     }
 
     /** The job's table, ordered by image. */
