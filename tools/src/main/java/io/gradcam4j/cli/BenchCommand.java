@@ -74,6 +74,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
+    @Option(names = "--layers", description = "Also time each layer of the forward pass (median of --repeat runs).")
+    boolean layers;
+
     @Mixin
     MethodArguments methodArguments;
 
@@ -115,6 +118,7 @@ final class BenchCommand implements Callable<Integer> {
         List<MethodTiming> methods = timeMethods(m, x, layer);
         OptionalLong allocated = AllocatedBytes.perRun(() -> m.graph().predict(x), 3);
         double flops = 2.0 * MultiplyAdds.count(m);
+        LayerProfile profile = layers ? LayerProfile.of(m.graph(), x, repeat) : null;
         if (json) {
             ObjectNode n = Reports.JSON.createObjectNode();
             n.put("model", model);
@@ -143,6 +147,9 @@ final class BenchCommand implements Callable<Integer> {
             } else {
                 n.putNull("forward_allocated_bytes");
             }
+            if (profile != null) {
+                profile.writeTo(n.putArray("layers"));
+            }
             System.out.println(Reports.JSON.writeValueAsString(n));
         } else {
             System.out.printf("%s: kernels %s, %d threads, input %s, Grad-CAM layer %s, %.2f G multiply-adds%n",
@@ -163,6 +170,9 @@ final class BenchCommand implements Callable<Integer> {
                     System.out.printf("%-22s %10.1f %10.1f %12.1f %10d %10d%n", t.name(), min(t.ms()), median(t.ms()),
                             median(t.ms()) / median(forward), t.passes().forward(), t.passes().backward());
                 }
+            }
+            if (profile != null) {
+                profile.print();
             }
         }
         return 0;

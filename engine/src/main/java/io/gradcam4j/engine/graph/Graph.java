@@ -271,6 +271,25 @@ public final class Graph {
     }
 
     /**
+     * Inference as {@link #predict} runs it, timing each node: the nanoseconds from the end of the
+     * node before to the end of this one (so freeing the inputs a node was the last to read counts
+     * for that node), in the order they ran. For {@code gradcam bench --layers}.
+     */
+    public Map<Node, Long> layerTimes(Tensor... in) {
+        Graph plan = fusing ? inferencePlan(List.of()) : this;
+        Map<Node, Long> times = new LinkedHashMap<>();
+        long[] previous = {System.nanoTime()};
+        new GraphExecutor(plan).run(in, Mode.INFERENCE, List.of(), false, (node, value) -> {
+            long now = System.nanoTime();
+            if (!node.isInput()) {
+                times.put(node, now - previous[0]);
+            }
+            previous[0] = now;
+        });
+        return times;
+    }
+
+    /**
      * The output shape of every node for these inputs, from each op's {@link Op#outputShape}
      * without computing anything; when an op cannot tell (a registered Lambda), by one inference
      * pass instead. Used for summaries and to find the last spatial layer.
