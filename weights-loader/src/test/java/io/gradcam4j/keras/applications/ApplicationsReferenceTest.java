@@ -21,7 +21,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 /**
@@ -43,16 +42,7 @@ class ApplicationsReferenceTest {
         return tests;
     }
 
-    /**
-     * Cases a test execution knows its kernels get wrong (the scalar-kernels execution of
-     * weights-loader/pom.xml names them, each a bug to fix), skipped there saying so rather than
-     * hidden: comma-separated case names.
-     */
-    private static final List<String> KNOWN_DIVERGENT = List.of(System.getProperty("gradcam4j.test.knownDivergent", "").split(","));
-
     private static void check(Path dir, String name) throws IOException {
-        assumeFalse(KNOWN_DIVERGENT.contains(name), name + ": a known divergence of the "
-                + io.gradcam4j.engine.kernels.Kernels.active().name() + " kernels from TF.js (weights-loader/pom.xml)");
         JsonNode c = new ObjectMapper().readTree(dir.resolve("case.json").toFile());
         // the architecture at the case's input size (small where Keras allows, to keep fixtures small)
         JsonNode shape = c.get("input_shape");
