@@ -125,13 +125,18 @@ final class KernelCases {
         return cases.stream().map(Arguments::of);
     }
 
-    /** (m, k, n) with m = 1 (batch-1 Dense), partial row tiles, and column counts around 8, 16, 32, 64. */
+    /**
+     * (m, k, n) with m = 1 (batch-1 Dense), partial row tiles, and column counts around 8, 16, 32, 64;
+     * fewer rows than a tile with a reduction long enough to be split between threads (k &gt;= 512, also
+     * not a multiple of four per part).
+     */
     static Stream<Arguments> matrixSizes() {
         return Stream.of(
                 Arguments.of(1, 1, 1), Arguments.of(1, 17, 9), Arguments.of(1, 50, 1000), Arguments.of(1, 300, 70),
                 Arguments.of(3, 5, 7), Arguments.of(6, 64, 64), Arguments.of(7, 33, 17), Arguments.of(8, 64, 33),
                 Arguments.of(13, 100, 1), Arguments.of(2, 300, 129), Arguments.of(37, 3, 70),
-                Arguments.of(50, 257, 96), Arguments.of(12, 40, 16), Arguments.of(5, 1, 48));
+                Arguments.of(50, 257, 96), Arguments.of(12, 40, 16), Arguments.of(5, 1, 48),
+                Arguments.of(1, 1030, 70), Arguments.of(3, 777, 129), Arguments.of(5, 2048, 33));
     }
 
     static float[] rand(Random random, int size) {
