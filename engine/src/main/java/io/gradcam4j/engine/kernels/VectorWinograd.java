@@ -30,9 +30,11 @@ import static io.gradcam4j.engine.kernels.VectorLanes.VC;
  * about two more digits, too close to the 1e-4 bar the TF.js fixtures hold whole models to.
  *
  * <p>Tiles are numbered flat over (n, tile row, tile column): the batch is part of the GEMM's row
- * dimension. They are cut into blocks of {@link #blockTiles} tiles; one task transforms a block's
- * input into V, runs the 16 GEMMs into M and transforms M into the output, all in per-thread
- * scratch, with the transformed weights U (made once, {@link #transformKernel}) streaming past.
+ * dimension. A layer runs in one of two ways, the one that moves fewer floats ({@link #inPhases}):
+ * in blocks of {@link #blockTiles} tiles, where one task transforms a block's input into V, runs
+ * the 16 GEMMs into M and transforms M into the output, all in per-thread scratch, with the
+ * transformed weights U (made once, {@link #transformKernel}) streaming past; or in three phases
+ * over all tiles at once, where U is read once.
  */
 final class VectorWinograd {
     /**
@@ -203,6 +205,107 @@ final class VectorWinograd {
         final PaddedInput in = PaddedInput.of(x, evenTiles);
         final int blockTiles = blockTiles(cin, coutPadded);
         final int blocks = (tiles + blockTiles - 1) / blockTiles;
+        if (inPhases(tiles, blocks, cin, coutPadded)) {
+            convolveInPhases(in, u, cout, g, e, out, tiles, tilesH, tilesW);
+        } else {
+            convolveInBlocks(in, u, cout, g, e, out, tiles, tilesH, tilesW, blockTiles, blocks);
+        }
+        if (in.data() != x) {
+            Workspace.recycle(in.data());
+        }
+    }
+
+    /**
+     * Whether the layer runs {@link #convolveInPhases} rather than {@link #convolveInBlocks}: the one
+     * that moves fewer floats through memory. In blocks, every block streams the whole transformed
+     * kernel U (16 cin cout floats: 16 MB at 512 -> 512) past its V; in phases, U is read once but V
+     * and M (16 floats per tile and channel each) are written out and read back. VGG19's block4 and
+     * block5 (28x28 and 14x14, 512 channels) go in phases, its wider, shallower layers in blocks.
+     */
+    static boolean inPhases(int tiles, int blocks, int cin, int coutPadded) {
+        long kernel = 16L * cin * coutPadded;
+        long inBlocks = blocks * kernel;
+        long inPhases = kernel + 2L * 16 * roundUpToTile(tiles) * (cin + coutPadded);
+        return inPhases < inBlocks;
+    }
+
+    private static int roundUpToTile(int rows) {
+        return (rows + P - 1) / P * P;
+    }
+
+    /**
+     * The whole layer as three parallel passes over one V and one M for all its tiles: transform every
+     * input tile; run the 16 GEMMs, a task per (position xi, panel of output channels), so that a
+     * task reads its panel of U (cin x {@link #panelWidth} floats, 128 KB at 512 channels) once, from
+     * L2, for all tiles; transform every tile of M into the output.
+     */
+    private static void convolveInPhases(PaddedInput in, float[] u, int cout, WindowGeometry g, Epilogue e,
+                                         float[] out, int tiles, int tilesH, int tilesW) {
+        final int cin = g.channels();
+        final int nb = panelWidth();
+        final int panels = (cout + nb - 1) / nb;
+        final int coutPadded = panels * nb;
+        final int rows = roundUpToTile(tiles);
+        final int vSize = 16 * rows * cin;
+        final float[] vm = Workspace.uninitialized(vSize + 16 * rows * coutPadded);   // every value is stored
+        Parallel.forRange(rows, 8, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                if (t < tiles) {
+                    transformInput(in, g, tilesH, tilesW, t, vm, t, rows);
+                } else {
+                    clearInputRow(vm, t, rows, cin);   // rows of the last register tile
+                }
+            }
+        });
+        Parallel.forRange(16 * panels, 1, (from, to) -> {
+            Segs sg = new Segs(1);
+            sg.reset(1, nb);
+            sg.add(0, 0, cin);
+            for (int task = from; task < to; task++) {
+                int xi = task / panels;
+                int j = task % panels;
+                gemmRows(vm, u, sg, xi, j, panels, cin, nb, rows, 0, rows, vSize, coutPadded);
+            }
+        });
+        Parallel.forRange(tiles, 8, (from, to) -> {
+            for (int t = from; t < to; t++) {
+                transformOutput(vm, vSize, rows, coutPadded, t, t, cout, g, tilesH, tilesW, e, out);
+            }
+        });
+        Workspace.recycle(vm);
+    }
+
+    /**
+     * M[xi] rows [r0, r1) x panel j = V[xi] rows [r0, r1) x U[xi] panel j, in register tiles; V and M are
+     * planes of {@code planeRows} rows in {@code vm}, M from {@code vSize} on.
+     */
+    private static void gemmRows(float[] vm, float[] u, Segs sg, int xi, int j, int panels, int cin, int nb,
+                                 int planeRows, int r0, int r1, int vSize, int coutPadded) {
+        int bShift = (xi * panels + j) * cin * nb;
+        for (int r = r0; r < r1; r += P) {
+            int a = (xi * planeRows + r) * cin;
+            int c = vSize + (xi * planeRows + r) * coutPadded + j * nb;
+            if (nb == NB) {
+                k6x2Rows(vm, a, cin, 2 * cin, 3 * cin, 4 * cin, 5 * cin, u, sg, 0, 1, bShift, vm, c, coutPadded,
+                        false);
+            } else {
+                k6x4Rows(vm, a, cin, 2 * cin, 3 * cin, 4 * cin, 5 * cin, u, sg, 0, 1, bShift, vm, c, coutPadded,
+                        false);
+            }
+        }
+    }
+
+    /**
+     * The layer in blocks of {@code blockTiles} tiles, a task per block: it transforms the block's
+     * input into V, runs the 16 GEMMs into M and transforms M into the output, all in per-thread
+     * scratch, with U streaming past.
+     */
+    private static void convolveInBlocks(PaddedInput in, float[] u, int cout, WindowGeometry g, Epilogue e,
+                                         float[] out, int tiles, int tilesH, int tilesW, int blockTiles, int blocks) {
+        final int cin = g.channels();
+        final int nb = panelWidth();
+        final int panels = (cout + nb - 1) / nb;
+        final int coutPadded = panels * nb;
         Parallel.forRange(blocks, 1, (from, to) -> {
             int vSize = 16 * blockTiles * cin;
             float[] scratch = scratch(vSize + 16 * blockTiles * coutPadded);
@@ -222,18 +325,7 @@ final class VectorWinograd {
                 }
                 for (int xi = 0; xi < 16; xi++) {
                     for (int j = 0; j < panels; j++) {
-                        int bShift = (xi * panels + j) * cin * nb;
-                        for (int r = 0; r < rows; r += P) {
-                            int a = (xi * blockTiles + r) * cin;
-                            int c = vSize + (xi * blockTiles + r) * coutPadded + j * nb;
-                            if (nb == NB) {
-                                k6x2Rows(scratch, a, cin, 2 * cin, 3 * cin, 4 * cin, 5 * cin, u, sg, 0, 1, bShift,
-                                        scratch, c, coutPadded, false);
-                            } else {
-                                k6x4Rows(scratch, a, cin, 2 * cin, 3 * cin, 4 * cin, 5 * cin, u, sg, 0, 1, bShift,
-                                        scratch, c, coutPadded, false);
-                            }
-                        }
+                        gemmRows(scratch, u, sg, xi, j, panels, cin, nb, blockTiles, 0, rows, vSize, coutPadded);
                     }
                 }
                 for (int t = 0; t < count; t++) {
@@ -241,9 +333,6 @@ final class VectorWinograd {
                 }
             }
         });
-        if (in.data() != x) {
-            Workspace.recycle(in.data());
-        }
     }
 
     /** This thread's scratch, at least {@code size} floats (grown, never shrunk). */
