@@ -205,7 +205,8 @@ final class VectorWinograd {
         final PaddedInput in = PaddedInput.of(x, evenTiles);
         final int blockTiles = blockTiles(cin, coutPadded);
         final int blocks = (tiles + blockTiles - 1) / blockTiles;
-        if (inPhases(tiles, blocks, cin, coutPadded)) {
+        // fewer blocks than threads would leave a thread idle: the phases share every layer out
+        if (inPhases(cin, coutPadded) || blocks < Parallel.threads()) {
             convolveInPhases(in, u, cout, g, e, out, tiles, tilesH, tilesW);
         } else {
             convolveInBlocks(in, u, cout, g, e, out, tiles, tilesH, tilesW, blockTiles, blocks);
@@ -217,16 +218,25 @@ final class VectorWinograd {
 
     /**
      * Whether the layer runs {@link #convolveInPhases} rather than {@link #convolveInBlocks}: the one
-     * that moves fewer floats through memory. In blocks, every block streams the whole transformed
-     * kernel U (16 cin cout floats: 16 MB at 512 -> 512) past its V; in phases, U is read once but V
-     * and M (16 floats per tile and channel each) are written out and read back. VGG19's block4 and
-     * block5 (28x28 and 14x14, 512 channels) go in phases, its wider, shallower layers in blocks.
+     * that moves fewer floats through memory per tile. In blocks, every block streams the whole
+     * transformed kernel U (16 cin cout floats: 16 MB at 512 -> 512) past its few tiles; in phases,
+     * U streams past many more tiles, but their V and M (16 floats per tile and channel each) are
+     * written out and read back. VGG19's block4 and block5 (512 channels) go in phases, its wider,
+     * shallower layers in blocks, at any batch.
      */
-    static boolean inPhases(int tiles, int blocks, int cin, int coutPadded) {
-        long kernel = 16L * cin * coutPadded;
-        long inBlocks = blocks * kernel;
-        long inPhases = kernel + 2L * 16 * roundUpToTile(tiles) * (cin + coutPadded);
+    static boolean inPhases(int cin, int coutPadded) {
+        double kernel = 16.0 * cin * coutPadded;
+        double inBlocks = kernel / blockTiles(cin, coutPadded);
+        double inPhases = kernel / phaseTiles(cin, coutPadded) + 2.0 * 16 * (cin + coutPadded);
         return inPhases < inBlocks;
+    }
+
+    /** Floats of V and M of one run of the phases: 16 MB, so that a batch does not need them for all its tiles. */
+    private static final int PHASE_FLOATS = 4 * 1024 * 1024;
+
+    /** Tiles per run of {@link #convolveInPhases}: a multiple of {@link VectorTiles#P} whose V and M fit {@link #PHASE_FLOATS}. */
+    static int phaseTiles(int cin, int coutPadded) {
+        return Math.max(P, PHASE_FLOATS / (16 * (cin + coutPadded)) / P * P);
     }
 
     private static int roundUpToTile(int rows) {
@@ -234,10 +244,10 @@ final class VectorWinograd {
     }
 
     /**
-     * The whole layer as three parallel passes over one V and one M for all its tiles: transform every
-     * input tile; run the 16 GEMMs, a task per (position xi, panel of output channels), so that a
-     * task reads its panel of U (cin x {@link #panelWidth} floats, 128 KB at 512 channels) once, from
-     * L2, for all tiles; transform every tile of M into the output.
+     * The layer in runs of up to {@link #phaseTiles} tiles, each as three parallel passes over one V and
+     * one M: transform the run's input tiles; run the 16 GEMMs, a task per (position xi, panel of
+     * output channels), so that a task reads its panel of U (cin x {@link #panelWidth} floats, 128 KB
+     * at 512 channels) once, from L2, for all the run's tiles; transform M into the output.
      */
     private static void convolveInPhases(PaddedInput in, float[] u, int cout, WindowGeometry g, Epilogue e,
                                          float[] out, int tiles, int tilesH, int tilesW) {
@@ -245,33 +255,37 @@ final class VectorWinograd {
         final int nb = panelWidth();
         final int panels = (cout + nb - 1) / nb;
         final int coutPadded = panels * nb;
-        final int rows = roundUpToTile(tiles);
-        final int vSize = 16 * rows * cin;
-        final float[] vm = Workspace.uninitialized(vSize + 16 * rows * coutPadded);   // every value is stored
-        Parallel.forRange(rows, 8, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                if (t < tiles) {
-                    transformInput(in, g, tilesH, tilesW, t, vm, t, rows);
-                } else {
-                    clearInputRow(vm, t, rows, cin);   // rows of the last register tile
+        final int planeRows = roundUpToTile(Math.min(tiles, phaseTiles(cin, coutPadded)));
+        final int vSize = 16 * planeRows * cin;
+        final float[] vm = Workspace.uninitialized(vSize + 16 * planeRows * coutPadded);   // every value used is stored
+        for (int first = 0; first < tiles; first += planeRows) {
+            final int t0 = first;
+            final int count = Math.min(planeRows, tiles - t0);
+            final int rows = roundUpToTile(count);
+            Parallel.forRange(rows, 8, (from, to) -> {
+                for (int t = from; t < to; t++) {
+                    if (t < count) {
+                        transformInput(in, g, tilesH, tilesW, t0 + t, vm, t, planeRows);
+                    } else {
+                        clearInputRow(vm, t, planeRows, cin);   // rows of the last register tile
+                    }
                 }
-            }
-        });
-        Parallel.forRange(16 * panels, 1, (from, to) -> {
-            Segs sg = new Segs(1);
-            sg.reset(1, nb);
-            sg.add(0, 0, cin);
-            for (int task = from; task < to; task++) {
-                int xi = task / panels;
-                int j = task % panels;
-                gemmRows(vm, u, sg, xi, j, panels, cin, nb, rows, 0, rows, vSize, coutPadded);
-            }
-        });
-        Parallel.forRange(tiles, 8, (from, to) -> {
-            for (int t = from; t < to; t++) {
-                transformOutput(vm, vSize, rows, coutPadded, t, t, cout, g, tilesH, tilesW, e, out);
-            }
-        });
+            });
+            Parallel.forRange(16 * panels, 1, (from, to) -> {
+                Segs sg = new Segs(1);
+                sg.reset(1, nb);
+                sg.add(0, 0, cin);
+                for (int task = from; task < to; task++) {
+                    gemmRows(vm, u, sg, task / panels, task % panels, panels, cin, nb, planeRows, 0, rows, vSize,
+                            coutPadded);
+                }
+            });
+            Parallel.forRange(count, 8, (from, to) -> {
+                for (int t = from; t < to; t++) {
+                    transformOutput(vm, vSize, planeRows, coutPadded, t, t0 + t, cout, g, tilesH, tilesW, e, out);
+                }
+            });
+        }
         Workspace.recycle(vm);
     }
 
