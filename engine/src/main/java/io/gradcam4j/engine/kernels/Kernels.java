@@ -7,7 +7,8 @@ package io.gradcam4j.engine.kernels;
  *
  * <p>All arrays are row-major. Images are NHWC; convolution kernels keep Keras's layouts:
  * conv {@code (kh, kw, in, out)}, depthwise {@code (kh, kw, in, multiplier)}. Outputs are
- * accumulated into (added to) the destination array, which callers zero when needed.
+ * accumulated into (added to) the destination array, which callers zero when needed; the
+ * forward passes {@link #conv2dFused} and {@link #depthwiseConv2d} store them instead.
  */
 public interface Kernels {
 
@@ -59,7 +60,10 @@ public interface Kernels {
     /** dw += gradient of conv2d w.r.t. w. */
     void conv2dKernelGrad(float[] x, float[] dy, int outChannels, WindowGeometry g, float[] dw);
 
-    /** out[n,oy,ox,ci*mult+m] += sum over taps of x[n,iy,ix,ci] * w[ky,kx,ci,m]. */
+    /**
+     * out[n,oy,ox,ci*mult+m] = sum over taps of x[n,iy,ix,ci] * w[ky,kx,ci,m]: every element of
+     * {@code out} is overwritten (its previous contents do not matter), as in {@link #conv2dFused}.
+     */
     void depthwiseConv2d(float[] x, float[] w, int multiplier, WindowGeometry g, float[] out);
 
     void depthwiseConv2dInputGrad(float[] dy, float[] w, int multiplier, WindowGeometry g, float[] dx);

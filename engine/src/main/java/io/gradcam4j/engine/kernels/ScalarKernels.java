@@ -1,5 +1,7 @@
 package io.gradcam4j.engine.kernels;
 
+import java.util.Arrays;
+
 /**
  * Plain loops that are easy to check by eye: the reference implementation of {@link Kernels}.
  * The innermost loops run over contiguous channels so that the JIT can still vectorize them.
@@ -161,6 +163,8 @@ public final class ScalarKernels implements Kernels {
             for (int row = from; row < to; row++) {
                 int n = row / g.outH();
                 int oy = row % g.outH();
+                // stored, not added: the row's sums start from zero
+                Arrays.fill(out, row * g.outW() * cout, (row + 1) * g.outW() * cout, 0f);
                 for (int ox = 0; ox < g.outW(); ox++) {
                     int outOff = ((n * g.outH() + oy) * g.outW() + ox) * cout;
                     for (int ky = 0; ky < g.kh(); ky++) {
