@@ -70,6 +70,13 @@ public interface Kernels {
 
     void depthwiseConv2dKernelGrad(float[] x, float[] dy, int multiplier, WindowGeometry g, float[] dw);
 
+    /**
+     * out[n,oy,ox,c] = the maximum of x[n,iy,ix,c] over the window's cells inside the image (padded
+     * cells never win), NaN when one of them is NaN, as {@link Math#max}. Every element of
+     * {@code out} is overwritten. The geometry's {@code channels} are x's.
+     */
+    void maxPool2d(float[] x, WindowGeometry g, float[] out);
+
     /** c[m,n] += a[m,k] * b[k,n]. */
     void matmul(float[] a, float[] b, float[] c, int m, int k, int n);
 

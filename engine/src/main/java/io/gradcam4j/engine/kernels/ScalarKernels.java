@@ -254,6 +254,50 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void maxPool2d(float[] x, WindowGeometry g, float[] out) {
+        Parallel.forRange(g.batch() * g.outH(), 1, (from, to) -> {
+            for (int row = from; row < to; row++) {
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    windowMax(x, g, row / g.outH(), row % g.outH(), ox, out);
+                }
+            }
+        });
+    }
+
+    /** out at (n, oy, ox) = channel-wise max over the window's cells inside the image. */
+    private static void windowMax(float[] x, WindowGeometry g, int n, int oy, int ox, float[] out) {
+        int c = g.channels();
+        int outOff = ((n * g.outH() + oy) * g.outW() + ox) * c;
+        boolean first = true;
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int iy = g.inRow(oy, ky);
+            if (iy < 0 || iy >= g.inH()) {
+                continue;
+            }
+            for (int kx = 0; kx < g.kw(); kx++) {
+                int ix = g.inCol(ox, kx);
+                if (ix < 0 || ix >= g.inW()) {
+                    continue;
+                }
+                int inOff = ((n * g.inH() + iy) * g.inW() + ix) * c;
+                if (first) {
+                    System.arraycopy(x, inOff, out, outOff, c);
+                    first = false;
+                    continue;
+                }
+                // Math.max over contiguous channels: the JIT vectorizes it (a conditional it does not)
+                for (int ch = 0; ch < c; ch++) {
+                    out[outOff + ch] = Math.max(out[outOff + ch], x[inOff + ch]);
+                }
+            }
+        }
+        if (first) {
+            throw new IllegalArgumentException("the pooling window of output pixel (" + oy + ", " + ox
+                    + ") covers no input cell: " + g);
+        }
+    }
+
+    @Override
     public void matmul(float[] a, float[] b, float[] c, int m, int k, int n) {
         if (m >= Parallel.threads()) {
             Parallel.forRange(m, 1, (from, to) -> matmulRows(a, b, c, from, to, k, n, 0, n));

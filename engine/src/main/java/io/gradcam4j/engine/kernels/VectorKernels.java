@@ -14,7 +14,9 @@ import io.gradcam4j.engine.Workspace;
  *       {@link Segs segments} of the reduction, and {@link VectorPanels}: the packed weight panels they read;</li>
  *   <li>{@link VectorConv}: the forward convolution, over a {@link PaddedInput};</li>
  *   <li>{@link VectorConvGrad}: its input and kernel gradients;</li>
- *   <li>{@link VectorDepthwise}: depthwise convolution and its gradients;</li>
+ *   <li>{@link VectorDepthwise}: depthwise convolution and its gradients, and {@link VectorDepthwiseRow3x3}:
+ *       the rows of its most common window;</li>
+ *   <li>{@link VectorPooling}: max pooling;</li>
  *   <li>{@link VectorMatmul}: matrix products.</li>
  * </ul>
  * Work is split with {@link Parallel#forRange} over tiles of rows (and groups of columns), so no
@@ -125,6 +127,11 @@ public final class VectorKernels implements Kernels {
     @Override
     public void depthwiseConv2dKernelGrad(float[] x, float[] dy, int mult, WindowGeometry g, float[] dw) {
         VectorDepthwise.depthwiseConv2dKernelGrad(x, dy, mult, g, dw);
+    }
+
+    @Override
+    public void maxPool2d(float[] x, WindowGeometry g, float[] out) {
+        VectorPooling.maxPool2d(x, g, out);
     }
 
     @Override
