@@ -124,7 +124,7 @@ final class VectorDepthwise {
         return z;
     }
 
-    /** Any window: rows are zeroed, then tiles of {@link #DW_TILE} pixels add the taps that read inside the image. */
+    /** Any window: tiles of {@link #DW_TILE} pixels, and single pixels at the borders, store the sums of the taps that read inside the image. */
     private static void anyWindow(float[] xe, float[] w, int c, WindowGeometry g, float[] out) {
         // fewer channels than lanes: one vector holds `pack` neighbouring pixels (stride 1 keeps them adjacent)
         final int pack = c < L && L % c == 0 && g.strideW() == 1 ? L / c : 1;
@@ -209,11 +209,11 @@ final class VectorDepthwise {
      * {@code pixels} (1 to {@link #DW_TILE}) interior output pixels of one row, {@code c} floats each (a pixel
      * group when channels are packed), {@code pixStep} apart in the input, all reading the taps listed for
      * the first one shifted by {@code shift}: for each channel vector,
-     * one accumulator per pixel in registers over all taps, so a loaded weight serves eight pixels and
-     * each output is read and written once. A short tile repeats its last pixel, and the repeats write
-     * to its place: every output is loaded before any is stored, and the stores go from the last pixel
-     * down, so the real sum is stored last. With a channel count that is not a multiple of the lanes, the
-     * last vector overlaps the one before and adds only its new lanes.
+     * one accumulator per pixel in registers over all taps, so a loaded weight serves eight pixels, and
+     * each sum is stored (not added to the output). A short tile repeats its last pixel, and the repeats
+     * store to its place: the stores go from the last pixel down, so the real sum is stored last. With a
+     * channel count that is not a multiple of the lanes, the last vector overlaps the one before and
+     * stores the same sums again in the shared lanes.
      */
     static void depthwiseTile(float[] xe, float[] w, int c, int nt, int[] tapW, int[] tapX, int shift,
                                       int pixStep, int pixels, float[] out, int o) {
@@ -256,14 +256,15 @@ final class VectorDepthwise {
                 a6 = FloatVector.fromArray(S, xe, xi + x6).fma(wv, a6);
                 a7 = FloatVector.fromArray(S, xe, xi + x7).fma(wv, a7);
             }
-            VC.cast(a0).intoArray(out, o0 + cs);
-            VC.cast(a1).intoArray(out, o1 + cs);
-            VC.cast(a2).intoArray(out, o2 + cs);
-            VC.cast(a3).intoArray(out, o3 + cs);
-            VC.cast(a4).intoArray(out, o4 + cs);
-            VC.cast(a5).intoArray(out, o5 + cs);
-            VC.cast(a6).intoArray(out, o6 + cs);
+            // from the last pixel down: a short tile's repeats store to the last pixel's place before it does
             VC.cast(a7).intoArray(out, o7 + cs);
+            VC.cast(a6).intoArray(out, o6 + cs);
+            VC.cast(a5).intoArray(out, o5 + cs);
+            VC.cast(a4).intoArray(out, o4 + cs);
+            VC.cast(a3).intoArray(out, o3 + cs);
+            VC.cast(a2).intoArray(out, o2 + cs);
+            VC.cast(a1).intoArray(out, o1 + cs);
+            VC.cast(a0).intoArray(out, o0 + cs);
         }
     }
 
@@ -347,14 +348,15 @@ final class VectorDepthwise {
                 v = FloatVector.fromArray(S, xe, xi + q9);
                 a7 = v.fma(w2, a7);
             }
-            VC.cast(a0).intoArray(out, o + cs);
-            VC.cast(a1).intoArray(out, o1 + cs);
-            VC.cast(a2).intoArray(out, o2 + cs);
-            VC.cast(a3).intoArray(out, o3 + cs);
-            VC.cast(a4).intoArray(out, o4 + cs);
-            VC.cast(a5).intoArray(out, o5 + cs);
-            VC.cast(a6).intoArray(out, o6 + cs);
+            // from the last pixel down: a short tile's repeats store to the last pixel's place before it does
             VC.cast(a7).intoArray(out, o7 + cs);
+            VC.cast(a6).intoArray(out, o6 + cs);
+            VC.cast(a5).intoArray(out, o5 + cs);
+            VC.cast(a4).intoArray(out, o4 + cs);
+            VC.cast(a3).intoArray(out, o3 + cs);
+            VC.cast(a2).intoArray(out, o2 + cs);
+            VC.cast(a1).intoArray(out, o1 + cs);
+            VC.cast(a0).intoArray(out, o + cs);
         }
     }
 
