@@ -124,7 +124,10 @@ final class VectorDepthwise {
         return z;
     }
 
-    /** Any window: tiles of {@link #DW_TILE} pixels, and single pixels at the borders, store the sums of the taps that read inside the image. */
+    /**
+     * Any window: tiles of {@link #DW_TILE} pixels, and single pixels at the borders, store the sums of
+     * the taps that read inside the image.
+     */
     private static void anyWindow(float[] xe, float[] w, int c, WindowGeometry g, float[] out) {
         // fewer channels than lanes: one vector holds `pack` neighbouring pixels (stride 1 keeps them adjacent)
         final int pack = c < L && L % c == 0 && g.strideW() == 1 ? L / c : 1;

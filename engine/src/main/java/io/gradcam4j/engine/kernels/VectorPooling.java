@@ -41,7 +41,8 @@ final class VectorPooling {
                             int cs = Math.min(ch, c - L);
                             FloatVector m = FloatVector.fromArray(S, x, cells[0] + cs);
                             for (int k = 1; k < nc; k++) {
-                                m = VC.cast(m).lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, cells[k] + cs));
+                                FloatVector v = FloatVector.fromArray(S, x, cells[k] + cs);
+                                m = VC.cast(m).lanewise(VectorOperators.MAX, v);
                             }
                             VC.cast(m).intoArray(out, o + cs);
                         }
