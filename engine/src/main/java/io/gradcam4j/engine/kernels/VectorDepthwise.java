@@ -39,103 +39,31 @@ final class VectorDepthwise {
     /** Output pixels along a row that one forward tile computes together (one accumulator each). */
     static final int DW_TILE = 8;
 
-    /** out = the depthwise convolution of x: every output value is stored, none is added to. */
+    /**
+     * out = the depthwise convolution of x: tiles of {@link #DW_TILE} pixels, and single pixels at the
+     * borders, store the sums of the taps that read inside the image (none is added to out). Storing
+     * them, where the tiles used to load the output and add to it (after the caller had zeroed it),
+     * made the kernel 8 to 20 % faster at 19x19x728 and 56x56x256 on Zen 5. It stays far from the FMA peak (about 50 GFLOP/s per core, a fifth of it): the same
+     * tiles reach twice that when the rows fit in L1, and a kernel that kept the nine weights of a
+     * 3x3 window in registers along a whole row (30 loads per 72 multiply-adds instead of 57) was no
+     * faster, so the kernel waits on memory, not on its loads. (That kernel's 72 unrolled
+     * multiply-adds also proved too large for C2 on JDK 17: depending on which shape ran first, its
+     * vector operations stayed calls, 100 times slower.) Part of the wait is alignment: HotSpot puts
+     * a float[]'s first element 16 bytes past a 64-byte line in the large arrays G1 places at region
+     * starts, so each 16-lane load spans two cache lines; channel vectors started at 12 instead ran
+     * 20 % faster, but Java does not say where an array starts.
+     */
     static void depthwiseConv2d(float[] x, float[] w, int mult, WindowGeometry g, float[] out) {
         final int c = g.channels() * mult;
         final float[] xe = expandChannels(x, g.batch() * g.inH() * g.inW(), g.channels(), mult);
-        if (VectorDepthwiseRow3x3.handles(g, c)) {
-            rows3x3(xe, w, c, g, out);
-        } else {
-            anyWindow(xe, w, c, g, out);
-        }
-    }
-
-    /** First output column whose taps all read inside the image along x. */
-    private static int interiorStart(WindowGeometry g) {
-        return Math.min(g.outW(), ceilDiv(g.padLeft(), g.strideW()));
-    }
-
-    /** The output column after the last one whose taps all read inside the image along x. */
-    private static int interiorEnd(WindowGeometry g) {
-        return Math.max(interiorStart(g), Math.min(g.outW(),
-                Math.floorDiv(g.inW() - 1 + g.padLeft() - (g.kw() - 1) * g.dilationW(), g.strideW()) + 1));
-    }
-
-    /**
-     * A 3x3 window, stride 1 along x, c at least one vector. Each output row runs one vector of
-     * channels at a time along the whole row, as {@link VectorDepthwiseRow3x3}; kernel rows above or
-     * below the image, and columns left or right of it, read zeros. When the lanes do not divide c,
-     * the last vector overlaps the one before and stores the same sums again.
-     *
-     * <p>Measured on Zen 5 (one thread, 45 to 50 GFLOP/s, a fifth of its FMA peak, whatever the
-     * order): all channels of a segment of 8 or 16 pixels at a time was 5 % faster at 56x56x256 and
-     * 14 % slower at 19x19x728 (Xception's middle flow); one channel vector over a band of rows, to
-     * keep the three input rows in L1, was 15 to 30 % slower.
-     */
-    private static void rows3x3(float[] xe, float[] w, int c, WindowGeometry g, float[] out) {
-        final int oxA = interiorStart(g);
-        final int oxEnd = interiorEnd(g);
-        final int rowFloats = g.inW() * c;
-        final float[] zeros = zeroRow(rowFloats);
-        Parallel.forRange(g.batch() * g.outH(), 1, (from, to) -> {
-            for (int row = from; row < to; row++) {
-                int n = row / g.outH();
-                int oy = row % g.outH();
-                int outRow = row * g.outW() * c;
-                int iy0 = g.inRow(oy, 0);
-                int iy1 = g.inRow(oy, 1);
-                int iy2 = g.inRow(oy, 2);
-                float[] x0 = inside(g, iy0) ? xe : zeros;
-                float[] x1 = inside(g, iy1) ? xe : zeros;
-                float[] x2 = inside(g, iy2) ? xe : zeros;
-                int s0 = inside(g, iy0) ? (n * g.inH() + iy0) * rowFloats : 0;
-                int s1 = inside(g, iy1) ? (n * g.inH() + iy1) * rowFloats : 0;
-                int s2 = inside(g, iy2) ? (n * g.inH() + iy2) * rowFloats : 0;
-                for (int ch = 0; ch < c; ch += L) {
-                    int cs = Math.min(ch, c - L);
-                    VectorDepthwiseRow3x3.interior(x0, s0, x1, s1, x2, s2, w, c, cs, g.padLeft(), oxA, oxEnd, out,
-                            outRow);
-                    for (int ox = 0; ox < oxA; ox++) {
-                        VectorDepthwiseRow3x3.border(x0, s0, x1, s1, x2, s2, zeros, g.inW(), w, c, cs, ox - g.padLeft(),
-                                out, outRow + ox * c + cs);
-                    }
-                    for (int ox = oxEnd; ox < g.outW(); ox++) {
-                        VectorDepthwiseRow3x3.border(x0, s0, x1, s1, x2, s2, zeros, g.inW(), w, c, cs, ox - g.padLeft(),
-                                out, outRow + ox * c + cs);
-                    }
-                }
-            }
-        });
-    }
-
-    private static boolean inside(WindowGeometry g, int iy) {
-        return iy >= 0 && iy < g.inH();
-    }
-
-    /** Zeros, at least {@code n}, shared and never written: the rows above and below the image. */
-    private static volatile float[] zeroRow = new float[0];
-
-    private static float[] zeroRow(int n) {
-        float[] z = zeroRow;
-        if (z.length < n) {
-            z = new float[n];
-            zeroRow = z;
-        }
-        return z;
-    }
-
-    /**
-     * Any window: tiles of {@link #DW_TILE} pixels, and single pixels at the borders, store the sums of
-     * the taps that read inside the image.
-     */
-    private static void anyWindow(float[] xe, float[] w, int c, WindowGeometry g, float[] out) {
         // fewer channels than lanes: one vector holds `pack` neighbouring pixels (stride 1 keeps them adjacent)
         final int pack = c < L && L % c == 0 && g.strideW() == 1 ? L / c : 1;
         final float[] wv = pack > 1 ? tiledWeights(w, g.kh() * g.kw(), c) : w;
         final int groupWidth = c * pack;     // floats of a pixel group: the channel count the tiles see
         // interior columns [oxA, oxEnd): every kx tap reads inside the image, so they share one list of taps
-        final int oxA = interiorStart(g);
-        final int oxEnd = interiorEnd(g);
+        final int oxA = Math.min(g.outW(), ceilDiv(g.padLeft(), g.strideW()));
+        final int oxEnd = Math.max(oxA, Math.min(g.outW(),
+                Math.floorDiv(g.inW() - 1 + g.padLeft() - (g.kw() - 1) * g.dilationW(), g.strideW()) + 1));
         final int groups = groupWidth < L ? 0 : (oxEnd - oxA) / pack;
         // a tile costs as much for one pixel group as for eight: a short rest goes pixel by pixel
         final int tiled = groups % DW_TILE < DW_TILE / 2 ? groups - groups % DW_TILE : groups;

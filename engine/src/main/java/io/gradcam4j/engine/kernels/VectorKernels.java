@@ -14,8 +14,7 @@ import io.gradcam4j.engine.Workspace;
  *       {@link Segs segments} of the reduction, and {@link VectorPanels}: the packed weight panels they read;</li>
  *   <li>{@link VectorConv}: the forward convolution, over a {@link PaddedInput};</li>
  *   <li>{@link VectorConvGrad}: its input and kernel gradients;</li>
- *   <li>{@link VectorDepthwise}: depthwise convolution and its gradients, and {@link VectorDepthwiseRow3x3}:
- *       the rows of its most common window;</li>
+ *   <li>{@link VectorDepthwise}: depthwise convolution and its gradients;</li>
  *   <li>{@link VectorPooling}: max pooling;</li>
  *   <li>{@link VectorMatmul}: matrix products.</li>
  * </ul>
