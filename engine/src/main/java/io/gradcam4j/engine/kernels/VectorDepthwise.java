@@ -332,15 +332,14 @@ final class VectorDepthwise {
     /** dx += the input gradient for output gradient dy. */
     static void depthwiseConv2dInputGrad(float[] dy, float[] w, int mult, WindowGeometry g, float[] dx) {
         final int c = g.channels() * mult;
-        final boolean stride1 = g.strideH() == 1 && g.strideW() == 1;
-        // the gradient of the expanded input: a convolution stores it, so it goes to a temporary then
-        // into dx; the strided loop adds it, straight into dx when there is nothing to sum over copies
-        final float[] dxe = !stride1 && mult == 1 ? dx
-                : stride1 ? Workspace.uninitialized(g.batch() * g.inH() * g.inW() * c)
-                : Workspace.zeros(g.batch() * g.inH() * g.inW() * c);
-        if (stride1) {
+        final int size = g.batch() * g.inH() * g.inW() * c;
+        // the gradient of the expanded input, dxe, is added to dx (summed over each channel's copies)
+        final float[] dxe;
+        if (g.strideH() == 1 && g.strideW() == 1) {
+            dxe = Workspace.uninitialized(size);   // the convolution stores every value
             depthwiseConv2d(dy, flippedTaps(w, g.kh() * g.kw(), c), 1, transposed(g, c), dxe);
         } else {
+            dxe = mult == 1 ? dx : Workspace.zeros(size);   // the strided loop adds: straight into dx if it can
             depthwiseInputGradStrided(dy, w, c, g, dxe);
         }
         if (dxe != dx) {
