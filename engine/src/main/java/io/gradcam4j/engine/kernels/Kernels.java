@@ -7,8 +7,9 @@ package io.gradcam4j.engine.kernels;
  *
  * <p>All arrays are row-major. Images are NHWC; convolution kernels keep Keras's layouts:
  * conv {@code (kh, kw, in, out)}, depthwise {@code (kh, kw, in, multiplier)}. Outputs are
- * accumulated into (added to) the destination array, which callers zero when needed; the
- * forward passes {@link #conv2dFused} and {@link #depthwiseConv2d} store them instead.
+ * accumulated into (added to) the destination array, which callers zero when needed;
+ * {@link #conv2dFused}, {@link #depthwiseConv2d}, {@link #depthwiseConv2dInputGrad} and
+ * {@link #maxPool2d} store them instead.
  */
 public interface Kernels {
 
@@ -66,6 +67,7 @@ public interface Kernels {
      */
     void depthwiseConv2d(float[] x, float[] w, int multiplier, WindowGeometry g, float[] out);
 
+    /** dx = the gradient of depthwiseConv2d w.r.t. x for output gradient dy: every element is overwritten. */
     void depthwiseConv2dInputGrad(float[] dy, float[] w, int multiplier, WindowGeometry g, float[] dx);
 
     void depthwiseConv2dKernelGrad(float[] x, float[] dy, int multiplier, WindowGeometry g, float[] dw);

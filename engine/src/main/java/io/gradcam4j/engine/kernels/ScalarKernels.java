@@ -197,6 +197,8 @@ public final class ScalarKernels implements Kernels {
             for (int row = from; row < to; row++) {
                 int n = row / g.inH();
                 int iy = row % g.inH();
+                // stored, not added: the row's sums start from zero
+                Arrays.fill(dx, row * g.inW() * cin, (row + 1) * g.inW() * cin, 0f);
                 for (int ix = 0; ix < g.inW(); ix++) {
                     int dxOff = ((n * g.inH() + iy) * g.inW() + ix) * cin;
                     for (int ky = 0; ky < g.kh(); ky++) {

@@ -1,6 +1,7 @@
 package io.gradcam4j.engine.kernels;
 
 import io.gradcam4j.engine.Workspace;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 
 import static io.gradcam4j.engine.kernels.VectorLanes.S;
@@ -329,34 +330,25 @@ final class VectorDepthwise {
         }
     }
 
-    /** dx += the input gradient for output gradient dy. */
+    /** dx = the input gradient for output gradient dy: every value is stored. */
     static void depthwiseConv2dInputGrad(float[] dy, float[] w, int mult, WindowGeometry g, float[] dx) {
         final int c = g.channels() * mult;
-        final int size = g.batch() * g.inH() * g.inW() * c;
-        // the gradient of the expanded input, dxe, is added to dx (summed over each channel's copies)
-        final float[] dxe;
+        // with mult > 1 the gradient of the expanded input is summed over each channel's copies
+        final float[] dxe = mult == 1 ? dx : Workspace.uninitialized(g.batch() * g.inH() * g.inW() * c);
         if (g.strideH() == 1 && g.strideW() == 1) {
-            dxe = Workspace.uninitialized(size);   // the convolution stores every value
             depthwiseConv2d(dy, flippedTaps(w, g.kh() * g.kw(), c), 1, transposed(g, c), dxe);
         } else {
-            dxe = mult == 1 ? dx : Workspace.zeros(size);   // the strided loop adds: straight into dx if it can
             depthwiseInputGradStrided(dy, w, c, g, dxe);
         }
-        if (dxe != dx) {
-            addChannelCopies(dxe, g.batch() * g.inH() * g.inW(), g.channels(), mult, dx);
+        if (mult > 1) {
+            sumChannelCopies(dxe, g.batch() * g.inH() * g.inW(), g.channels(), mult, dx);
             Workspace.recycle(dxe);
         }
     }
 
-    /** dx[px, ci] += the sum over m of dxe[px, ci * mult + m]: the gradient of {@link #expandChannels}. */
-    private static void addChannelCopies(float[] dxe, int pixels, int cin, int mult, float[] dx) {
+    /** dx[px, ci] = the sum over m of dxe[px, ci * mult + m]: the gradient of {@link #expandChannels}. */
+    private static void sumChannelCopies(float[] dxe, int pixels, int cin, int mult, float[] dx) {
         Parallel.forRange(pixels, 256, (from, to) -> {
-            if (mult == 1) {
-                for (int i = from * cin; i < to * cin; i++) {
-                    dx[i] += dxe[i];
-                }
-                return;
-            }
             for (int px = from; px < to; px++) {
                 for (int ci = 0; ci < cin; ci++) {
                     float s = 0f;
@@ -364,7 +356,7 @@ final class VectorDepthwise {
                     for (int m = 0; m < mult; m++) {
                         s += dxe[e + m];
                     }
-                    dx[px * cin + ci] += s;
+                    dx[px * cin + ci] = s;
                 }
             }
         });
@@ -389,7 +381,7 @@ final class VectorDepthwise {
         return f;
     }
 
-    /** The input gradient for any strides: for each input pixel, the output pixels that read it. */
+    /** The input gradient for any strides, stored: for each input pixel, the output pixels that read it. */
     static void depthwiseInputGradStrided(float[] dy, float[] w, int c, WindowGeometry g, float[] dxe) {
         final int cv = c - c % L;
         Parallel.forRange(g.batch() * g.inH(), 1, (from, to) -> {
@@ -415,10 +407,11 @@ final class VectorDepthwise {
                             nt++;
                         }
                     }
+                    int o = (row * g.inW() + ix) * c;
                     if (nt == 0) {
+                        Arrays.fill(dxe, o, o + c, 0f);   // no output pixel reads this input pixel
                         continue;
                     }
-                    int o = (row * g.inW() + ix) * c;
                     int ch = 0;
                     for (; ch < cv; ch += L) {
                         FloatVector acc = FloatVector.zero(S);
@@ -426,14 +419,14 @@ final class VectorDepthwise {
                             acc = FloatVector.fromArray(S, dy, tapY[k] + ch)
                                     .fma(FloatVector.fromArray(S, w, tapW[k] + ch), acc);
                         }
-                        VC.cast(VC.cast(FloatVector.fromArray(S, dxe, o + ch)).add(VC.cast(acc))).intoArray(dxe, o + ch);
+                        VC.cast(acc).intoArray(dxe, o + ch);
                     }
                     for (; ch < c; ch++) {
                         float s = 0f;
                         for (int k = 0; k < nt; k++) {
                             s += dy[tapY[k] + ch] * w[tapW[k] + ch];
                         }
-                        dxe[o + ch] += s;
+                        dxe[o + ch] = s;
                     }
                 }
             }

@@ -53,7 +53,8 @@ public final class DepthwiseConv2D implements ChannelLinear {
         Tensor y = Tensor.of(Workspace.uninitialized((int) Tensor.sizeOf(outShape)), outShape);
         Kernels.active().depthwiseConv2d(x.data(), w.data(), mult, g, y.data());
         return new Step(y, (dy, weightGrads) -> {
-            Tensor dx = Tensor.zerosLike(x);
+            // the kernel stores every value of dx
+            Tensor dx = Tensor.of(Workspace.uninitialized(x.data().length), x.shape());
             Kernels.active().depthwiseConv2dInputGrad(dy.data(), w.data(), mult, g, dx.data());
             if (weightGrads != null && kernel.trainable()) {
                 Kernels.active().depthwiseConv2dKernelGrad(x.data(), dy.data(), mult, g,

@@ -38,7 +38,9 @@ class VectorDepthwiseTest {
         int mult = k.mult();
         float[] dy = rand(k.batch() * g.outH() * g.outW() * k.c() * mult);
         float[] w = rand(k.kh() * k.kw() * k.c() * mult);
-        float[] dx = rand(k.batch() * k.h() * k.w() * k.c());
+        // both kernels store every value: what dx held before (NaN here) must not show
+        float[] dx = new float[k.batch() * k.h() * k.w() * k.c()];
+        Arrays.fill(dx, Float.NaN);
         float[] expected = dx.clone();
         scalar.depthwiseConv2dInputGrad(dy, w, mult, g, expected);
         vector.depthwiseConv2dInputGrad(dy, w, mult, g, dx);
