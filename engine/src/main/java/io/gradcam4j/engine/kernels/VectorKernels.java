@@ -19,7 +19,8 @@ import io.gradcam4j.engine.Workspace;
  *   <li>{@link VectorMatmul}: matrix products.</li>
  * </ul>
  * Work is split with {@link Parallel#forRange} over tiles of rows (and groups of columns), so no
- * two threads ever write the same element; every result is added to the destination.
+ * two threads ever write the same element; results are added to the destination, except where
+ * {@link Kernels} says a kernel stores them.
  *
  * <p>Results are added as {@code VC.cast(VC.cast(FloatVector.fromArray(c)).add(VC.cast(acc))).intoArray(c)},
  * written out at each place, for two reasons seen on JDK 17's C2: after its loop an accumulator is
