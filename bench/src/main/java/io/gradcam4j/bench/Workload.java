@@ -11,7 +11,7 @@ import java.util.Random;
 /**
  * One kernel call on a real layer's shape, with its floating-point operation count
  * (2 x multiply-adds). Names are {@code op_HxWxC_out}; the inputs are random, the destination
- * accumulates (as the kernels specify; a {@code conv} overwrites it) and is never read back.
+ * accumulates (as the kernels specify; {@code conv} and {@code depthwise} overwrite it) and is never read back.
  */
 public final class Workload {
     public final String name;

@@ -16,7 +16,7 @@ import io.gradcam4j.engine.Padding;
  * many input channels, strides 1 and 2, output channels that fill whole panels and ones that
  * end in a part-vector (36), channel counts that are a multiple of the vector and ones that are
  * not (36), 3x3 stride-1 ones with enough channels for Winograd, 1x1 convolutions, one with a
- * reduction long enough to be cut into blocks (Xception's last layers, VGG19), depthwise convolutions, matrix products with many rows and with one (Dense
+ * reduction long enough to be cut into blocks (Xception's last layers, VGG19), depthwise convolutions, max pooling, matrix products with many rows and with one (Dense
  * at batch 1), and the input gradients Grad-CAM uses. The spatial sizes are small: until C2 has
  * compiled a kernel, each vector operation is an object, about 10^4 times slower. The reductions
  * are short (tens of rows, except the blocked one): a kernel then reaches C2 by its count of
@@ -66,6 +66,8 @@ public final class KernelWarmUp {
         pointwise(k, 8, 8, 64);
         depthwise(k, 10, 36, 1, Padding.SAME);
         depthwise(k, 11, 32, 2, Padding.SAME);
+        maxPool(k, 9, 36, 3, Padding.SAME);          // Xception's pools; 36 channels end in a part-vector
+        maxPool(k, 8, 64, 2, Padding.VALID);         // VGG19's
         dense(k, 8, 64, 36);
         dense(k, 1, 48, 100);
         if (k != ScalarKernels.INSTANCE) {
@@ -110,6 +112,12 @@ public final class KernelWarmUp {
         float[] y = new float[g.outH() * g.outW() * c];
         k.depthwiseConv2d(x, w, 1, g, y);
         k.depthwiseConv2dInputGrad(y, w, 1, g, x);
+    }
+
+    /** Windows of {@code pool} x {@code pool} cells at stride 2. */
+    private static void maxPool(Kernels k, int size, int c, int pool, Padding padding) {
+        WindowGeometry g = WindowGeometry.of(new int[] {1, size, size, c}, pool, pool, 2, 2, 1, 1, padding);
+        k.maxPool2d(filled(size * size * c), g, new float[g.outH() * g.outW() * c]);
     }
 
     private static void dense(Kernels k, int rows, int in, int out) {

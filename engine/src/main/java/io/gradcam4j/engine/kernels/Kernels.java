@@ -7,7 +7,9 @@ package io.gradcam4j.engine.kernels;
  *
  * <p>All arrays are row-major. Images are NHWC; convolution kernels keep Keras's layouts:
  * conv {@code (kh, kw, in, out)}, depthwise {@code (kh, kw, in, multiplier)}. Outputs are
- * accumulated into (added to) the destination array, which callers zero when needed.
+ * accumulated into (added to) the destination array, which callers zero when needed;
+ * {@link #conv2dFused}, {@link #depthwiseConv2d}, {@link #depthwiseConv2dInputGrad} and
+ * {@link #maxPool2d} store them instead.
  */
 public interface Kernels {
 
@@ -59,12 +61,23 @@ public interface Kernels {
     /** dw += gradient of conv2d w.r.t. w. */
     void conv2dKernelGrad(float[] x, float[] dy, int outChannels, WindowGeometry g, float[] dw);
 
-    /** out[n,oy,ox,ci*mult+m] += sum over taps of x[n,iy,ix,ci] * w[ky,kx,ci,m]. */
+    /**
+     * out[n,oy,ox,ci*mult+m] = sum over taps of x[n,iy,ix,ci] * w[ky,kx,ci,m]: every element of
+     * {@code out} is overwritten (its previous contents do not matter), as in {@link #conv2dFused}.
+     */
     void depthwiseConv2d(float[] x, float[] w, int multiplier, WindowGeometry g, float[] out);
 
+    /** dx = the gradient of depthwiseConv2d w.r.t. x for output gradient dy: every element is overwritten. */
     void depthwiseConv2dInputGrad(float[] dy, float[] w, int multiplier, WindowGeometry g, float[] dx);
 
     void depthwiseConv2dKernelGrad(float[] x, float[] dy, int multiplier, WindowGeometry g, float[] dw);
+
+    /**
+     * out[n,oy,ox,c] = the maximum of x[n,iy,ix,c] over the window's cells inside the image (padded
+     * cells never win), NaN when one of them is NaN, as {@link Math#max}. Every element of
+     * {@code out} is overwritten. The geometry's {@code channels} are x's.
+     */
+    void maxPool2d(float[] x, WindowGeometry g, float[] out);
 
     /** c[m,n] += a[m,k] * b[k,n]. */
     void matmul(float[] a, float[] b, float[] c, int m, int k, int n);

@@ -1,5 +1,7 @@
 package io.gradcam4j.engine.kernels;
 
+import java.util.Arrays;
+
 /**
  * Plain loops that are easy to check by eye: the reference implementation of {@link Kernels}.
  * The innermost loops run over contiguous channels so that the JIT can still vectorize them.
@@ -161,6 +163,8 @@ public final class ScalarKernels implements Kernels {
             for (int row = from; row < to; row++) {
                 int n = row / g.outH();
                 int oy = row % g.outH();
+                // stored, not added: the row's sums start from zero
+                Arrays.fill(out, row * g.outW() * cout, (row + 1) * g.outW() * cout, 0f);
                 for (int ox = 0; ox < g.outW(); ox++) {
                     int outOff = ((n * g.outH() + oy) * g.outW() + ox) * cout;
                     for (int ky = 0; ky < g.kh(); ky++) {
@@ -193,6 +197,8 @@ public final class ScalarKernels implements Kernels {
             for (int row = from; row < to; row++) {
                 int n = row / g.inH();
                 int iy = row % g.inH();
+                // stored, not added: the row's sums start from zero
+                Arrays.fill(dx, row * g.inW() * cin, (row + 1) * g.inW() * cin, 0f);
                 for (int ix = 0; ix < g.inW(); ix++) {
                     int dxOff = ((n * g.inH() + iy) * g.inW() + ix) * cin;
                     for (int ky = 0; ky < g.kh(); ky++) {
@@ -247,6 +253,50 @@ public final class ScalarKernels implements Kernels {
                 }
             }
         });
+    }
+
+    @Override
+    public void maxPool2d(float[] x, WindowGeometry g, float[] out) {
+        Parallel.forRange(g.batch() * g.outH(), 1, (from, to) -> {
+            for (int row = from; row < to; row++) {
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    windowMax(x, g, row / g.outH(), row % g.outH(), ox, out);
+                }
+            }
+        });
+    }
+
+    /** out at (n, oy, ox) = channel-wise max over the window's cells inside the image. */
+    private static void windowMax(float[] x, WindowGeometry g, int n, int oy, int ox, float[] out) {
+        int c = g.channels();
+        int outOff = ((n * g.outH() + oy) * g.outW() + ox) * c;
+        boolean first = true;
+        for (int ky = 0; ky < g.kh(); ky++) {
+            int iy = g.inRow(oy, ky);
+            if (iy < 0 || iy >= g.inH()) {
+                continue;
+            }
+            for (int kx = 0; kx < g.kw(); kx++) {
+                int ix = g.inCol(ox, kx);
+                if (ix < 0 || ix >= g.inW()) {
+                    continue;
+                }
+                int inOff = ((n * g.inH() + iy) * g.inW() + ix) * c;
+                if (first) {
+                    System.arraycopy(x, inOff, out, outOff, c);
+                    first = false;
+                    continue;
+                }
+                // Math.max over contiguous channels: the JIT vectorizes it (a conditional it does not)
+                for (int ch = 0; ch < c; ch++) {
+                    out[outOff + ch] = Math.max(out[outOff + ch], x[inOff + ch]);
+                }
+            }
+        }
+        if (first) {
+            throw new IllegalArgumentException("the pooling window of output pixel (" + oy + ", " + ox
+                    + ") covers no input cell: " + g);
+        }
     }
 
     @Override

@@ -1,12 +1,12 @@
 package io.gradcam4j.engine.kernels;
 
+import io.gradcam4j.engine.Workspace;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 import static io.gradcam4j.engine.kernels.VectorLanes.S;
 import static io.gradcam4j.engine.kernels.VectorLanes.VC;
 import static io.gradcam4j.engine.kernels.VectorLanes.L;
-import static io.gradcam4j.engine.kernels.VectorLanes.lanesFrom;
 import static io.gradcam4j.engine.kernels.VectorPanels.ceilDiv;
 
 /**
@@ -40,6 +40,20 @@ final class VectorDepthwise {
     /** Output pixels along a row that one forward tile computes together (one accumulator each). */
     static final int DW_TILE = 8;
 
+    /**
+     * out = the depthwise convolution of x: tiles of {@link #DW_TILE} pixels, and single pixels at the
+     * borders, store the sums of the taps that read inside the image (none is added to out). Storing
+     * them, where the tiles used to load the output and add to it (after the caller had zeroed it),
+     * made the kernel 8 to 20 % faster at 19x19x728 and 56x56x256 on Zen 5. It stays far from the FMA peak (about 50 GFLOP/s per core, a fifth of it): the same
+     * tiles reach twice that when the rows fit in L1, and a kernel that kept the nine weights of a
+     * 3x3 window in registers along a whole row (30 loads per 72 multiply-adds instead of 57) was no
+     * faster, so the kernel waits on memory, not on its loads. (That kernel's 72 unrolled
+     * multiply-adds also proved too large for C2 on JDK 17: depending on which shape ran first, its
+     * vector operations stayed calls, 100 times slower.) Part of the wait is alignment: HotSpot puts
+     * a float[]'s first element 16 bytes past a 64-byte line in the large arrays G1 places at region
+     * starts, so each 16-lane load spans two cache lines; channel vectors started at 12 instead ran
+     * 20 % faster, but Java does not say where an array starts.
+     */
     static void depthwiseConv2d(float[] x, float[] w, int mult, WindowGeometry g, float[] out) {
         final int c = g.channels() * mult;
         final float[] xe = expandChannels(x, g.batch() * g.inH() * g.inW(), g.channels(), mult);
@@ -127,11 +141,11 @@ final class VectorDepthwise {
      * {@code pixels} (1 to {@link #DW_TILE}) interior output pixels of one row, {@code c} floats each (a pixel
      * group when channels are packed), {@code pixStep} apart in the input, all reading the taps listed for
      * the first one shifted by {@code shift}: for each channel vector,
-     * one accumulator per pixel in registers over all taps, so a loaded weight serves eight pixels and
-     * each output is read and written once. A short tile repeats its last pixel, and the repeats write
-     * to its place: every output is loaded before any is stored, and the stores go from the last pixel
-     * down, so the real sum is stored last. With a channel count that is not a multiple of the lanes, the
-     * last vector overlaps the one before and adds only its new lanes.
+     * one accumulator per pixel in registers over all taps, so a loaded weight serves eight pixels, and
+     * each sum is stored (not added to the output). A short tile repeats its last pixel, and the repeats
+     * store to its place: the stores go from the last pixel down, so the real sum is stored last. With a
+     * channel count that is not a multiple of the lanes, the last vector overlaps the one before and
+     * stores the same sums again in the shared lanes.
      */
     static void depthwiseTile(float[] xe, float[] w, int c, int nt, int[] tapW, int[] tapX, int shift,
                                       int pixStep, int pixels, float[] out, int o) {
@@ -154,7 +168,6 @@ final class VectorDepthwise {
         int o7 = o + Math.min(7, last) * c;
         for (int ch = 0; ch < c; ch += L) {
             int cs = Math.min(ch, c - L);
-            VectorMask<Float> fresh = lanesFrom(ch - cs);  // lanes from channel ch on
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = a0;
             FloatVector a2 = a0;
@@ -175,22 +188,15 @@ final class VectorDepthwise {
                 a6 = FloatVector.fromArray(S, xe, xi + x6).fma(wv, a6);
                 a7 = FloatVector.fromArray(S, xe, xi + x7).fma(wv, a7);
             }
-            FloatVector y0 = VC.cast(FloatVector.fromArray(S, out, o0 + cs));
-            FloatVector y1 = VC.cast(FloatVector.fromArray(S, out, o1 + cs));
-            FloatVector y2 = VC.cast(FloatVector.fromArray(S, out, o2 + cs));
-            FloatVector y3 = VC.cast(FloatVector.fromArray(S, out, o3 + cs));
-            FloatVector y4 = VC.cast(FloatVector.fromArray(S, out, o4 + cs));
-            FloatVector y5 = VC.cast(FloatVector.fromArray(S, out, o5 + cs));
-            FloatVector y6 = VC.cast(FloatVector.fromArray(S, out, o6 + cs));
-            FloatVector y7 = VC.cast(FloatVector.fromArray(S, out, o7 + cs));
-            VC.cast(y7.add(VC.cast(a7), fresh)).intoArray(out, o7 + cs);
-            VC.cast(y6.add(VC.cast(a6), fresh)).intoArray(out, o6 + cs);
-            VC.cast(y5.add(VC.cast(a5), fresh)).intoArray(out, o5 + cs);
-            VC.cast(y4.add(VC.cast(a4), fresh)).intoArray(out, o4 + cs);
-            VC.cast(y3.add(VC.cast(a3), fresh)).intoArray(out, o3 + cs);
-            VC.cast(y2.add(VC.cast(a2), fresh)).intoArray(out, o2 + cs);
-            VC.cast(y1.add(VC.cast(a1), fresh)).intoArray(out, o1 + cs);
-            VC.cast(y0.add(VC.cast(a0), fresh)).intoArray(out, o0 + cs);
+            // from the last pixel down: a short tile's repeats store to the last pixel's place before it does
+            VC.cast(a7).intoArray(out, o7 + cs);
+            VC.cast(a6).intoArray(out, o6 + cs);
+            VC.cast(a5).intoArray(out, o5 + cs);
+            VC.cast(a4).intoArray(out, o4 + cs);
+            VC.cast(a3).intoArray(out, o3 + cs);
+            VC.cast(a2).intoArray(out, o2 + cs);
+            VC.cast(a1).intoArray(out, o1 + cs);
+            VC.cast(a0).intoArray(out, o0 + cs);
         }
     }
 
@@ -224,7 +230,6 @@ final class VectorDepthwise {
         int o7 = o + Math.min(7, last) * c;
         for (int ch = 0; ch < c; ch += L) {
             int cs = Math.min(ch, c - L);
-            VectorMask<Float> fresh = lanesFrom(ch - cs);  // as in depthwiseTile
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = a0;
             FloatVector a2 = a0;
@@ -275,26 +280,22 @@ final class VectorDepthwise {
                 v = FloatVector.fromArray(S, xe, xi + q9);
                 a7 = v.fma(w2, a7);
             }
-            FloatVector y0 = VC.cast(FloatVector.fromArray(S, out, o + cs));
-            FloatVector y1 = VC.cast(FloatVector.fromArray(S, out, o1 + cs));
-            FloatVector y2 = VC.cast(FloatVector.fromArray(S, out, o2 + cs));
-            FloatVector y3 = VC.cast(FloatVector.fromArray(S, out, o3 + cs));
-            FloatVector y4 = VC.cast(FloatVector.fromArray(S, out, o4 + cs));
-            FloatVector y5 = VC.cast(FloatVector.fromArray(S, out, o5 + cs));
-            FloatVector y6 = VC.cast(FloatVector.fromArray(S, out, o6 + cs));
-            FloatVector y7 = VC.cast(FloatVector.fromArray(S, out, o7 + cs));
-            VC.cast(y7.add(VC.cast(a7), fresh)).intoArray(out, o7 + cs);
-            VC.cast(y6.add(VC.cast(a6), fresh)).intoArray(out, o6 + cs);
-            VC.cast(y5.add(VC.cast(a5), fresh)).intoArray(out, o5 + cs);
-            VC.cast(y4.add(VC.cast(a4), fresh)).intoArray(out, o4 + cs);
-            VC.cast(y3.add(VC.cast(a3), fresh)).intoArray(out, o3 + cs);
-            VC.cast(y2.add(VC.cast(a2), fresh)).intoArray(out, o2 + cs);
-            VC.cast(y1.add(VC.cast(a1), fresh)).intoArray(out, o1 + cs);
-            VC.cast(y0.add(VC.cast(a0), fresh)).intoArray(out, o + cs);
+            // from the last pixel down: a short tile's repeats store to the last pixel's place before it does
+            VC.cast(a7).intoArray(out, o7 + cs);
+            VC.cast(a6).intoArray(out, o6 + cs);
+            VC.cast(a5).intoArray(out, o5 + cs);
+            VC.cast(a4).intoArray(out, o4 + cs);
+            VC.cast(a3).intoArray(out, o3 + cs);
+            VC.cast(a2).intoArray(out, o2 + cs);
+            VC.cast(a1).intoArray(out, o1 + cs);
+            VC.cast(a0).intoArray(out, o + cs);
         }
     }
 
-    /** One output pixel with any taps outside the image skipped (borders, and fewer channels than lanes). */
+    /**
+     * One output pixel, stored, with any taps outside the image skipped (borders, and fewer channels than
+     * lanes). The last vector of channels may overlap the one before: it stores the same sums again.
+     */
     static void depthwisePixel(float[] xe, float[] w, int c, WindowGeometry g, int n, int oy, int ox,
                                        float[] out, int o, int[] tapW, int[] tapX) {
         int nt = depthwiseTaps(g, c, n, oy, ox, tapW, tapX);
@@ -304,13 +305,12 @@ final class VectorDepthwise {
                 for (int k = 0; k < nt; k++) {
                     s += xe[tapX[k] + ch] * w[tapW[k] + ch];
                 }
-                out[o + ch] += s;
+                out[o + ch] = s;
             }
             return;
         }
         for (int ch = 0; ch < c; ch += L) {
-            int cs = Math.min(ch, c - L);    // as in depthwiseTile
-            VectorMask<Float> fresh = lanesFrom(ch - cs);
+            int cs = Math.min(ch, c - L);
             // three sums over every third tap, so that three multiply-adds are in flight, not one
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = a0;
@@ -326,36 +326,40 @@ final class VectorDepthwise {
             for (; k < nt; k++) {
                 a0 = FloatVector.fromArray(S, xe, tapX[k] + cs).fma(FloatVector.fromArray(S, w, tapW[k] + cs), a0);
             }
-            FloatVector sum = VC.cast(VC.cast(VC.cast(a0).add(VC.cast(a1))).add(VC.cast(a2)));
-            VC.cast(VC.cast(FloatVector.fromArray(S, out, o + cs)).add(sum, fresh)).intoArray(out, o + cs);
+            VC.cast(VC.cast(VC.cast(a0).add(VC.cast(a1))).add(VC.cast(a2))).intoArray(out, o + cs);
         }
     }
 
+    /** dx = the input gradient for output gradient dy: every value is stored. */
     static void depthwiseConv2dInputGrad(float[] dy, float[] w, int mult, WindowGeometry g, float[] dx) {
-        final int cin = g.channels();
-        final int c = cin * mult;
-        final int pixels = g.batch() * g.inH() * g.inW();
+        final int c = g.channels() * mult;
         // with mult > 1 the gradient of the expanded input is summed over each channel's copies
-        final float[] dxe = mult == 1 ? dx : new float[pixels * c];
+        final float[] dxe = mult == 1 ? dx : Workspace.uninitialized(g.batch() * g.inH() * g.inW() * c);
         if (g.strideH() == 1 && g.strideW() == 1) {
             depthwiseConv2d(dy, flippedTaps(w, g.kh() * g.kw(), c), 1, transposed(g, c), dxe);
         } else {
             depthwiseInputGradStrided(dy, w, c, g, dxe);
         }
         if (mult > 1) {
-            Parallel.forRange(pixels, 256, (from, to) -> {
-                for (int px = from; px < to; px++) {
-                    for (int ci = 0; ci < cin; ci++) {
-                        float s = 0f;
-                        int e = (px * cin + ci) * mult;
-                        for (int m = 0; m < mult; m++) {
-                            s += dxe[e + m];
-                        }
-                        dx[px * cin + ci] += s;
-                    }
-                }
-            });
+            sumChannelCopies(dxe, g.batch() * g.inH() * g.inW(), g.channels(), mult, dx);
+            Workspace.recycle(dxe);
         }
+    }
+
+    /** dx[px, ci] = the sum over m of dxe[px, ci * mult + m]: the gradient of {@link #expandChannels}. */
+    private static void sumChannelCopies(float[] dxe, int pixels, int cin, int mult, float[] dx) {
+        Parallel.forRange(pixels, 256, (from, to) -> {
+            for (int px = from; px < to; px++) {
+                for (int ci = 0; ci < cin; ci++) {
+                    float s = 0f;
+                    int e = (px * cin + ci) * mult;
+                    for (int m = 0; m < mult; m++) {
+                        s += dxe[e + m];
+                    }
+                    dx[px * cin + ci] = s;
+                }
+            }
+        });
     }
 
     /**
@@ -377,7 +381,7 @@ final class VectorDepthwise {
         return f;
     }
 
-    /** The input gradient for any strides: for each input pixel, the output pixels that read it. */
+    /** The input gradient for any strides, stored: for each input pixel, the output pixels that read it. */
     static void depthwiseInputGradStrided(float[] dy, float[] w, int c, WindowGeometry g, float[] dxe) {
         final int cv = c - c % L;
         Parallel.forRange(g.batch() * g.inH(), 1, (from, to) -> {
@@ -403,10 +407,11 @@ final class VectorDepthwise {
                             nt++;
                         }
                     }
+                    int o = (row * g.inW() + ix) * c;
                     if (nt == 0) {
+                        Arrays.fill(dxe, o, o + c, 0f);   // no output pixel reads this input pixel
                         continue;
                     }
-                    int o = (row * g.inW() + ix) * c;
                     int ch = 0;
                     for (; ch < cv; ch += L) {
                         FloatVector acc = FloatVector.zero(S);
@@ -414,14 +419,14 @@ final class VectorDepthwise {
                             acc = FloatVector.fromArray(S, dy, tapY[k] + ch)
                                     .fma(FloatVector.fromArray(S, w, tapW[k] + ch), acc);
                         }
-                        VC.cast(VC.cast(FloatVector.fromArray(S, dxe, o + ch)).add(VC.cast(acc))).intoArray(dxe, o + ch);
+                        VC.cast(acc).intoArray(dxe, o + ch);
                     }
                     for (; ch < c; ch++) {
                         float s = 0f;
                         for (int k = 0; k < nt; k++) {
                             s += dy[tapY[k] + ch] * w[tapW[k] + ch];
                         }
-                        dxe[o + ch] += s;
+                        dxe[o + ch] = s;
                     }
                 }
             }

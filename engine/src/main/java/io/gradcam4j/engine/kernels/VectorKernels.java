@@ -15,10 +15,12 @@ import io.gradcam4j.engine.Workspace;
  *   <li>{@link VectorConv}: the forward convolution, over a {@link PaddedInput};</li>
  *   <li>{@link VectorConvGrad}: its input and kernel gradients;</li>
  *   <li>{@link VectorDepthwise}: depthwise convolution and its gradients;</li>
+ *   <li>{@link VectorPooling}: max pooling;</li>
  *   <li>{@link VectorMatmul}: matrix products.</li>
  * </ul>
  * Work is split with {@link Parallel#forRange} over tiles of rows (and groups of columns), so no
- * two threads ever write the same element; every result is added to the destination.
+ * two threads ever write the same element; results are added to the destination, except where
+ * {@link Kernels} says a kernel stores them.
  *
  * <p>Results are added as {@code VC.cast(VC.cast(FloatVector.fromArray(c)).add(VC.cast(acc))).intoArray(c)},
  * written out at each place, for two reasons seen on JDK 17's C2: after its loop an accumulator is
@@ -125,6 +127,11 @@ public final class VectorKernels implements Kernels {
     @Override
     public void depthwiseConv2dKernelGrad(float[] x, float[] dy, int mult, WindowGeometry g, float[] dw) {
         VectorDepthwise.depthwiseConv2dKernelGrad(x, dy, mult, g, dw);
+    }
+
+    @Override
+    public void maxPool2d(float[] x, WindowGeometry g, float[] out) {
+        VectorPooling.maxPool2d(x, g, out);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.gradcam4j.engine.Padding;
 import io.gradcam4j.engine.Param;
 import io.gradcam4j.engine.Step;
 import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.Workspace;
 import io.gradcam4j.engine.kernels.Kernels;
 import io.gradcam4j.engine.kernels.WindowGeometry;
 
@@ -47,10 +48,13 @@ public final class DepthwiseConv2D implements ChannelLinear {
         }
         int mult = ks[3];
         WindowGeometry g = WindowGeometry.of(x.shape(), ks[0], ks[1], strideH, strideW, dilationH, dilationW, padding);
-        Tensor y = Tensor.zeros(g.outputShape(ks[2] * mult));
+        int[] outShape = g.outputShape(ks[2] * mult);
+        // the kernel stores every output value: no need to zero the array first
+        Tensor y = Tensor.of(Workspace.uninitialized((int) Tensor.sizeOf(outShape)), outShape);
         Kernels.active().depthwiseConv2d(x.data(), w.data(), mult, g, y.data());
         return new Step(y, (dy, weightGrads) -> {
-            Tensor dx = Tensor.zerosLike(x);
+            // the kernel stores every value of dx
+            Tensor dx = Tensor.of(Workspace.uninitialized(x.data().length), x.shape());
             Kernels.active().depthwiseConv2dInputGrad(dy.data(), w.data(), mult, g, dx.data());
             if (weightGrads != null && kernel.trainable()) {
                 Kernels.active().depthwiseConv2dKernelGrad(x.data(), dy.data(), mult, g,

@@ -5,13 +5,15 @@ import io.gradcam4j.engine.Op;
 import io.gradcam4j.engine.Padding;
 import io.gradcam4j.engine.Step;
 import io.gradcam4j.engine.Tensor;
+import io.gradcam4j.engine.Workspace;
+import io.gradcam4j.engine.kernels.Kernels;
 import io.gradcam4j.engine.kernels.Parallel;
 import io.gradcam4j.engine.kernels.WindowGeometry;
 
 /**
- * Max pooling. Padded cells never win (they are not part of the window); a NaN in a window makes
- * its maximum NaN. The gradient goes to the first maximum of each window in row-major order, as
- * TensorFlow's CPU kernel does.
+ * Max pooling, on the active {@link Kernels} ({@link Kernels#maxPool2d}). Padded cells never win
+ * (they are not part of the window); a NaN in a window makes its maximum NaN. The gradient goes to
+ * the first maximum of each window in row-major order, as TensorFlow's CPU kernel does.
  */
 public final class MaxPool2D implements Op {
     private final int[] pool;
@@ -29,51 +31,18 @@ public final class MaxPool2D implements Op {
         Tensor x = inputs[0];
         x.requireRank(4, "MaxPooling2D");
         WindowGeometry g = WindowGeometry.of(x.shape(), pool[0], pool[1], strides[0], strides[1], 1, 1, padding);
-        Tensor y = Tensor.zeros(g.outputShape(g.channels()));
+        int[] outShape = g.outputShape(g.channels());
+        // the kernel stores every value: no need to zero the array first
+        Tensor y = Tensor.of(Workspace.uninitialized((int) Tensor.sizeOf(outShape)), outShape);
         float[] xs = x.data();
         float[] ys = y.data();
-        Parallel.forRange(g.batch() * g.outH(), 1, (from, to) -> {
-            for (int row = from; row < to; row++) {
-                for (int ox = 0; ox < g.outW(); ox++) {
-                    windowMax(g, xs, row / g.outH(), row % g.outH(), ox, ys);
-                }
-            }
-        });
+        Kernels.active().maxPool2d(xs, g, ys);
         // The winners are found again in backward: inference (most calls) then never pays for them.
         return new Step(y, (dy, weightGrads) -> {
             Tensor dx = Tensor.zerosLike(x);
             sendToFirstMaxima(g, xs, ys, dy.data(), dx.data());
             return new Tensor[] {dx};
         });
-    }
-
-    /** ys at (n, oy, ox) = channel-wise max over the window's cells inside the image. */
-    private static void windowMax(WindowGeometry g, float[] xs, int n, int oy, int ox, float[] ys) {
-        int c = g.channels();
-        int outOff = ((n * g.outH() + oy) * g.outW() + ox) * c;
-        boolean first = true;
-        for (int ky = 0; ky < g.kh(); ky++) {
-            int iy = g.inRow(oy, ky);
-            if (iy < 0 || iy >= g.inH()) {
-                continue;
-            }
-            for (int kx = 0; kx < g.kw(); kx++) {
-                int ix = g.inCol(ox, kx);
-                if (ix < 0 || ix >= g.inW()) {
-                    continue;
-                }
-                int inOff = ((n * g.inH() + iy) * g.inW() + ix) * c;
-                if (first) {
-                    System.arraycopy(xs, inOff, ys, outOff, c);
-                    first = false;
-                    continue;
-                }
-                // Math.max over contiguous channels: the JIT vectorizes it (a conditional it does not)
-                for (int ch = 0; ch < c; ch++) {
-                    ys[outOff + ch] = Math.max(ys[outOff + ch], xs[inOff + ch]);
-                }
-            }
-        }
     }
 
     /**

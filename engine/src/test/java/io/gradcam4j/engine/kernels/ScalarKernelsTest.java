@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -169,8 +170,10 @@ class ScalarKernelsTest {
         int co = k.c() * mult;
         float[] x = rand(k.batch() * k.h() * k.w() * k.c());
         float[] w = rand(k.kh() * k.kw() * k.c() * mult);
-        float[] out = rand(k.batch() * g.outH() * g.outW() * co);
-        double[] expected = toDouble(out);
+        // the kernel stores every value: what out held before must not show
+        float[] out = new float[k.batch() * g.outH() * g.outW() * co];
+        Arrays.fill(out, Float.NaN);
+        double[] expected = new double[out.length];
         // out[n,oy,ox,ci*mult+m] = sum over taps of x[n,iy,ix,ci] * w[ky,kx,ci,m]
         for (int n = 0; n < k.batch(); n++) {
             for (int oy = 0; oy < g.outH(); oy++) {
@@ -203,8 +206,10 @@ class ScalarKernelsTest {
         int co = k.c() * mult;
         float[] dy = rand(k.batch() * g.outH() * g.outW() * co);
         float[] w = rand(k.kh() * k.kw() * k.c() * mult);
-        float[] dx = rand(k.batch() * k.h() * k.w() * k.c());
-        double[] expected = toDouble(dx);
+        // the kernel stores every value: what dx held before must not show
+        float[] dx = new float[k.batch() * k.h() * k.w() * k.c()];
+        Arrays.fill(dx, Float.NaN);
+        double[] expected = new double[dx.length];
         for (int n = 0; n < k.batch(); n++) {
             for (int oy = 0; oy < g.outH(); oy++) {
                 for (int ox = 0; ox < g.outW(); ox++) {

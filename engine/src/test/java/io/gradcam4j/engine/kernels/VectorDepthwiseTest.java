@@ -4,6 +4,7 @@ import io.gradcam4j.engine.kernels.KernelCases.Case;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.Arrays;
 import java.util.Random;
 
 import static io.gradcam4j.engine.kernels.KernelCases.compare;
@@ -21,7 +22,9 @@ class VectorDepthwiseTest {
         int mult = k.mult();
         float[] x = rand(k.batch() * k.h() * k.w() * k.c());
         float[] w = rand(k.kh() * k.kw() * k.c() * mult);
-        float[] out = rand(k.batch() * g.outH() * g.outW() * k.c() * mult);
+        // both kernels store every value: what out held before (NaN here) must not show
+        float[] out = new float[k.batch() * g.outH() * g.outW() * k.c() * mult];
+        Arrays.fill(out, Float.NaN);
         float[] expected = out.clone();
         scalar.depthwiseConv2d(x, w, mult, g, expected);
         vector.depthwiseConv2d(x, w, mult, g, out);
@@ -35,7 +38,9 @@ class VectorDepthwiseTest {
         int mult = k.mult();
         float[] dy = rand(k.batch() * g.outH() * g.outW() * k.c() * mult);
         float[] w = rand(k.kh() * k.kw() * k.c() * mult);
-        float[] dx = rand(k.batch() * k.h() * k.w() * k.c());
+        // both kernels store every value: what dx held before (NaN here) must not show
+        float[] dx = new float[k.batch() * k.h() * k.w() * k.c()];
+        Arrays.fill(dx, Float.NaN);
         float[] expected = dx.clone();
         scalar.depthwiseConv2dInputGrad(dy, w, mult, g, expected);
         vector.depthwiseConv2dInputGrad(dy, w, mult, g, dx);
