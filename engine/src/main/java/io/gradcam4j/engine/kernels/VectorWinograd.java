@@ -33,8 +33,8 @@ import static io.gradcam4j.engine.kernels.VectorLanes.VC;
  * dimension. A layer runs in one of two ways, the one that moves fewer floats ({@link #inPhases}):
  * in blocks of {@link #blockTiles} tiles, where one task transforms a block's input into V, runs
  * the 16 GEMMs into M and transforms M into the output, all in per-thread scratch, with the
- * transformed weights U (made once, {@link #transformKernel}) streaming past; or in three phases
- * over all tiles at once, where U is read once.
+ * transformed weights U (made once, {@link #transformKernel}) streaming past; or as three parallel
+ * phases over runs of up to {@link #phaseTiles} tiles, where U is read once per run.
  */
 final class VectorWinograd {
     /**
@@ -276,7 +276,7 @@ final class VectorWinograd {
                 sg.reset(1, nb);
                 sg.add(0, 0, cin);
                 for (int task = from; task < to; task++) {
-                    gemmRows(vm, u, sg, task / panels, task % panels, panels, cin, nb, planeRows, 0, rows, vSize,
+                    gemmRows(vm, u, sg, task / panels, task % panels, panels, cin, nb, planeRows, rows, vSize,
                             coutPadded);
                 }
             });
@@ -290,13 +290,13 @@ final class VectorWinograd {
     }
 
     /**
-     * M[xi] rows [r0, r1) x panel j = V[xi] rows [r0, r1) x U[xi] panel j, in register tiles; V and M are
+     * M[xi] rows [0, rows) x panel j = V[xi] rows [0, rows) x U[xi] panel j, in register tiles; V and M are
      * planes of {@code planeRows} rows in {@code vm}, M from {@code vSize} on.
      */
     private static void gemmRows(float[] vm, float[] u, Segs sg, int xi, int j, int panels, int cin, int nb,
-                                 int planeRows, int r0, int r1, int vSize, int coutPadded) {
+                                 int planeRows, int rows, int vSize, int coutPadded) {
         int bShift = (xi * panels + j) * cin * nb;
-        for (int r = r0; r < r1; r += P) {
+        for (int r = 0; r < rows; r += P) {
             int a = (xi * planeRows + r) * cin;
             int c = vSize + (xi * planeRows + r) * coutPadded + j * nb;
             if (nb == NB) {
@@ -339,7 +339,7 @@ final class VectorWinograd {
                 }
                 for (int xi = 0; xi < 16; xi++) {
                     for (int j = 0; j < panels; j++) {
-                        gemmRows(scratch, u, sg, xi, j, panels, cin, nb, blockTiles, 0, rows, vSize, coutPadded);
+                        gemmRows(scratch, u, sg, xi, j, panels, cin, nb, blockTiles, rows, vSize, coutPadded);
                     }
                 }
                 for (int t = 0; t < count; t++) {
