@@ -258,44 +258,26 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void maxPool2d(float[] x, WindowGeometry g, float[] out) {
         Parallel.forRange(g.batch() * g.outH(), 1, (from, to) -> {
+            int[] cells = new int[g.kh() * g.kw()];
             for (int row = from; row < to; row++) {
                 for (int ox = 0; ox < g.outW(); ox++) {
-                    windowMax(x, g, row / g.outH(), row % g.outH(), ox, out);
+                    windowMax(x, g, row, ox, cells, out);
                 }
             }
         });
     }
 
-    /** out at (n, oy, ox) = channel-wise max over the window's cells inside the image. */
-    private static void windowMax(float[] x, WindowGeometry g, int n, int oy, int ox, float[] out) {
+    /** out at output pixel {@code ox} of flat output row {@code row} = channel-wise max over the window's cells inside the image. */
+    private static void windowMax(float[] x, WindowGeometry g, int row, int ox, int[] cells, float[] out) {
         int c = g.channels();
-        int outOff = ((n * g.outH() + oy) * g.outW() + ox) * c;
-        boolean first = true;
-        for (int ky = 0; ky < g.kh(); ky++) {
-            int iy = g.inRow(oy, ky);
-            if (iy < 0 || iy >= g.inH()) {
-                continue;
+        int nc = g.poolingCells(row / g.outH(), row % g.outH(), ox, cells);
+        int outOff = (row * g.outW() + ox) * c;
+        System.arraycopy(x, cells[0], out, outOff, c);
+        for (int k = 1; k < nc; k++) {
+            // Math.max over contiguous channels: the JIT vectorizes it (a conditional it does not)
+            for (int ch = 0; ch < c; ch++) {
+                out[outOff + ch] = Math.max(out[outOff + ch], x[cells[k] + ch]);
             }
-            for (int kx = 0; kx < g.kw(); kx++) {
-                int ix = g.inCol(ox, kx);
-                if (ix < 0 || ix >= g.inW()) {
-                    continue;
-                }
-                int inOff = ((n * g.inH() + iy) * g.inW() + ix) * c;
-                if (first) {
-                    System.arraycopy(x, inOff, out, outOff, c);
-                    first = false;
-                    continue;
-                }
-                // Math.max over contiguous channels: the JIT vectorizes it (a conditional it does not)
-                for (int ch = 0; ch < c; ch++) {
-                    out[outOff + ch] = Math.max(out[outOff + ch], x[inOff + ch]);
-                }
-            }
-        }
-        if (first) {
-            throw new IllegalArgumentException("the pooling window of output pixel (" + oy + ", " + ox
-                    + ") covers no input cell: " + g);
         }
     }
 

@@ -25,11 +25,7 @@ final class VectorPooling {
                 int n = row / g.outH();
                 int oy = row % g.outH();
                 for (int ox = 0; ox < g.outW(); ox++) {
-                    int nc = cellsInside(g, n, oy, ox, cells);
-                    if (nc == 0) {
-                        throw new IllegalArgumentException("the pooling window of output pixel (" + oy + ", " + ox
-                                + ") covers no input cell: " + g);
-                    }
+                    int nc = g.poolingCells(n, oy, ox, cells);
                     int o = (row * g.outW() + ox) * c;
                     if (c < L) {
                         for (int ch = 0; ch < c; ch++) {
@@ -50,27 +46,6 @@ final class VectorPooling {
                 }
             }
         });
-    }
-
-    /**
-     * Offsets in x (channel 0) of the window cells of output pixel (n, oy, ox) that lie inside the
-     * image, row by row; returns how many (Keras's padding leaves every window at least one).
-     */
-    private static int cellsInside(WindowGeometry g, int n, int oy, int ox, int[] cells) {
-        int nc = 0;
-        for (int ky = 0; ky < g.kh(); ky++) {
-            int iy = g.inRow(oy, ky);
-            if (iy < 0 || iy >= g.inH()) {
-                continue;
-            }
-            for (int kx = 0; kx < g.kw(); kx++) {
-                int ix = g.inCol(ox, kx);
-                if (ix >= 0 && ix < g.inW()) {
-                    cells[nc++] = ((n * g.inH() + iy) * g.inW() + ix) * g.channels();
-                }
-            }
-        }
-        return nc;
     }
 
     private static float scalarMax(float[] x, int[] cells, int nc, int ch) {

@@ -58,6 +58,32 @@ public record WindowGeometry(
         return ox < outW ? ox : -1;
     }
 
+    /**
+     * Offsets in an NHWC input (channel 0) of the window cells of output pixel (n, oy, ox) that lie
+     * inside the image, row by row, into {@code cells} (kh * kw long); returns how many. A pooling
+     * window with none has no value: refused (Keras's padding leaves every window at least one).
+     */
+    public int poolingCells(int n, int oy, int ox, int[] cells) {
+        int nc = 0;
+        for (int ky = 0; ky < kh; ky++) {
+            int iy = inRow(oy, ky);
+            if (iy < 0 || iy >= inH) {
+                continue;
+            }
+            for (int kx = 0; kx < kw; kx++) {
+                int ix = inCol(ox, kx);
+                if (ix >= 0 && ix < inW) {
+                    cells[nc++] = ((n * inH + iy) * inW + ix) * channels;
+                }
+            }
+        }
+        if (nc == 0) {
+            throw new IllegalArgumentException("the pooling window of output pixel (" + oy + ", " + ox
+                    + ") covers no input cell: " + this);
+        }
+        return nc;
+    }
+
     public int[] outputShape(int outChannels) {
         return new int[] {batch, outH, outW, outChannels};
     }
