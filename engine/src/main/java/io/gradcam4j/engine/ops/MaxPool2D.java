@@ -52,12 +52,14 @@ public final class MaxPool2D implements Op {
     private static void sendToFirstMaxima(WindowGeometry g, float[] xs, float[] ys, float[] dy, float[] dx) {
         int c = g.channels();
         Parallel.forRange(g.batch(), 1, (from, to) -> {
+            int[] cells = new int[g.kh() * g.kw()];
             for (int n = from; n < to; n++) {
                 for (int oy = 0; oy < g.outH(); oy++) {
                     for (int ox = 0; ox < g.outW(); ox++) {
+                        int nc = g.poolingCells(n, oy, ox, cells);   // once per window, not per channel
                         int outOff = ((n * g.outH() + oy) * g.outW() + ox) * c;
                         for (int ch = 0; ch < c; ch++) {
-                            dx[firstMax(g, xs, n, oy, ox, ch, ys[outOff + ch])] += dy[outOff + ch];
+                            dx[firstMax(xs, cells, nc, ch, ys[outOff + ch])] += dy[outOff + ch];
                         }
                     }
                 }
@@ -65,28 +67,14 @@ public final class MaxPool2D implements Op {
         });
     }
 
-    private static int firstMax(WindowGeometry g, float[] xs, int n, int oy, int ox, int ch, float max) {
-        int fallback = -1;
-        for (int ky = 0; ky < g.kh(); ky++) {
-            int iy = g.inRow(oy, ky);
-            if (iy < 0 || iy >= g.inH()) {
-                continue;
-            }
-            for (int kx = 0; kx < g.kw(); kx++) {
-                int ix = g.inCol(ox, kx);
-                if (ix < 0 || ix >= g.inW()) {
-                    continue;
-                }
-                int at = ((n * g.inH() + iy) * g.inW() + ix) * g.channels() + ch;
-                if (xs[at] == max) {
-                    return at;
-                }
-                if (fallback < 0) {
-                    fallback = at;  // the maximum is NaN: the first cell
-                }
+    /** The first of the window's cells (offsets of channel 0) whose channel {@code ch} equals max. */
+    private static int firstMax(float[] xs, int[] cells, int nc, int ch, float max) {
+        for (int k = 0; k < nc; k++) {
+            if (xs[cells[k] + ch] == max) {
+                return cells[k] + ch;
             }
         }
-        return fallback;
+        return cells[0] + ch;   // the maximum is NaN: the first cell
     }
 
     @Override
