@@ -10,7 +10,8 @@ import java.util.Random;
 
 /**
  * One kernel call on a real layer's shape, with its floating-point operation count
- * (2 x multiply-adds). Names are {@code op_HxWxC_out}; the inputs are random, the destination
+ * (2 x multiply-adds). Names are {@code op_HxWxC_out}, optionally followed by {@code _s2} (stride 2)
+ * and {@code _b32} (batch 32); the inputs are random, the destination
  * accumulates (as the kernels specify; {@code conv} and {@code depthwise} overwrite it) and is never read back.
  */
 public final class Workload {
@@ -82,7 +83,17 @@ public final class Workload {
         int w = Integer.parseInt(d[1]);
         int c = Integer.parseInt(d[2]);
         int outOrMult = parts.length > 2 ? Integer.parseInt(parts[2]) : 1;
-        WindowGeometry g = WindowGeometry.of(new int[] {1, h, w, c}, kh, kw, 1, 1, 1, 1, Padding.SAME);
+        int stride = 1;
+        int batch = 1;
+        for (int i = 3; i < parts.length; i++) {   // options: s2 (stride 2), b32 (batch 32)
+            int v = Integer.parseInt(parts[i].substring(1));
+            switch (parts[i].charAt(0)) {
+                case 's' -> stride = v;
+                case 'b' -> batch = v;
+                default -> throw new IllegalArgumentException("unknown option " + parts[i] + " in " + name);
+            }
+        }
+        WindowGeometry g = WindowGeometry.of(new int[] {batch, h, w, c}, kh, kw, stride, stride, 1, 1, Padding.SAME);
         return new Workload(name, kind, g, outOrMult, 0, 0, 0);
     }
 

@@ -6,9 +6,14 @@ import jdk.incubator.vector.FloatVector;
 import static io.gradcam4j.engine.kernels.VectorLanes.S;
 import static io.gradcam4j.engine.kernels.VectorLanes.VC;
 import static io.gradcam4j.engine.kernels.VectorLanes.L;
+import static io.gradcam4j.engine.kernels.VectorLanes.H;
+import static io.gradcam4j.engine.kernels.VectorLanes.HC;
+import static io.gradcam4j.engine.kernels.VectorLanes.HL;
 import static io.gradcam4j.engine.kernels.VectorTiles.P;
 import static io.gradcam4j.engine.kernels.VectorTiles.NB;
 import static io.gradcam4j.engine.kernels.VectorTiles.NW;
+import static io.gradcam4j.engine.kernels.VectorTiles.k6x1HalfRows;
+import static io.gradcam4j.engine.kernels.VectorTiles.k6x1Rows;
 import static io.gradcam4j.engine.kernels.VectorTiles.k6x2Rows;
 import static io.gradcam4j.engine.kernels.VectorTiles.k6x4Rows;
 import static io.gradcam4j.engine.kernels.VectorPanels.pack;
@@ -37,8 +42,6 @@ final class VectorConv {
      * pass, and the pass's outputs (32 x 6 x 64 floats, 48 KB) and input windows stay in L2 beside it.
      */
     private static final int TILES_PER_PASS = 32;
-    /** Where the 6-row tiles start their sums when they replace the output (one row of a tile). */
-
     /**
      * Output pixels are numbered flat over (n, oy, ox), which is also their order in {@code out}, and
      * cut into tiles of {@link VectorTiles#P} consecutive pixels whatever image row they lie on: a 19-wide
@@ -170,29 +173,52 @@ final class VectorConv {
 
     /** Replaces the sums of pixels [p0, p0 + cnt) in channels [colFrom, colTo) by e(sum). */
     static void epilogueTile(float[] out, int cout, int p0, int cnt, int colFrom, int colTo, Epilogue e) {
-        FloatVector lo = FloatVector.broadcast(S, e.min());
-        FloatVector hi = FloatVector.broadcast(S, e.max());
-        float[] sh = e.shift();
         for (int p = p0; p < p0 + cnt; p++) {
-            int o = p * cout;
-            int j = colFrom;
-            for (; j + L <= colTo; j += L) {
-                epilogue(FloatVector.fromArray(S, sh, j), FloatVector.fromArray(S, out, o + j), lo, hi)
-                        .intoArray(out, o + j);
-            }
-            for (; j < colTo; j++) {
-                out[o + j] = e.apply(out[o + j], j);
-            }
+            epilogueRow(out, p * cout, colFrom, colTo, e, out, p * cout);
         }
     }
 
     /**
-     * clamp(shift + sum, lo, hi), the same float as clamp(sum + shift): each result is cast (see
-     * {@link VectorLanes#VC}) before it becomes the next operation's vector.
+     * dst[dstOff + j] = e(src[srcOff + j]) for the channels j in [colFrom, colTo): whole vectors,
+     * half a vector, then one by one. No method here takes or returns a vector: a vector passed
+     * to a call that C2 did not inline is boxed, and whether it inlines depends on how large the
+     * caller has grown.
      */
-    static FloatVector epilogue(FloatVector shift, FloatVector sum, FloatVector lo, FloatVector hi) {
-        FloatVector shifted = VC.cast(VC.cast(shift).add(VC.cast(sum)));
-        return VC.cast(VC.cast(shifted.max(VC.cast(lo))).min(VC.cast(hi)));
+    static void epilogueRow(float[] src, int srcOff, int colFrom, int colTo, Epilogue e, float[] dst, int dstOff) {
+        int j = colFrom;
+        for (; j + L <= colTo; j += L) {
+            epilogueVector(e.shift(), j, src, srcOff + j, e.min(), e.max(), dst, dstOff + j);
+        }
+        if (j + HL <= colTo) {
+            epilogueHalfVector(e.shift(), j, src, srcOff + j, e.min(), e.max(), dst, dstOff + j);
+            j += HL;
+        }
+        for (; j < colTo; j++) {
+            dst[dstOff + j] = e.apply(src[srcOff + j], j);
+        }
+    }
+
+    /**
+     * One vector of clamp(shift + sum, lo, hi), the same float as clamp(sum + shift): each result
+     * is cast (see {@link VectorLanes#VC}) before it becomes the next operation's vector.
+     */
+    static void epilogueVector(float[] shift, int j, float[] src, int srcOff, float lo, float hi, float[] dst,
+                               int dstOff) {
+        FloatVector sum = FloatVector.fromArray(S, src, srcOff);
+        FloatVector shifted = VC.cast(FloatVector.fromArray(S, shift, j).add(sum));
+        FloatVector low = FloatVector.broadcast(S, lo);
+        FloatVector high = FloatVector.broadcast(S, hi);
+        VC.cast(VC.cast(shifted.max(low)).min(high)).intoArray(dst, dstOff);
+    }
+
+    /** {@link #epilogueVector} on half a vector ({@link VectorLanes#H}). */
+    static void epilogueHalfVector(float[] shift, int j, float[] src, int srcOff, float lo, float hi, float[] dst,
+                                   int dstOff) {
+        FloatVector sum = FloatVector.fromArray(H, src, srcOff);
+        FloatVector shifted = HC.cast(FloatVector.fromArray(H, shift, j).add(sum));
+        FloatVector low = FloatVector.broadcast(H, lo);
+        FloatVector high = FloatVector.broadcast(H, hi);
+        HC.cast(HC.cast(shifted.max(low)).min(high)).intoArray(dst, dstOff);
     }
 
     /**
@@ -219,10 +245,11 @@ final class VectorConv {
      * wp: {@link VectorTiles#NW}; colFrom a multiple of it), summed over the segments [s0, s1) of sg (all of
      * them, or one reduction block of {@link #convolveBlocked}), added to out, or, with an
      * epilogue {@code e}, stored through it (the tile replaces the output, then
-     * {@link #epilogueTile} runs on it). A last, partial tile repeats its last pixel in the
-     * missing rows and runs into {@code scratch}, of which only the real part is added or goes
-     * through the epilogue; so does a partial block (two vectors at a time over the zero-padded
-     * panel).
+     * {@link #epilogueTile} runs on it). A full tile is stored in place as far as whole vectors
+     * and half vectors of its block reach ({@link #tileInPlace}); a last, partial tile, and the
+     * few columns of a block past its last half vector, run into {@code scratch} instead (a
+     * partial tile repeats its last pixel in the missing rows), of which only the real part is
+     * added or goes through the epilogue.
      */
     static void convTile(float[] a, int[] origin, int p0, int cnt, float[] wp, int wRows, int nb, Segs sg,
                                  int s0, int s1, float[] out, int cout, int colFrom, int colTo, float[] scratch,
@@ -238,43 +265,81 @@ final class VectorConv {
         for (int j = colFrom; j < colTo; j += nb) {
             int bShift = (j / nb) * wRows * nb;
             int width = Math.min(nb, colTo - j);
-            if (cnt == P && width == nb) {
-                if (nb == NB) {
-                    k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift, out, cOff + j, cout, e == null);
-                } else {
-                    k6x4Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift, out, cOff + j, cout, e == null);
-                }
+            int stored = 0;
+            if (cnt == P) {
+                stored = tileInPlace(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift, nb, width, out, cOff + j,
+                        cout, e == null);
                 if (e != null) {
-                    epilogueTile(out, cout, p0, P, j, j + nb, e);
-                }
-                continue;
-            }
-            // a partial tile or a partial block: into scratch first
-            java.util.Arrays.fill(scratch, 0f);
-            if (width == nb && nb != NB) {
-                k6x4Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift, scratch, 0, nb, true);
-            } else {
-                // two vectors at a time, as far as the block has columns (the panel stays nb wide)
-                for (int jj = 0; jj < width; jj += NB) {
-                    k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift + jj, scratch, jj, nb, true);
+                    epilogueTile(out, cout, p0, P, j, j + stored, e);
                 }
             }
-            for (int p = 0; p < cnt; p++) {
-                int co = cOff + p * cout + j;
-                int jj = 0;
-                if (e != null) {
-                    FloatVector lo = FloatVector.broadcast(S, e.min());
-                    FloatVector hi = FloatVector.broadcast(S, e.max());
-                    for (; jj + L <= width; jj += L) {
-                        epilogue(FloatVector.fromArray(S, e.shift(), j + jj),
-                                FloatVector.fromArray(S, scratch, p * nb + jj), lo, hi).intoArray(out, co + jj);
-                    }
-                }
-                for (; jj < width; jj++) {
-                    float v = scratch[p * nb + jj];
-                    out[co + jj] = e == null ? out[co + jj] + v : e.apply(v, j + jj);
-                }
+            if (stored < width) {
+                tileViaScratch(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift, nb, cnt, stored, width, scratch,
+                        out, cOff + j, cout, j, e);
             }
         }
+    }
+
+    /**
+     * Columns [stored, width) of pixels [0, cnt) of a tile (a partial tile repeats its last pixel
+     * in the missing rows) through {@code scratch}, nb wide: the vectors of the panel that hold those
+     * columns, then only the real part is added to out or goes through the epilogue (whose
+     * channels start at {@code j}).
+     */
+    static void tileViaScratch(float[] a, int o, int d1, int d2, int d3, int d4, int d5, float[] wp, Segs sg, int s0,
+                               int s1, int bShift, int nb, int cnt, int stored, int width, float[] scratch,
+                               float[] out, int cOff, int cout, int j, Epilogue e) {
+        java.util.Arrays.fill(scratch, 0f);
+        int first = stored / NB * NB;
+        if (first == 0 && width == nb && nb != NB) {
+            k6x4Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift, scratch, 0, nb, true);
+        } else {
+            // two vectors at a time, as far as the block has columns (the panel stays nb wide)
+            for (int jj = first; jj < width; jj += NB) {
+                k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift + jj, scratch, jj, nb, true);
+            }
+        }
+        for (int p = 0; p < cnt; p++) {
+            int co = cOff + p * cout - j;   // out's channel j + jj of pixel p is at co + j + jj
+            if (e != null) {
+                epilogueRow(scratch, p * nb - j, j + stored, j + width, e, out, co);
+                continue;
+            }
+            for (int jj = stored; jj < width; jj++) {
+                out[co + j + jj] += scratch[p * nb + jj];
+            }
+        }
+    }
+
+    /**
+     * A full tile's columns [0, width) of one panel (at {@code bShift} in wp, nb wide), added to or
+     * replacing {@code out[cOff + p*cout ...]}, in tiles that store whole vectors: the panel's
+     * register tile when the block is whole, else two vectors, one vector and half a vector at a
+     * time. Returns the columns stored, which fall short of width by less than half a vector.
+     */
+    static int tileInPlace(float[] a, int o, int d1, int d2, int d3, int d4, int d5, float[] wp, Segs sg, int s0,
+                           int s1, int bShift, int nb, int width, float[] out, int cOff, int cout,
+                           boolean accumulate) {
+        if (width == nb) {
+            if (nb == NB) {
+                k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift, out, cOff, cout, accumulate);
+            } else {
+                k6x4Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift, out, cOff, cout, accumulate);
+            }
+            return nb;
+        }
+        int jj = 0;
+        for (; jj + NB <= width; jj += NB) {
+            k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift + jj, out, cOff + jj, cout, accumulate);
+        }
+        if (jj + L <= width) {
+            k6x1Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift + jj, out, cOff + jj, cout, accumulate);
+            jj += L;
+        }
+        if (jj + HL <= width) {
+            k6x1HalfRows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift + jj, out, cOff + jj, cout, accumulate);
+            jj += HL;
+        }
+        return jj;
     }
 }

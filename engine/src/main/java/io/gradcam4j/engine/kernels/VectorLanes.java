@@ -3,6 +3,7 @@ package io.gradcam4j.engine.kernels;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -32,6 +33,17 @@ final class VectorLanes {
     private static final FloatVector LANE_NUMBERS = FloatVector.fromArray(S, laneNumbers(), 0);
     /** Lanes per vector: 16 with AVX-512, 8 with AVX2. */
     static final int L = S.length();
+    /**
+     * Half a vector (8 lanes on AVX-512, 4 on AVX2): the tiles of a convolution whose last output
+     * channels fill only half a vector (MobileNet 0.25's stem has 8, Xception's 728 end in 8 past
+     * a multiple of 16) store it whole instead of computing a full vector of which half is thrown away.
+     */
+    static final VectorSpecies<Float> H = VectorSpecies.of(float.class, VectorShape.forBitSize(Math.max(64, S.vectorBitSize() / 2)));
+    /** Lanes of {@link #H}. */
+    static final int HL = H.length();
+    /** {@link #H}'s vector class, for the reason {@link #VC} gives. */
+    @SuppressWarnings("unchecked")
+    static final Class<? extends FloatVector> HC = (Class<? extends FloatVector>) H.vectorType();
 
     private VectorLanes() {
     }

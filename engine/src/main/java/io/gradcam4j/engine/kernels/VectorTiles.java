@@ -5,6 +5,8 @@ import jdk.incubator.vector.FloatVector;
 import static io.gradcam4j.engine.kernels.VectorLanes.S;
 import static io.gradcam4j.engine.kernels.VectorLanes.VC;
 import static io.gradcam4j.engine.kernels.VectorLanes.L;
+import static io.gradcam4j.engine.kernels.VectorLanes.H;
+import static io.gradcam4j.engine.kernels.VectorLanes.HC;
 
 /**
  * The register tiles every GEMM-shaped kernel is made of: {@value #P} rows ("pixels") times two or
@@ -254,6 +256,102 @@ final class VectorTiles {
         VC.cast(c51).intoArray(c, cOff + 5 * cPix + L);
         VC.cast(c52).intoArray(c, cOff + 5 * cPix + 2 * L);
         VC.cast(c53).intoArray(c, cOff + 5 * cPix + 3 * L);
+    }
+
+    /**
+     * Six rows times one vector, the rows any six pixels as in {@link #k6x2Rows}: the last
+     * {@value #P} x L columns of a convolution's last panel when they are fewer than two vectors
+     * (MobileNet 0.25's 1x1 8 -> 16). Six accumulators only, so each step waits on the FMA's
+     * latency, but no lane is thrown away and the tile is stored in place.
+     */
+    static void k6x1Rows(float[] a, int aShift, int d1, int d2, int d3, int d4, int d5, float[] b, Segs sg,
+                         int s0, int s1, int bShift, float[] c, int cOff, int cPix, boolean accumulate) {
+        final float[] start = accumulate ? c : ZEROS;
+        final int r = accumulate ? cOff : 0;
+        final int rPix = accumulate ? cPix : 0;
+        FloatVector c0 = FloatVector.fromArray(S, start, r);
+        FloatVector c1 = FloatVector.fromArray(S, start, r + rPix);
+        FloatVector c2 = FloatVector.fromArray(S, start, r + 2 * rPix);
+        FloatVector c3 = FloatVector.fromArray(S, start, r + 3 * rPix);
+        FloatVector c4 = FloatVector.fromArray(S, start, r + 4 * rPix);
+        FloatVector c5 = FloatVector.fromArray(S, start, r + 5 * rPix);
+        final int aR = sg.aR;
+        final int bR = sg.bR;
+        int total = sg.total(s0, s1);
+        int s = s0;
+        int ai = total == 0 ? 0 : sg.ao[s] + aShift;
+        int bi = total == 0 ? 0 : sg.bo[s] + bShift;
+        int rem = total == 0 ? 0 : sg.len[s];
+        for (int t = 0; t < total; t++) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[ai + d1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[ai + d2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[ai + d3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[ai + d4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[ai + d5]).fma(b0, c5);
+            ai += aR;
+            bi += bR;
+            if (--rem == 0 && ++s < s1) {
+                ai = sg.ao[s] + aShift;
+                bi = sg.bo[s] + bShift;
+                rem = sg.len[s];
+            }
+        }
+        VC.cast(c0).intoArray(c, cOff);
+        VC.cast(c1).intoArray(c, cOff + cPix);
+        VC.cast(c2).intoArray(c, cOff + 2 * cPix);
+        VC.cast(c3).intoArray(c, cOff + 3 * cPix);
+        VC.cast(c4).intoArray(c, cOff + 4 * cPix);
+        VC.cast(c5).intoArray(c, cOff + 5 * cPix);
+    }
+
+    /**
+     * {@link #k6x1Rows} with half a vector ({@link VectorLanes#H}): the last columns of a
+     * convolution when they fill only half a vector, as the 8 channels of MobileNet 0.25's stem
+     * on AVX-512. A separate method, not k6x1Rows with a species argument: C2 turns a vector
+     * operation into an instruction only for a species it sees as a constant.
+     */
+    static void k6x1HalfRows(float[] a, int aShift, int d1, int d2, int d3, int d4, int d5, float[] b, Segs sg,
+                             int s0, int s1, int bShift, float[] c, int cOff, int cPix, boolean accumulate) {
+        final float[] start = accumulate ? c : ZEROS;
+        final int r = accumulate ? cOff : 0;
+        final int rPix = accumulate ? cPix : 0;
+        FloatVector c0 = FloatVector.fromArray(H, start, r);
+        FloatVector c1 = FloatVector.fromArray(H, start, r + rPix);
+        FloatVector c2 = FloatVector.fromArray(H, start, r + 2 * rPix);
+        FloatVector c3 = FloatVector.fromArray(H, start, r + 3 * rPix);
+        FloatVector c4 = FloatVector.fromArray(H, start, r + 4 * rPix);
+        FloatVector c5 = FloatVector.fromArray(H, start, r + 5 * rPix);
+        final int aR = sg.aR;
+        final int bR = sg.bR;
+        int total = sg.total(s0, s1);
+        int s = s0;
+        int ai = total == 0 ? 0 : sg.ao[s] + aShift;
+        int bi = total == 0 ? 0 : sg.bo[s] + bShift;
+        int rem = total == 0 ? 0 : sg.len[s];
+        for (int t = 0; t < total; t++) {
+            FloatVector b0 = FloatVector.fromArray(H, b, bi);
+            c0 = FloatVector.broadcast(H, a[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(H, a[ai + d1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(H, a[ai + d2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(H, a[ai + d3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(H, a[ai + d4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(H, a[ai + d5]).fma(b0, c5);
+            ai += aR;
+            bi += bR;
+            if (--rem == 0 && ++s < s1) {
+                ai = sg.ao[s] + aShift;
+                bi = sg.bo[s] + bShift;
+                rem = sg.len[s];
+            }
+        }
+        HC.cast(c0).intoArray(c, cOff);
+        HC.cast(c1).intoArray(c, cOff + cPix);
+        HC.cast(c2).intoArray(c, cOff + 2 * cPix);
+        HC.cast(c3).intoArray(c, cOff + 3 * cPix);
+        HC.cast(c4).intoArray(c, cOff + 4 * cPix);
+        HC.cast(c5).intoArray(c, cOff + 5 * cPix);
     }
 
     /** Six rows times one vector (the odd vector left of a column group). */

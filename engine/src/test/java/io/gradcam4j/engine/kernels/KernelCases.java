@@ -122,6 +122,15 @@ final class KernelCases {
                 Padding.SAME, 5, 2));
         cases.add(new Case("3x3 stride 2 same 9x60, 40 channels (strided row tiles)", 1, 9, 60, 40, 3, 3, 2, 2, 1, 1,
                 Padding.SAME, 16, 1));
+        // narrow last blocks stored in place: one vector, half a vector, both, with a rest
+        cases.add(new Case("3x3 stride 2 same 17x15 batch 2, 3 -> 8 (MobileNet 0.25's stem)", 2, 17, 15, 3, 3, 3,
+                2, 2, 1, 1, Padding.SAME, 8, 1));
+        cases.add(new Case("1x1 batch 2 of 7x9, 8 -> 16", 2, 7, 9, 8, 1, 1, 1, 1, 1, 1, Padding.VALID, 16, 1));
+        cases.add(new Case("1x1 7x9, 16 -> 88 (a block, a vector and a half)", 1, 7, 9, 16, 1, 1, 1, 1, 1, 1,
+                Padding.VALID, 88, 1));
+        cases.add(new Case("3x3 valid 9x8, 6 -> 12", 1, 9, 8, 6, 3, 3, 1, 1, 1, 1, Padding.VALID, 12, 1));
+        cases.add(new Case("1x1 5x7, 9 -> 29 (a vector, a half and a rest at 16 lanes)", 1, 5, 7, 9, 1, 1, 1, 1, 1,
+                1, Padding.VALID, 29, 1));
         return cases.stream().map(Arguments::of);
     }
 
