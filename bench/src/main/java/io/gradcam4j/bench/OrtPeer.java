@@ -33,6 +33,9 @@ final class OrtPeer implements AutoCloseable {
         options.setInterOpNumThreads(1);
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
         options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        // its threads poll for work during a run, as ours do, but stop when the run returns: with
+        // the default they go on polling into our pass, which runs next on the same two cores
+        options.addConfigEntry("session.force_spinning_stop", "1");
         session = env.createSession(onnx.toString(), options);
         logitDifference = checkAgainstPyTorch(onnx);
     }

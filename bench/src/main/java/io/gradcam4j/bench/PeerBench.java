@@ -71,6 +71,7 @@ public final class PeerBench {
         double[][] ms = new double[passes.size()][repeat];
         for (int r = 0; r < repeat; r++) {
             for (int p = 0; p < passes.size(); p++) {
+                pause();   // each pass starts with the other's threads parked, as it would alone
                 long t = System.nanoTime();
                 passes.get(p).run();
                 ms[p][r] = (System.nanoTime() - t) / 1e6;
@@ -80,6 +81,15 @@ public final class PeerBench {
             Arrays.sort(m);
         }
         return ms;
+    }
+
+    /** Longer than our workers' polling after a loop ({@code Parallel.SPIN_NANOS}, 0.25 ms). */
+    private static void pause() {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void forward(OrtPeer ort, float[] nchw, int[] shape) {
