@@ -7,13 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
+
+import io.gradcam4j.engine.kernels.Parallel;
 
 /**
  * Bytes allocated on the Java heap while a task runs, by the threads that run a graph: the
- * calling thread and the workers of the engine's pool ({@code Parallel}, a ForkJoinPool of its
- * own; the JVM's common pool is not the engine's). HotSpot counts allocation per thread.
+ * calling thread and the workers of the engine's pool ({@link Parallel#isWorker}). HotSpot
+ * counts allocation per thread.
  * {@code bench} reports the allocation of a forward pass with it: a model that runs in its
  * workspace allocates one or two megabytes (Xception 1.7 MB), while a vector kernel that C2
  * compiled without its intrinsics boxes every vector and allocates tens of megabytes to
@@ -32,8 +32,9 @@ final class AllocatedBytes {
 
     /**
      * Bytes allocated per run of {@code task} over {@code runs} runs by the calling thread and the
-     * engine's pool workers. An engine worker only ends after a long idle time (ForkJoinPool's
-     * keep-alive), so one that ends during a measurement is rare and costs a second measurement.
+     * engine's pool workers. An engine worker only ends when the pool is replaced
+     * ({@link Parallel#useThreads}), so one that ends during a measurement is rare and costs a
+     * second measurement.
      * Empty when the JVM does not count per thread, or engine workers ended in every attempt.
      */
     static OptionalLong perRun(Runnable task, int runs) {
@@ -88,14 +89,14 @@ final class AllocatedBytes {
         }
     }
 
-    /** The calling thread and the live workers of every ForkJoinPool but the JVM's common pool. */
+    /** The calling thread and the live workers of the engine's pool. */
     @SuppressWarnings("deprecation")   // Thread.getId: threadId() is Java 19+
     private static List<Long> graphThreadIds() {
         Thread caller = Thread.currentThread();
         List<Long> ids = new java.util.ArrayList<>();
         ids.add(caller.getId());
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t != caller && t instanceof ForkJoinWorkerThread worker && worker.getPool() != ForkJoinPool.commonPool()) {
+            if (t != caller && Parallel.isWorker(t)) {
                 ids.add(t.getId());
             }
         }

@@ -4,10 +4,11 @@ import io.gradcam4j.engine.kernels.Parallel;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -30,12 +31,22 @@ class AllocatedBytesTest {
     /** Work split over the engine's pool is counted whichever thread runs each part. */
     @Test
     void countsWhatTheEnginePoolAllocates() {
-        long bytes = AllocatedBytes.perRun(() -> Parallel.forRange(4, 1, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                sink = new float[500_000];   // 2 MB a part, 8 MB a run
-            }
-        }), 2).orElseThrow();
-        assertTrue(bytes >= 8_000_000 && bytes < 9_000_000, "8 MB a run over the engine's pool, counted " + bytes);
+        int threadsBefore = Parallel.threads();
+        Parallel.useThreads(2);
+        try {
+            Set<Thread> ran = ConcurrentHashMap.newKeySet();
+            long bytes = AllocatedBytes.perRun(() -> Parallel.forRange(4, 1, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    ran.add(Thread.currentThread());
+                    sink = new float[500_000];   // 2 MB a part, 8 MB a run
+                    sleep(5);                    // long enough for the worker to take parts too
+                }
+            }), 2).orElseThrow();
+            assertTrue(ran.stream().anyMatch(Parallel::isWorker), "a worker ran parts: " + ran);
+            assertTrue(bytes >= 8_000_000 && bytes < 9_000_000, "8 MB a run over the engine's pool, counted " + bytes);
+        } finally {
+            Parallel.useThreads(threadsBefore);
+        }
     }
 
     /**
@@ -65,18 +76,28 @@ class AllocatedBytesTest {
 
     /** A pool worker that ends during a measurement took its count with it: that measurement is unknown. */
     @Test
-    void aPoolWorkerThatEndsMakesThatMeasurementUnknown() throws Exception {
-        ForkJoinPool pool = new ForkJoinPool(1);
-        pool.submit(() -> { }).get();   // its worker is alive when the count starts
-        OptionalLong bytes = AllocatedBytes.perRunOnce(() -> {
-            pool.shutdown();
-            try {
-                assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS), "the pool's worker ended");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, 1);
-        assertTrue(bytes.isEmpty(), "a worker that ended took its count with it; got " + bytes);
+    void aPoolWorkerThatEndsMakesThatMeasurementUnknown() {
+        int threadsBefore = Parallel.threads();
+        Parallel.useThreads(2);   // its worker is alive when the count starts
+        try {
+            List<Thread> workers = Thread.getAllStackTraces().keySet().stream().filter(Parallel::isWorker).toList();
+            assertTrue(!workers.isEmpty(), "the engine has a worker");
+            OptionalLong bytes = AllocatedBytes.perRunOnce(() -> {
+                Parallel.useThreads(3);   // a new pool: the old one's worker ends
+                workers.forEach(AllocatedBytesTest::joinQuietly);
+            }, 1);
+            assertTrue(bytes.isEmpty(), "a worker that ended took its count with it; got " + bytes);
+        } finally {
+            Parallel.useThreads(threadsBefore);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -44,6 +44,11 @@ public final class Parallel {
         return workers.threads;
     }
 
+    /** Whether {@code t} is one of the engine's worker threads (of the current pool or one replaced). */
+    public static boolean isWorker(Thread t) {
+        return t instanceof Workers.Worker;
+    }
+
     /**
      * Replaces the pool with one of {@code n} threads, for a whole program run (a benchmark's
      * {@code --threads}); work already running finishes on the old pool.
@@ -187,7 +192,7 @@ public final class Parallel {
             }
         }
 
-        private final class Worker extends Thread {
+        final class Worker extends Thread {
             /** Set before the worker parks and checks for a job once more: a start() that misses it finds it set. */
             volatile boolean parked;
 
