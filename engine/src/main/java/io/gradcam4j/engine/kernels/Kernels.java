@@ -67,6 +67,12 @@ public interface Kernels {
      */
     void depthwiseConv2d(float[] x, float[] w, int multiplier, WindowGeometry g, float[] out);
 
+    /**
+     * out = e(depthwiseConv2d(x)), a folded layer at inference: bias, folded BatchNormalization and
+     * clamp applied to each row of the output while it is still in cache, not in a pass of its own.
+     */
+    void depthwiseConv2dFused(float[] x, float[] w, int multiplier, WindowGeometry g, Epilogue e, float[] out);
+
     /** dx = the gradient of depthwiseConv2d w.r.t. x for output gradient dy: every element is overwritten. */
     void depthwiseConv2dInputGrad(float[] dy, float[] w, int multiplier, WindowGeometry g, float[] dx);
 

@@ -156,6 +156,12 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void depthwiseConv2dFused(float[] x, float[] w, int mult, WindowGeometry g, Epilogue e, float[] out) {
+        depthwiseConv2d(x, w, mult, g, out);
+        e.applyTo(out);
+    }
+
+    @Override
     public void depthwiseConv2d(float[] x, float[] w, int mult, WindowGeometry g, float[] out) {
         int cin = g.channels();
         int cout = cin * mult;

@@ -41,10 +41,12 @@ final class VectorDepthwise {
     static final int DW_TILE = 8;
 
     /**
-     * out = the depthwise convolution of x: tiles of {@link #DW_TILE} pixels, and single pixels at the
-     * borders, store the sums of the taps that read inside the image (none is added to out). Storing
-     * them, where the tiles used to load the output and add to it (after the caller had zeroed it),
-     * made the kernel 8 to 20 % faster at 19x19x728 and 56x56x256 on Zen 5. It stays far from the FMA peak (about 50 GFLOP/s per core, a fifth of it): the same
+     * out = the depthwise convolution of x, or e of it (e, unless null, applied to each output row
+     * as soon as it is done, while it is in cache): tiles of {@link #DW_TILE} pixels, and single
+     * pixels at the borders, store the sums of the taps that read inside the image (none is added to
+     * out). Storing them, where the tiles used to load the output and add to it (after the caller
+     * had zeroed it), made the kernel 8 to 20 % faster at 19x19x728 and 56x56x256 on Zen 5. It
+     * stays far from the FMA peak (about 50 GFLOP/s per core, a fifth of it): the same
      * tiles reach twice that when the rows fit in L1, and a kernel that kept the nine weights of a
      * 3x3 window in registers along a whole row (30 loads per 72 multiply-adds instead of 57) was no
      * faster, so the kernel waits on memory, not on its loads. (That kernel's 72 unrolled
@@ -54,7 +56,7 @@ final class VectorDepthwise {
      * starts, so each 16-lane load spans two cache lines; channel vectors started at 12 instead ran
      * 20 % faster, but Java does not say where an array starts.
      */
-    static void depthwiseConv2d(float[] x, float[] w, int mult, WindowGeometry g, float[] out) {
+    static void depthwiseConv2d(float[] x, float[] w, int mult, WindowGeometry g, Epilogue e, float[] out) {
         final int c = g.channels() * mult;
         final float[] xe = expandChannels(x, g.batch() * g.inH() * g.inW(), g.channels(), mult);
         // fewer channels than lanes: one vector holds `pack` neighbouring pixels (stride 1 keeps them adjacent)
@@ -99,6 +101,11 @@ final class VectorDepthwise {
                 }
                 for (int ox = restStart; ox < g.outW(); ox++) {
                     depthwisePixel(xe, w, c, g, n, oy, ox, out, outRow + ox * c, tapW, tapX);
+                }
+                if (e != null) {   // the row is still in cache
+                    for (int o = outRow; o < outRow + g.outW() * c; o += c) {
+                        VectorConv.epilogueRow(out, o, 0, c, e, out, o);
+                    }
                 }
             }
         });
@@ -336,7 +343,7 @@ final class VectorDepthwise {
         // with mult > 1 the gradient of the expanded input is summed over each channel's copies
         final float[] dxe = mult == 1 ? dx : Workspace.uninitialized(g.batch() * g.inH() * g.inW() * c);
         if (g.strideH() == 1 && g.strideW() == 1) {
-            depthwiseConv2d(dy, flippedTaps(w, g.kh() * g.kw(), c), 1, transposed(g, c), dxe);
+            depthwiseConv2d(dy, flippedTaps(w, g.kh() * g.kw(), c), 1, transposed(g, c), null, dxe);
         } else {
             depthwiseInputGradStrided(dy, w, c, g, dxe);
         }

@@ -116,7 +116,12 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void depthwiseConv2d(float[] x, float[] w, int mult, WindowGeometry g, float[] out) {
-        VectorDepthwise.depthwiseConv2d(x, w, mult, g, out);
+        VectorDepthwise.depthwiseConv2d(x, w, mult, g, null, out);
+    }
+
+    @Override
+    public void depthwiseConv2dFused(float[] x, float[] w, int mult, WindowGeometry g, Epilogue e, float[] out) {
+        VectorDepthwise.depthwiseConv2d(x, w, mult, g, e, out);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.gradcam4j.engine.Param;
 import io.gradcam4j.engine.Step;
 import io.gradcam4j.engine.Tensor;
 import io.gradcam4j.engine.Workspace;
+import io.gradcam4j.engine.kernels.Epilogue;
 import io.gradcam4j.engine.kernels.Kernels;
 import io.gradcam4j.engine.kernels.WindowGeometry;
 
@@ -38,7 +39,11 @@ public final class DepthwiseConv2D implements ChannelLinear {
 
     @Override
     public Step forward(Tensor[] inputs, Mode mode) {
-        Tensor x = inputs[0];
+        return forward(inputs[0], null);
+    }
+
+    /** The op's output, through {@code e} unless it is null; the backward rule is the op's alone. */
+    private Step forward(Tensor x, Epilogue e) {
         x.requireRank(4, "DepthwiseConv2D");
         Tensor w = kernel.value();
         int[] ks = w.shape();
@@ -51,7 +56,11 @@ public final class DepthwiseConv2D implements ChannelLinear {
         int[] outShape = g.outputShape(ks[2] * mult);
         // the kernel stores every output value: no need to zero the array first
         Tensor y = Tensor.of(Workspace.uninitialized((int) Tensor.sizeOf(outShape)), outShape);
-        Kernels.active().depthwiseConv2d(x.data(), w.data(), mult, g, y.data());
+        if (e == null) {
+            Kernels.active().depthwiseConv2d(x.data(), w.data(), mult, g, y.data());
+        } else {
+            Kernels.active().depthwiseConv2dFused(x.data(), w.data(), mult, g, e, y.data());
+        }
         return new Step(y, (dy, weightGrads) -> {
             // the kernel stores every value of dx
             Tensor dx = Tensor.of(Workspace.uninitialized(x.data().length), x.shape());
@@ -77,8 +86,9 @@ public final class DepthwiseConv2D implements ChannelLinear {
     @Override
     public Frozen frozen(float[] channelScale) {
         Tensor k = channelScale == null ? kernel.value() : scaledKernel(channelScale);
-        return ChannelLinear.applyingEpilogue(new DepthwiseConv2D(new Param(kernel.name(), k, false),
-                new int[] {strideH, strideW}, new int[] {dilationH, dilationW}, padding));
+        DepthwiseConv2D fixed = new DepthwiseConv2D(new Param(kernel.name(), k, false),
+                new int[] {strideH, strideW}, new int[] {dilationH, dilationW}, padding);
+        return fixed::forward;
     }
 
     @Override

@@ -31,6 +31,29 @@ class VectorDepthwiseTest {
         compare(expected, out, "depthwiseConv2d " + k);
     }
 
+    /** The fused form is the convolution, then min(max(sum + shift, 0), 6) per channel, as the epilogue's definition. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.gradcam4j.engine.kernels.KernelCases#cases")
+    void depthwiseConv2dFused(Case k) {
+        WindowGeometry g = k.geometry();
+        int mult = k.mult();
+        int channels = k.c() * mult;
+        float[] x = rand(k.batch() * k.h() * k.w() * k.c());
+        float[] w = rand(k.kh() * k.kw() * k.c() * mult);
+        float[] shift = rand(channels);
+        float[] expected = new float[k.batch() * g.outH() * g.outW() * channels];
+        scalar.depthwiseConv2d(x, w, mult, g, expected);
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] = Math.min(Math.max(expected[i] + shift[i % channels], 0f), 6f);
+        }
+        for (Kernels kernels : new Kernels[] {scalar, vector}) {
+            float[] out = new float[expected.length];
+            Arrays.fill(out, Float.NaN);
+            kernels.depthwiseConv2dFused(x, w, mult, g, new Epilogue(shift, 0f, 6f), out);
+            compare(expected, out, kernels.name() + " depthwiseConv2dFused " + k);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.gradcam4j.engine.kernels.KernelCases#cases")
     void depthwiseConv2dInputGrad(Case k) {
