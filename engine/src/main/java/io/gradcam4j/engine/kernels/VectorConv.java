@@ -173,45 +173,44 @@ final class VectorConv {
 
     /** Replaces the sums of pixels [p0, p0 + cnt) in channels [colFrom, colTo) by e(sum). */
     static void epilogueTile(float[] out, int cout, int p0, int cnt, int colFrom, int colTo, Epilogue e) {
-        for (int p = p0; p < p0 + cnt; p++) {
-            epilogueRow(out, p * cout, colFrom, colTo, e, out, p * cout);
-        }
+        epilogueRows(out, p0 * cout, cout, cnt, colFrom, colTo, e, out, p0 * cout, cout);
     }
 
     /**
-     * dst[dstOff + j] = e(src[srcOff + j]) for the channels j in [colFrom, colTo): whole vectors,
-     * half a vector, then one by one. No method here takes or returns a vector: a vector passed
-     * to a call that C2 did not inline is boxed, and whether it inlines depends on how large the
-     * caller has grown.
+     * dst[dstOff + p*dstPix + j] = e(src[srcOff + p*srcPix + j]) for {@code rows} pixels p and the
+     * channels j in [colFrom, colTo): whole vectors, half a vector, then one by one. One vector of
+     * clamp(shift + sum, lo, hi) is the same float as clamp(sum + shift); each result is cast (see
+     * {@link VectorLanes#VC}) before it becomes the next operation's vector. The vectors live in
+     * this method only: a vector passed to a call that C2 did not inline is boxed, and whether it
+     * inlines depends on how large the caller has grown.
      */
-    static void epilogueRow(float[] src, int srcOff, int colFrom, int colTo, Epilogue e, float[] dst, int dstOff) {
-        int j = colFrom;
-        for (; j + L <= colTo; j += L) {
-            epilogueVector(e.shift(), j, src, srcOff + j, e.min(), e.max(), dst, dstOff + j);
-        }
-        if (j + HL <= colTo) {
-            epilogueHalfVector(e.shift(), j, src, srcOff + j, e.min(), e.max(), dst, dstOff + j);
-            j += HL;
-        }
-        for (; j < colTo; j++) {
-            dst[dstOff + j] = e.apply(src[srcOff + j], j);
+    static void epilogueRows(float[] src, int srcOff, int srcPix, int rows, int colFrom, int colTo, Epilogue e,
+                             float[] dst, int dstOff, int dstPix) {
+        float[] shift = e.shift();
+        float lo = e.min();
+        float hi = e.max();
+        int vectorEnd = colFrom + (colTo - colFrom) / L * L;
+        for (int p = 0; p < rows; p++) {
+            int s = srcOff + p * srcPix;
+            int d = dstOff + p * dstPix;
+            for (int j = colFrom; j < vectorEnd; j += L) {
+                // lo and hi broadcast here, not once before the loops: C2 boxed vectors held across them
+                FloatVector shifted = VC.cast(FloatVector.fromArray(S, shift, j).add(FloatVector.fromArray(S, src, s + j)));
+                VC.cast(VC.cast(shifted.max(FloatVector.broadcast(S, lo))).min(FloatVector.broadcast(S, hi)))
+                        .intoArray(dst, d + j);
+            }
+            int j = vectorEnd;
+            if (j + HL <= colTo) {
+                epilogueHalfVector(shift, j, src, s + j, lo, hi, dst, d + j);
+                j += HL;
+            }
+            for (; j < colTo; j++) {
+                dst[d + j] = e.apply(src[s + j], j);
+            }
         }
     }
 
-    /**
-     * One vector of clamp(shift + sum, lo, hi), the same float as clamp(sum + shift): each result
-     * is cast (see {@link VectorLanes#VC}) before it becomes the next operation's vector.
-     */
-    static void epilogueVector(float[] shift, int j, float[] src, int srcOff, float lo, float hi, float[] dst,
-                               int dstOff) {
-        FloatVector sum = FloatVector.fromArray(S, src, srcOff);
-        FloatVector shifted = VC.cast(FloatVector.fromArray(S, shift, j).add(sum));
-        FloatVector low = FloatVector.broadcast(S, lo);
-        FloatVector high = FloatVector.broadcast(S, hi);
-        VC.cast(VC.cast(shifted.max(low)).min(high)).intoArray(dst, dstOff);
-    }
-
-    /** {@link #epilogueVector} on half a vector ({@link VectorLanes#H}). */
+    /** One half vector ({@link VectorLanes#H}) of {@link #epilogueRows}. */
     static void epilogueHalfVector(float[] shift, int j, float[] src, int srcOff, float lo, float hi, float[] dst,
                                    int dstOff) {
         FloatVector sum = FloatVector.fromArray(H, src, srcOff);
@@ -299,14 +298,14 @@ final class VectorConv {
                 k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift + jj, scratch, jj, nb, true);
             }
         }
+        // pixel p's channel j + jj: at cOff + p*cout + jj in out, at p*nb + jj in scratch
+        if (e != null) {
+            epilogueRows(scratch, -j, nb, cnt, j + stored, j + width, e, out, cOff - j, cout);
+            return;
+        }
         for (int p = 0; p < cnt; p++) {
-            int co = cOff + p * cout - j;   // out's channel j + jj of pixel p is at co + j + jj
-            if (e != null) {
-                epilogueRow(scratch, p * nb - j, j + stored, j + width, e, out, co);
-                continue;
-            }
             for (int jj = stored; jj < width; jj++) {
-                out[co + j + jj] += scratch[p * nb + jj];
+                out[cOff + p * cout + jj] += scratch[p * nb + jj];
             }
         }
     }

@@ -103,9 +103,7 @@ final class VectorDepthwise {
                     depthwisePixel(xe, w, c, g, n, oy, ox, out, outRow + ox * c, tapW, tapX);
                 }
                 if (e != null) {   // the row is still in cache
-                    for (int o = outRow; o < outRow + g.outW() * c; o += c) {
-                        VectorConv.epilogueRow(out, o, 0, c, e, out, o);
-                    }
+                    VectorConv.epilogueRows(out, outRow, c, g.outW(), 0, c, e, out, outRow, c);
                 }
             }
         });
