@@ -39,7 +39,7 @@ class AllocatedBytesTest {
                 for (int i = from; i < to; i++) {
                     ran.add(Thread.currentThread());
                     sink = new float[500_000];   // 2 MB a part, 8 MB a run
-                    sleep(5);                    // long enough for the worker to take parts too
+                    sleep(20);                   // long enough for the worker to wake and take parts too
                 }
             }), 2).orElseThrow();
             assertTrue(ran.stream().anyMatch(Parallel::isWorker), "a worker ran parts: " + ran);

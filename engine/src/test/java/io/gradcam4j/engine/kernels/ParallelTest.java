@@ -57,9 +57,10 @@ class ParallelTest {
     @Test
     void slowChunksRunOnMoreThanOneThread() {
         Set<String> names = ConcurrentHashMap.newKeySet();
-        Parallel.forRange(16, 1, (from, to) -> {
+        // 8 chunks of 25 indices, 75 ms each: the worker has over half a second to wake and take one
+        Parallel.forRange(200, 1, (from, to) -> {
             names.add(Thread.currentThread().getName());
-            sleep(3);
+            sleep(3L * (to - from));
         });
         assertEquals(2, names.size(), "threads that ran chunks: " + names);
     }
