@@ -354,56 +354,11 @@ final class VectorTiles {
         HC.cast(c5).intoArray(c, cOff + 5 * cPix);
     }
 
-    /** Six rows times one vector (the odd vector left of a column group). */
+    /** Six rows times one vector (the odd vector left of a column group), row p reading a at {@code aShift + p*aPix}. */
     static void k6x1(float[] a, int aPix, float[] b, Segs sg, int s0, int s1, int aShift, int bShift,
                      float[] c, int cOff, int cPix) {
-        final int o0 = cOff;
-        final int o1 = o0 + cPix;
-        final int o2 = o1 + cPix;
-        final int o3 = o2 + cPix;
-        final int o4 = o3 + cPix;
-        final int o5 = o4 + cPix;
-        FloatVector c0 = FloatVector.zero(S);
-        FloatVector c1 = FloatVector.zero(S);
-        FloatVector c2 = FloatVector.zero(S);
-        FloatVector c3 = FloatVector.zero(S);
-        FloatVector c4 = FloatVector.zero(S);
-        FloatVector c5 = FloatVector.zero(S);
-        final int aR = sg.aR;
-        final int bR = sg.bR;
-        final int p1 = aPix;
-        final int p2 = 2 * aPix;
-        final int p3 = 3 * aPix;
-        final int p4 = 4 * aPix;
-        final int p5 = 5 * aPix;
-        // one flat loop over all segments: on JDK 17, C2 boxes vectors carried through nested loops
-        int total = sg.total(s0, s1);
-        int s = s0;
-        int ai = total == 0 ? 0 : sg.ao[s] + aShift;
-        int bi = total == 0 ? 0 : sg.bo[s] + bShift;
-        int rem = total == 0 ? 0 : sg.len[s];
-        for (int t = 0; t < total; t++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            c0 = FloatVector.broadcast(S, a[ai]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, a[ai + p1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, a[ai + p2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, a[ai + p3]).fma(b0, c3);
-            c4 = FloatVector.broadcast(S, a[ai + p4]).fma(b0, c4);
-            c5 = FloatVector.broadcast(S, a[ai + p5]).fma(b0, c5);
-            ai += aR;
-            bi += bR;
-            if (--rem == 0 && ++s < s1) {
-                ai = sg.ao[s] + aShift;
-                bi = sg.bo[s] + bShift;
-                rem = sg.len[s];
-            }
-        }
-        VC.cast(VC.cast(FloatVector.fromArray(S, c, o0)).add(VC.cast(c0))).intoArray(c, o0);
-        VC.cast(VC.cast(FloatVector.fromArray(S, c, o1)).add(VC.cast(c1))).intoArray(c, o1);
-        VC.cast(VC.cast(FloatVector.fromArray(S, c, o2)).add(VC.cast(c2))).intoArray(c, o2);
-        VC.cast(VC.cast(FloatVector.fromArray(S, c, o3)).add(VC.cast(c3))).intoArray(c, o3);
-        VC.cast(VC.cast(FloatVector.fromArray(S, c, o4)).add(VC.cast(c4))).intoArray(c, o4);
-        VC.cast(VC.cast(FloatVector.fromArray(S, c, o5)).add(VC.cast(c5))).intoArray(c, o5);
+        k6x1Rows(a, aShift, aPix, 2 * aPix, 3 * aPix, 4 * aPix, 5 * aPix, b, sg, s0, s1, bShift, c, cOff, cPix,
+                true);
     }
 
     /** One row times four vectors (a matrix-vector product, a lone pixel). */
