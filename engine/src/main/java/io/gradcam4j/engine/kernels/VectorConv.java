@@ -331,6 +331,9 @@ final class VectorConv {
         for (; jj + NB <= width; jj += NB) {
             k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift + jj, out, cOff + jj, cout, accumulate);
         }
+        if (width - jj > L) {
+            return jj;
+        }
         if (jj + L <= width) {
             k6x1Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift + jj, out, cOff + jj, cout, accumulate);
             jj += L;
