@@ -244,11 +244,10 @@ final class VectorConv {
      * wp: {@link VectorTiles#NW}; colFrom a multiple of it), summed over the segments [s0, s1) of sg (all of
      * them, or one reduction block of {@link #convolveBlocked}), added to out, or, with an
      * epilogue {@code e}, stored through it (the tile replaces the output, then
-     * {@link #epilogueTile} runs on it). A full tile is stored in place as far as whole vectors
-     * and half vectors of its block reach ({@link #tileInPlace}); a last, partial tile, and the
-     * few columns of a block past its last half vector, run into {@code scratch} instead (a
-     * partial tile repeats its last pixel in the missing rows), of which only the real part is
-     * added or goes through the epilogue.
+     * {@link #epilogueTile} runs on it). A full tile is stored in place as far as
+     * {@link #tileInPlace} reaches; a last, partial tile, and the columns of a block it leaves,
+     * run into {@code scratch} instead (a partial tile repeats its last pixel in the missing
+     * rows), of which only the real part is added or goes through the epilogue.
      */
     static void convTile(float[] a, int[] origin, int p0, int cnt, float[] wp, int wRows, int nb, Segs sg,
                                  int s0, int s1, float[] out, int cout, int colFrom, int colTo, float[] scratch,
@@ -313,8 +312,12 @@ final class VectorConv {
     /**
      * A full tile's columns [0, width) of one panel (at {@code bShift} in wp, nb wide), added to or
      * replacing {@code out[cOff + p*cout ...]}, in tiles that store whole vectors: the panel's
-     * register tile when the block is whole, else two vectors, one vector and half a vector at a
-     * time. Returns the columns stored, which fall short of width by less than half a vector.
+     * register tile when the block is whole, else two vectors at a time, then one vector and half
+     * a vector. Returns the columns stored. A rest wider than one vector is left to
+     * {@link #tileViaScratch}: one two-vector tile there (6 broadcasts per step) costs less than a
+     * one-vector and a half-vector tile here (12), and copying 6 rows of it is cheap; a narrow
+     * block (MobileNet's stem: 8 columns of a 64-wide panel) runs in place, where a two-vector tile
+     * would compute four times its columns.
      */
     static int tileInPlace(float[] a, int o, int d1, int d2, int d3, int d4, int d5, float[] wp, Segs sg, int s0,
                            int s1, int bShift, int nb, int width, float[] out, int cOff, int cout,
@@ -332,7 +335,7 @@ final class VectorConv {
             k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift + jj, out, cOff + jj, cout, accumulate);
         }
         if (width - jj > L) {
-            return jj;
+            return jj;   // see above: one two-vector tile through scratch
         }
         if (jj + L <= width) {
             k6x1Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift + jj, out, cOff + jj, cout, accumulate);
