@@ -74,13 +74,8 @@ def bench_jvm(name, batch):
     """gradcam4j forward and Grad-CAM and ONNX Runtime forward, alternated in one JVM."""
     classpath = os.pathsep.join([os.path.join(ROOT, 'bench', 'target', 'benchmarks.jar')]
                                 + glob.glob(os.path.join(ROOT, 'bench', 'target', 'peers', '*.jar')))
-    # The serial collector, as gradcam.sh runs the CLI: on G1 (the JVM's default) VGG19 at batch 8,
-    # whose activations are 100 MB arrays, ran 2-3x slower in 13 of 22 runs (PeerBench alone, with
-    # or without ONNX Runtime's passes), and in none of 3 on the serial collector.
-    # (A collector chosen in GRADCAM_JAVA_OPTS wins: two would stop the JVM.)
-    options = os.environ.get('GRADCAM_JAVA_OPTS', '').split()
-    collector = [] if any(o.startswith('-XX:+Use') and o.endswith('GC') for o in options) else ['-XX:+UseSerialGC']
-    command = ['java', '--add-modules', 'jdk.incubator.vector'] + collector + options + [
+    # The JVM's own defaults (G1), as a library user's JVM has them, plus GRADCAM_JAVA_OPTS.
+    command = ['java', '--add-modules', 'jdk.incubator.vector'] + os.environ.get('GRADCAM_JAVA_OPTS', '').split() + [
         '-cp', classpath, 'io.gradcam4j.bench.PeerBench', name, onnx_file(name), str(batch), str(REPEAT), str(THREADS)]
     out = subprocess.run(command, capture_output=True, text=True)
     if out.returncode != 0:
