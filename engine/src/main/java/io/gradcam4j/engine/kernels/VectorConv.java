@@ -43,6 +43,14 @@ final class VectorConv {
      */
     private static final int TILES_PER_PASS = 32;
     /**
+     * Input rows (pixels x reduction) that the unblocked convolution runs all its column groups
+     * over before it moves on: 128K floats (512 KB) stay in L2 beside a weight panel while every
+     * panel streams over them. Column groups outermost instead read the whole input once per
+     * group: at batch 32, Xception's 19x19x728 pointwise convolutions read 34 MB 12 times (from
+     * memory: 230 GFLOP/s against 313 at batch 1).
+     */
+    private static final int PIXEL_BLOCK_FLOATS = 128 * 1024;
+    /**
      * Output pixels are numbered flat over (n, oy, ox), which is also their order in {@code out}, and
      * cut into tiles of {@link VectorTiles#P} consecutive pixels whatever image row they lie on: a 19-wide
      * image then needs 61 tiles for its 361 pixels instead of 4 tiles per row (76). Each pixel's
@@ -81,12 +89,18 @@ final class VectorConv {
         if (blockRows < wRows) {
             convolveBlocked(in.data(), origin, pixels, wp, wRows, nb, sg, blockRows, out, cout, gw, groups, e);
         } else {
+            // pixel blocks outermost, then column groups, then the block's tiles (see PIXEL_BLOCK_FLOATS)
+            final int blockTiles = Math.max(1, PIXEL_BLOCK_FLOATS / (P * wRows));
             Parallel.forRange(tiles * groups, 1, (from, to) -> {
                 float[] scratch = new float[P * nb];
                 for (int t = from; t < to; t++) {
-                    int colFrom = (t / tiles) * gw;
+                    int block = t / (groups * blockTiles);
+                    int firstTile = block * blockTiles;
+                    int tilesInBlock = Math.min(blockTiles, tiles - firstTile);
+                    int r = t - block * groups * blockTiles;
+                    int colFrom = (r / tilesInBlock) * gw;
                     int colTo = Math.min(cout, colFrom + gw);
-                    int p0 = (t % tiles) * P;
+                    int p0 = (firstTile + r % tilesInBlock) * P;
                     convTile(in.data(), origin, p0, Math.min(P, pixels - p0), wp, wRows, nb, sg, 0, sg.n, out, cout,
                             colFrom, colTo, scratch, e);
                 }

@@ -131,6 +131,10 @@ final class KernelCases {
         cases.add(new Case("3x3 valid 9x8, 6 -> 12", 1, 9, 8, 6, 3, 3, 1, 1, 1, 1, Padding.VALID, 12, 1));
         cases.add(new Case("1x1 5x7, 9 -> 29 (a vector, a half and a rest at 16 lanes)", 1, 5, 7, 9, 1, 1, 1, 1, 1,
                 1, Padding.VALID, 29, 1));
+        // the unblocked convolution in pixel blocks of 30 tiles (128K floats of 728-row input):
+        // 61 tiles are blocks of 30, 30 and 1, each run over four column groups
+        cases.add(new Case("1x1 19x19, 728 -> 200 (pixel blocks, the last of one tile)", 1, 19, 19, 728, 1, 1, 1, 1,
+                1, 1, Padding.VALID, 200, 1));
         return cases.stream().map(Arguments::of);
     }
 
