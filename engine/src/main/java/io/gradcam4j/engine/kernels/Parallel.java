@@ -7,9 +7,10 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The engine's one thread pool: {@code threads - 1} workers, and the calling thread works too.
- * A range is cut into small chunks that the threads claim one at a time from a shared counter,
- * so an idle thread takes what a descheduled one has not started: a busy neighbour on one core
- * slows a layer down instead of stalling it behind a barrier.
+ * A range is cut into chunks that the threads claim one at a time from a shared counter, each
+ * a share of what is left (see {@link Job}), so an idle thread takes what a descheduled one has
+ * not started: a busy neighbour on one core slows a layer down instead of stalling it behind a
+ * barrier.
  *
  * <p>A worker that has finished a job polls for the next one for {@link #SPIN_NANOS} before it
  * parks. A forward pass is hundreds of short parallel loops (Xception at batch 1: a layer every
@@ -80,8 +81,7 @@ public final class Parallel {
             return;
         }
         try {
-            // several chunks per thread, so that claiming them balances uneven progress
-            Job job = new Job(++w.jobs, body, n, Math.max(g, n / (w.threads * 4)));
+            Job job = new Job(++w.jobs, body, n, Math.max(g, n / (w.threads * 16)), 2 * w.threads);
             w.start(job);
             job.work();
             job.awaitEnd();
@@ -92,39 +92,47 @@ public final class Parallel {
         }
     }
 
-    /** One parallel loop: its chunks, the next one to claim, how many have not ended, the first failure. */
+    /**
+     * One parallel loop: the next index to claim, how many indices have not ended, the first
+     * failure. A thread claims a {@code 1/parts} share of what is left (at least {@code minChunk}):
+     * large chunks first, few claims, and small ones at the end, so that the threads finish
+     * together (equal chunks of an eighth left one thread idle for half a chunk on average).
+     */
     private static final class Job {
         /** Which job of its pool this is: a worker remembers the number, not the job. */
         final long number;
         private final RangeBody body;
         private final int n;
-        private final int chunk;
-        private final int chunks;
+        private final int minChunk;
+        private final int parts;
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicInteger unfinished;
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        Job(long number, RangeBody body, int n, int chunk) {
+        Job(long number, RangeBody body, int n, int minChunk, int parts) {
             this.number = number;
             this.body = body;
             this.n = n;
-            this.chunk = chunk;
-            this.chunks = (n + chunk - 1) / chunk;
-            this.unfinished = new AtomicInteger(chunks);
+            this.minChunk = minChunk;
+            this.parts = parts;
+            this.unfinished = new AtomicInteger(n);
         }
 
         /** Runs chunks until none is left to claim; after a failure the rest are counted, not run. */
         void work() {
-            for (int c = next.getAndIncrement(); c < chunks; c = next.getAndIncrement()) {
+            for (int from = next.get(); from < n; from = next.get()) {
+                int to = from + Math.min(n - from, Math.max(minChunk, (n - from) / parts));
+                if (!next.compareAndSet(from, to)) {
+                    continue;   // another thread claimed it first
+                }
                 try {
                     if (failure.get() == null) {
-                        int from = c * chunk;
-                        body.run(from, Math.min(n, from + chunk));
+                        body.run(from, to);
                     }
                 } catch (Throwable t) {
                     failure.compareAndSet(null, t);
                 } finally {
-                    unfinished.decrementAndGet();
+                    unfinished.addAndGet(from - to);
                 }
             }
         }

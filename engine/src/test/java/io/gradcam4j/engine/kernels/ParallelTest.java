@@ -57,7 +57,8 @@ class ParallelTest {
     @Test
     void slowChunksRunOnMoreThanOneThread() {
         Set<String> names = ConcurrentHashMap.newKeySet();
-        // 8 chunks of 25 indices, 75 ms each: the worker has over half a second to wake and take one
+        // 3 ms an index: the calling thread's first chunk (a quarter, 50 indices) takes 150 ms, time
+        // enough for the worker to wake and claim the next
         Parallel.forRange(200, 1, (from, to) -> {
             names.add(Thread.currentThread().getName());
             sleep(3L * (to - from));
