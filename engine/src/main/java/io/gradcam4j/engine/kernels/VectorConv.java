@@ -348,14 +348,15 @@ final class VectorConv {
         for (; jj + NB <= width; jj += NB) {
             k6x2Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift + jj, out, cOff + jj, cout, accumulate);
         }
-        if (width - jj > L) {
+        int rest = width - jj;
+        if (rest > L) {
             return jj;   // see above: one two-vector tile through scratch
         }
-        if (jj + L <= width) {
+        if (rest == L) {
             k6x1Rows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift + jj, out, cOff + jj, cout, accumulate);
-            jj += L;
+            return width;
         }
-        if (jj + HL <= width) {
+        if (rest >= HL) {
             k6x1HalfRows(a, o, d1, d2, d3, d4, d5, wp, sg, s0, s1, bShift + jj, out, cOff + jj, cout, accumulate);
             jj += HL;
         }
